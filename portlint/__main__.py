@@ -1,0 +1,3 @@
+from portlint.cli import main
+
+raise SystemExit(main())

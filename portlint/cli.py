@@ -1,0 +1,326 @@
+"""The command line: ``portlint [check] PATH...``, ``port``, ``rule``, ``registry``.
+
+Only ``argparse`` is imported up front; each command imports what it needs
+when it runs, so ``portlint --version`` (and argument errors) stay near the
+cost of starting Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COMMANDS = ("check", "port", "rule", "registry")
+
+
+def _version() -> str:
+    from portlint import __version__
+
+    return __version__
+
+
+def _common() -> argparse.ArgumentParser:
+    """Options accepted before and after the command name."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show tracebacks of internal errors",
+    )
+    common.add_argument(
+        "--no-color", action="store_true", default=argparse.SUPPRESS, help="never colour the output"
+    )
+    return common
+
+
+_COMMON = _common()
+
+
+def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "check", parents=[_COMMON], help="lint files and folders (the default command)"
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    p.add_argument(
+        "--format",
+        "--output-format",
+        dest="format",
+        default=None,
+        help="output format (default: text)",
+    )
+    p.add_argument("--select", default=None, help="comma-separated codes, prefixes or names")
+    p.add_argument("--extend-select", default=None, help="add to the selected rules")
+    p.add_argument("--ignore", default=None, help="comma-separated codes, prefixes or names")
+    p.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "note"),
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    p.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.add_argument("--output-file", default=None, help="write the report here instead of stdout")
+    p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
+    p.add_argument(
+        "--env-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read variables for interpolation from FILE (repeatable)",
+    )
+    p.add_argument(
+        "--use-environment",
+        action="store_true",
+        help="let the process environment fill compose variables",
+    )
+    p.set_defaults(func=cmd_check)
+
+
+def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "port", parents=[_COMMON], help="what is this port? (IANA, range, who listens)"
+    )
+    p.add_argument("port", metavar="PORT[/PROTO]")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--no-listening", action="store_true", help="do not look at this machine's sockets"
+    )
+    p.set_defaults(func=cmd_port)
+
+
+def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("rule", parents=[_COMMON], help="print a rule's manual, or list every rule")
+    p.add_argument("rule", nargs="?", metavar="CODE|NAME")
+    p.add_argument("--all", action="store_true", help="list every rule")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_rule)
+
+
+def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("registry", parents=[_COMMON], help="the bundled IANA registry snapshot")
+    rsub = p.add_subparsers(dest="registry_command", required=True, metavar="COMMAND")
+    build = rsub.add_parser("build", help="convert an IANA export (XML or CSV) to a snapshot")
+    build.add_argument("--from", dest="source", required=True, metavar="FILE")
+    build.add_argument("-o", "--output", default="-", help="snapshot file (default: stdout)")
+    build.add_argument("--date", default=None, help="registry date, for a CSV export")
+    build.set_defaults(func=cmd_registry_build)
+    info = rsub.add_parser("info", help="which snapshot is in use")
+    info.add_argument("--format", choices=("text", "json"), default="text")
+    info.set_defaults(func=cmd_registry_info)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="portlint",
+        description="Find port collisions and risky port numbers in config files.",
+        parents=[_COMMON],
+    )
+    parser.add_argument("--version", action="version", version=f"portlint {_version()}")
+    parser.set_defaults(debug=False, no_color=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in (_add_check, _add_port, _add_rule, _add_registry):
+        add(sub)
+    return parser
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """``portlint PATH`` means ``portlint check PATH``: insert the default command."""
+    globals_ = {"--debug", "--no-color"}
+    i = 0
+    while i < len(argv) and argv[i] in globals_:
+        i += 1
+    rest = argv[i:]
+    if rest and (rest[0] in COMMANDS or rest[0] in ("-h", "--help", "--version")):
+        return argv
+    return [*argv[:i], "check", *rest]
+
+
+def _open_output(path: str | None) -> TextIO:
+    if path is None:
+        return sys.stdout
+    return open(path, "w", encoding="utf-8")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from portlint.config import Config, validate_selector
+    from portlint.engine import run
+    from portlint.findings import Severity
+    from portlint.reporters import REPORTERS, get_reporter
+
+    config = Config()
+    changes: dict[str, object] = {}
+    for flag in ("select", "extend_select", "ignore"):
+        values = _split(getattr(args, flag))
+        for value in values:
+            validate_selector(value, f"--{flag.replace('_', '-')}")
+        if values:
+            changes[flag] = values
+    if args.fail_on:
+        changes["fail_on"] = Severity.parse(args.fail_on)
+    if args.no_gitignore:
+        changes["respect_gitignore"] = False
+    if args.env_file:
+        changes["env_files"] = tuple(args.env_file)
+    if args.use_environment:
+        changes["use_environment"] = True
+    fmt = args.format or config.output_format
+    if fmt not in REPORTERS:
+        from portlint.errors import UsageError
+
+        raise UsageError(f"unknown output format {fmt!r}", hint="use " + ", ".join(REPORTERS))
+    config = dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+    result = run(args.paths, config)
+    colour = (
+        args.output_file is None
+        and not args.no_color
+        and sys.stdout.isatty()
+        and not _no_color_env()
+    )
+    reporter = get_reporter(fmt, colour=colour, quiet=args.quiet)
+    out = _open_output(args.output_file)
+    try:
+        reporter.render(result, out)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if result.failed(config.fail_on) and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _no_color_env() -> bool:
+    import os
+
+    return bool(os.environ.get("NO_COLOR"))
+
+
+def parse_port_argument(text: str) -> tuple[int, str | None]:
+    from portlint.errors import UsageError
+
+    number, _, proto = text.partition("/")
+    if not number.isdigit():
+        raise UsageError(f"{text!r} is not a port number", hint="write e.g. 5432 or 5432/tcp")
+    port = int(number)
+    if port > 65535:
+        raise UsageError(f"port {port} is out of range 0-65535")
+    protocol = proto.lower() or None
+    if protocol not in (None, "tcp", "udp", "sctp", "dccp"):
+        raise UsageError(f"unknown protocol {proto!r}", hint="use tcp, udp, sctp or dccp")
+    return port, protocol
+
+
+def cmd_port(args: argparse.Namespace) -> int:
+    from portlint.portinfo import describe_port, render_json, render_text
+
+    port, protocol = parse_port_argument(args.port)
+    info = describe_port(port, protocol, listening=not args.no_listening)
+    sys.stdout.write(render_json(info) if args.format == "json" else render_text(info))
+    return EXIT_CLEAN
+
+
+def cmd_rule(args: argparse.Namespace) -> int:
+    from portlint import rules
+    from portlint.errors import UsageError
+    from portlint.rules.manual import render_json, render_list, render_manual
+
+    if args.all:
+        chosen = list(rules.ALL_RULES)
+        text = render_json(chosen) if args.format == "json" else render_list(chosen)
+        sys.stdout.write(text)
+        return EXIT_CLEAN
+    if not args.rule:
+        raise UsageError("name a rule (PL401 or duplicate-host-port) or pass --all")
+    rule = rules.get(args.rule)
+    if rule is None:
+        raise UsageError(f"unknown rule {args.rule!r}", hint="`portlint rule --all` lists them")
+    sys.stdout.write(render_json([rule]) if args.format == "json" else render_manual(rule))
+    return EXIT_CLEAN
+
+
+def cmd_registry_build(args: argparse.Namespace) -> int:
+    import os
+
+    from portlint.errors import UsageError
+    from portlint.registry.convert import build_snapshot
+    from portlint.safe_write import write_atomic
+
+    try:
+        with open(args.source, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise UsageError(f"{args.source}: {exc.strerror or exc}") from None
+    text = build_snapshot(data, source=os.path.basename(args.source), date=args.date)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        write_atomic(args.output, text)
+        sys.stderr.write(f"wrote {args.output} ({text.count(chr(10)) - 1} records)\n")
+    return EXIT_CLEAN
+
+
+def cmd_registry_info(args: argparse.Namespace) -> int:
+    import json
+
+    from portlint import registry
+
+    reg = registry.load()
+    data = {
+        "path": reg.path,
+        "registry_date": reg.date,
+        "source": reg.source,
+        "records": len(reg.entries),
+        "by_status": dict(sorted(reg.counts().items())),
+    }
+    if args.format == "json":
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(
+            f"snapshot: {reg.path}\nregistry date: {reg.date} (from {reg.source})\n"
+            f"records: {len(reg.entries)} ("
+            + ", ".join(f"{v} {k}" for k, v in sorted(reg.counts().items()))
+            + ")\n"
+        )
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv in (["--version"], ["-V"]):  # the hot path of every hook start-up check
+        sys.stdout.write(f"portlint {_version()}\n")
+        return EXIT_CLEAN
+    parser = build_parser()
+    try:
+        args = parser.parse_args(_normalise(argv))
+    except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
+        return int(exc.code or 0)
+    func: Callable[[argparse.Namespace], int] = args.func
+    from portlint.errors import PortlintError
+
+    try:
+        return func(args)
+    except PortlintError as exc:
+        sys.stderr.write(f"portlint: error: {exc}\n")
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("portlint: interrupted\n")
+        return EXIT_ERROR
+    except Exception as exc:
+        if args.debug:
+            raise
+        name = type(exc).__name__
+        sys.stderr.write(f"portlint: internal error: {name}: {exc} (rerun with --debug)\n")
+        return EXIT_ERROR

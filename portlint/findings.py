@@ -1,0 +1,72 @@
+"""Findings: what a rule reports, complete at construction."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass
+
+from portlint.bindings import Location
+
+
+class Severity(enum.IntEnum):
+    """Ordered, so ``--fail-on`` is a comparison."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; use error, warning or note") from None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Finding:
+    location: Location  # first, so findings sort by path, line, column
+    code: str  # "PL401"
+    name: str  # "duplicate-host-port"
+    severity: Severity
+    message: str  # lower-case, no trailing period, names the number and the other party
+    hint: str | None = None
+    related: tuple[Location, ...] = ()  # the other side(s) of a collision
+    port: int | None = None
+    anchor: str = ""  # key path of the binding; part of the fingerprint, never shown
+
+    def fingerprint(self) -> str:
+        """Identity for baselines and SARIF; leaves out line and column on purpose.
+
+        Edits above a finding move it without changing what it is, so the
+        fingerprint uses the code, file, port and key path instead, plus the
+        paths of related locations.
+        """
+        related = ",".join(sorted({loc.path for loc in self.related}))
+        key = "\x1f".join(
+            (self.code, self.location.path, str(self.port), self.anchor or self.message, related)
+        )
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A finding detected while reading or scanning, before rules run.
+
+    Scanners know about syntax errors, bad port specs and unset variables;
+    they report them by code, and the engine stamps name and severity from
+    the rule table, so the rule catalogue stays the single source of truth.
+    """
+
+    code: str
+    location: Location
+    message: str
+    hint: str | None = None
+    port: int | None = None
+    anchor: str = ""
+    related: tuple[Location, ...] = ()

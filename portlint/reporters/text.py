@@ -1,0 +1,72 @@
+"""``path:line:col: CODE message``, the format editors and humans both read."""
+
+from __future__ import annotations
+
+from typing import ClassVar, TextIO
+
+from portlint.engine import RunResult
+from portlint.findings import Finding, Severity
+
+_COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTE: "\x1b[36m"}
+_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def summary_line(run: RunResult) -> str:
+    if not run.findings:
+        text = f"All clear: no findings in {plural(run.files_scanned, 'file')}"
+    else:
+        parts = [
+            plural(run.count(sev), sev.label)
+            for sev in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
+            if run.count(sev)
+        ]
+        text = (
+            f"Found {plural(len(run.findings), 'finding')} ({', '.join(parts)}) "
+            f"in {plural(run.files_scanned, 'file')}"
+        )
+    extras = []
+    if run.files_skipped:
+        extras.append(f"{plural(run.files_skipped, 'file')} skipped")
+    if run.suppressed:
+        extras.append(f"{run.suppressed} suppressed")
+    if run.hidden_by_baseline:
+        extras.append(f"{run.hidden_by_baseline} hidden by the baseline")
+    if run.stale_baseline:
+        extras.append(
+            f"{plural(run.stale_baseline, 'stale baseline entry')}".replace("entrys", "entries")
+        )
+    return text + (f"; {', '.join(extras)}" if extras else "") + "."
+
+
+class TextReporter:
+    name: ClassVar[str] = "text"
+    human: ClassVar[bool] = True
+
+    def __init__(
+        self, colour: bool = False, show_source: bool = False, quiet: bool = False, **_: object
+    ) -> None:
+        self.colour = colour
+        self.show_source = show_source
+        self.quiet = quiet
+
+    def _paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.colour else text
+
+    def format_finding(self, finding: Finding) -> str:
+        loc = finding.location
+        head = self._paint(f"{loc.path}:{loc.line}:{loc.column}:", _BOLD)
+        code = self._paint(finding.code, _COLOURS[finding.severity])
+        line = f"{head} {code} {finding.message}"
+        if finding.hint:
+            line += "\n" + self._paint(f"  hint: {finding.hint}", _DIM)
+        return line
+
+    def render(self, run: RunResult, out: TextIO) -> None:
+        for finding in run.findings:
+            out.write(self.format_finding(finding) + "\n")
+        if not self.quiet:
+            out.write(summary_line(run) + "\n")

@@ -1,0 +1,191 @@
+"""What a rule is, and the two decorators that make one.
+
+A rule is a generator function plus a record: code, kebab-case name, default
+severity, whether it is on by default, options, and a manual taken from the
+docstring. Rules never print, read files or touch config; the engine decides
+once what is selected, suppressed or baselined.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Literal
+
+from portlint.bindings import Location, PortBinding
+from portlint.findings import Finding, Severity
+
+Scope = Literal["binding", "project", "scanner"]
+
+_CODE = re.compile(r"PL\d{3}\Z")
+_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
+HEADINGS = ("## When it fires", "## Why it matters", "## How to fix", "## How to silence")
+DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules.md#{anchor}"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    name: str
+    type: str  # "int", "bool", "str", "list[int]", "list[str]", "range"
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Run-wide facts rules may consult (read-only)."""
+
+    ephemeral_range: tuple[int, int] = (32768, 60999)
+    nodeport_range: tuple[int, int] = (30000, 32767)
+    allocations: Any = None  # portlint.registry.allocations.Allocations | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    scope: Scope
+    summary: str
+    explanation: str
+    check: Callable[..., Iterator[Finding]] | None
+    options: tuple[Option, ...] = ()
+    enabled: bool = True  # on by default
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(anchor=f"{self.code.lower()}-{self.name}")
+
+    def default_options(self) -> Mapping[str, Any]:
+        return MappingProxyType({opt.name: opt.default for opt in self.options})
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    rule: Rule
+    options: Mapping[str, Any]
+    settings: Settings = field(default_factory=Settings)
+    severity: Severity | None = None  # configured override of the rule's default
+
+    def finding(
+        self,
+        where: PortBinding | Location,
+        message: str,
+        *,
+        hint: str | None = None,
+        related: Sequence[Location] = (),
+        port: int | None = None,
+    ) -> Finding:
+        if isinstance(where, PortBinding):
+            location = where.location
+            anchor = where.anchor
+            port = where.port if port is None else port
+        else:
+            location, anchor = where, ""
+        return Finding(
+            location=location,
+            code=self.rule.code,
+            name=self.rule.name,
+            severity=self.severity or self.rule.severity,
+            message=message,
+            hint=hint,
+            related=tuple(related),
+            port=port,
+            anchor=anchor,
+        )
+
+
+BindingCheck = Callable[[PortBinding, RuleContext], Iterator[Finding]]
+ProjectCheck = Callable[[Sequence[PortBinding], RuleContext], Iterator[Finding]]
+
+
+def _make(
+    func: Callable[..., Any],
+    code: str,
+    name: str,
+    severity: Severity,
+    scope: Scope,
+    options: Sequence[Option],
+    enabled: bool,
+    aliases: Sequence[str],
+) -> Rule:
+    if not _CODE.match(code):
+        raise ValueError(f"rule code {code!r} must look like PL123")
+    if not _NAME.match(name):
+        raise ValueError(f"rule name {name!r} must be kebab-case")
+    doc = inspect.cleandoc(func.__doc__ or "")
+    summary, _, body = doc.partition("\n")
+    missing = [h for h in HEADINGS if h not in body]
+    if not summary or missing:
+        raise ValueError(f"rule {code} manual lacks a summary or headings {missing}")
+    return Rule(
+        code=code,
+        name=name,
+        severity=severity,
+        scope=scope,
+        summary=summary.strip().rstrip("."),
+        explanation=body.strip(),
+        check=func if scope != "scanner" else None,
+        options=tuple(options),
+        enabled=enabled,
+        aliases=tuple(aliases),
+    )
+
+
+def binding_rule(
+    code: str,
+    name: str,
+    *,
+    severity: Severity,
+    options: Sequence[Option] = (),
+    enabled: bool = True,
+    aliases: Sequence[str] = (),
+) -> Callable[[BindingCheck], Rule]:
+    """A check run once per binding."""
+
+    def wrap(func: BindingCheck) -> Rule:
+        return _make(func, code, name, severity, "binding", options, enabled, aliases)
+
+    return wrap
+
+
+def project_rule(
+    code: str,
+    name: str,
+    *,
+    severity: Severity,
+    options: Sequence[Option] = (),
+    enabled: bool = True,
+    aliases: Sequence[str] = (),
+) -> Callable[[ProjectCheck], Rule]:
+    """A check that needs every binding of the run (collisions)."""
+
+    def wrap(func: ProjectCheck) -> Rule:
+        return _make(func, code, name, severity, "project", options, enabled, aliases)
+
+    return wrap
+
+
+def scanner_rule(
+    code: str,
+    name: str,
+    *,
+    severity: Severity,
+    options: Sequence[Option] = (),
+    enabled: bool = True,
+    aliases: Sequence[str] = (),
+) -> Callable[[Callable[[], None]], Rule]:
+    """A rule whose findings scanners or the engine report while reading files.
+
+    The decorated function is never called; it carries the manual, so the
+    catalogue, `portlint rule` and the docs list these rules like any other.
+    """
+
+    def wrap(func: Callable[[], None]) -> Rule:
+        return _make(func, code, name, severity, "scanner", options, enabled, aliases)
+
+    return wrap

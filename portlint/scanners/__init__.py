@@ -1,0 +1,64 @@
+"""The scanner table: which files portlint reads, and which module reads them.
+
+A literal, ordered table (first match wins). Modules are imported only when a
+file of their kind is scanned, so a pre-commit run that touches one compose
+file never imports the TOML or JSON scanners.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+
+from portlint.scanners.base import Scanner
+
+
+@dataclass(frozen=True, slots=True)
+class ScannerSpec:
+    name: str
+    module: str  # imported lazily; exposes ``scan(source, ctx) -> ScanResult``
+    patterns: tuple[str, ...]  # fnmatch patterns, matched against the file's base name
+    description: str = ""
+
+    def matches(self, basename: str) -> bool:
+        return any(fnmatchcase(basename, pattern) for pattern in self.patterns)
+
+
+COMPOSE_PATTERNS = (
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+    "compose.*.yaml",
+    "compose.*.yml",
+    "docker-compose.*.yaml",
+    "docker-compose.*.yml",
+    "*.override.yaml",
+    "*.override.yml",
+)
+
+SCANNERS: tuple[ScannerSpec, ...] = (
+    ScannerSpec("compose", "portlint.scanners.compose", COMPOSE_PATTERNS, "Docker Compose files"),
+    ScannerSpec(
+        "yaml",
+        "portlint.scanners.yaml",
+        ("*.yaml", "*.yml"),
+        "other YAML: recognised by content (Compose, Kubernetes, Helm values, app config)",
+    ),
+)
+
+BY_NAME: dict[str, ScannerSpec] = {spec.name: spec for spec in SCANNERS}
+
+
+def scanner_for(basename: str) -> ScannerSpec | None:
+    for spec in SCANNERS:
+        if spec.matches(basename):
+            return spec
+    return None
+
+
+def load(spec: ScannerSpec) -> Scanner:
+    module = importlib.import_module(spec.module)
+    scan: Scanner = module.scan
+    return scan

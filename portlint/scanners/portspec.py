@@ -1,0 +1,160 @@
+"""The Compose short port syntax, read exactly as Compose reads it.
+
+Accepted forms (compose-go hands them to docker/go-connections' ParsePortSpec)::
+
+    [[IP:][HOST[-HOST]]:]CONTAINER[-CONTAINER][/PROTO]
+
+    3000                    container port only; the engine picks a host port
+    3000-3005               container range only
+    8000:8000               host:container
+    9090-9091:8080-8081     ranges map pairwise; lengths must match (else PL103)
+    8000-9000:80            one container port; the engine picks a free host port in the range
+    127.0.0.1:8001:8001     host IP
+    127.0.0.1::5000         host IP, engine-picked host port
+    [::1]:6001:6001         IPv6 host IP, bracketed ...
+    ::1:6000:6000           ... or not: everything before the last two colons is the IP
+    6060:6060/udp           protocol: tcp (default), udp, sctp; case-insensitive
+
+Numbers are decimal with optional leading zeros (``0123`` is 123), as Go's
+``strconv.ParseUint(s, 10, 16)`` reads them. Errors carry the rule code the
+finding should have and a message modelled on Compose's own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+
+from portlint.bindings import PROTOCOLS
+
+_NUMBER = re.compile(r"[0-9]+\Z")
+MAX_PORT = 65535
+
+
+class PortSpecError(ValueError):
+    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True, slots=True)
+class PortSpec:
+    container: int
+    container_end: int  # == container for one port
+    host: int | None = None  # None: the engine picks the host port
+    host_end: int | None = None
+    host_ip: str | None = None  # None: all interfaces
+    protocol: str = "tcp"
+    host_offset: int | None = None  # where the host port starts in the spec text
+    container_offset: int = 0  # where the container port starts in the spec text
+
+    @property
+    def engine_picks_from_range(self) -> bool:
+        """``8000-9000:80``: one container port, a host range to pick from."""
+        return (
+            self.host is not None
+            and self.host_end is not None
+            and self.host_end != self.host
+            and self.container_end == self.container
+        )
+
+
+def parse_number(text: str, what: str, spec: str) -> int:
+    if not _NUMBER.match(text):
+        raise PortSpecError("PL102", f"invalid {what}: {text!r} in {spec!r}")
+    if len(text.lstrip("0")) > 5:
+        raise PortSpecError("PL102", f"invalid {what}: {text!r} is not a port number")
+    value = int(text)
+    if value > MAX_PORT:
+        raise PortSpecError(
+            "PL101", f"{what} {value} is out of range 0-{MAX_PORT}", hint="ports are 0-65535"
+        )
+    return value
+
+
+def parse_range(text: str, what: str, spec: str) -> tuple[int, int]:
+    """``N`` or ``N-M`` as an inclusive pair."""
+    if text == "":
+        raise PortSpecError("PL102", f"no {what} specified in {spec!r}")
+    if "-" not in text:
+        value = parse_number(text, what, spec)
+        return value, value
+    start_text, _, end_text = text.partition("-")
+    start = parse_number(start_text, what, spec)
+    end = parse_number(end_text, what, spec)
+    if end < start:
+        raise PortSpecError(
+            "PL102",
+            f"invalid range specified for {what}: {text!r} (end before start)",
+            hint=f"write {end}-{start}",
+        )
+    return start, end
+
+
+def parse_protocol(text: str, spec: str) -> str:
+    proto = text.lower()
+    if proto not in PROTOCOLS:
+        raise PortSpecError(
+            "PL102",
+            f"invalid protocol {text!r} in {spec!r}",
+            hint="use tcp, udp or sctp",
+        )
+    return proto
+
+
+def parse_ip(text: str, spec: str) -> str:
+    bare = text[1:-1] if text.startswith("[") and text.endswith("]") else text
+    try:
+        return str(ipaddress.ip_address(bare))
+    except ValueError:
+        raise PortSpecError(
+            "PL102",
+            f"invalid IP address {text!r} in {spec!r}",
+            hint="Compose needs a literal IPv4 or IPv6 address here, not a host name",
+        ) from None
+
+
+def parse_port_spec(spec: str) -> PortSpec:
+    """Parse one short-syntax entry or raise :class:`PortSpecError`."""
+    raw = spec.strip()
+    lead = len(spec) - len(spec.lstrip())
+    if raw == "":
+        raise PortSpecError("PL102", "empty port specification")
+    body, slash, proto_text = raw.rpartition("/")
+    if not slash:
+        body, proto_text = raw, "tcp"
+    elif body == "":
+        raise PortSpecError("PL102", f"no port specified in {spec!r}")
+    elif proto_text == "":
+        proto_text = "tcp"
+    protocol = parse_protocol(proto_text, spec)
+    parts = body.split(":")
+    container_text = parts[-1]
+    host_text = ""
+    ip: str | None = None
+    if len(parts) == 2:
+        host_text = parts[0]
+    elif len(parts) > 2:
+        host_text = parts[-2]
+        ip_text = ":".join(parts[:-2])
+        if ip_text:
+            ip = parse_ip(ip_text, spec)
+    container, container_end = parse_range(container_text, "container port", spec)
+    container_offset = lead + len(body) - len(container_text)
+    host_offset = lead + len(body) - len(container_text) - 1 - len(host_text) if host_text else None
+    host: int | None = None
+    host_end: int | None = None
+    if host_text:
+        host, host_end = parse_range(host_text, "host port", spec)
+        if container_end != container and (host_end - host) != (container_end - container):
+            raise PortSpecError(
+                "PL103",
+                f"host range {host_text} and container range {container_text} differ in length",
+                hint="both sides of a range mapping need the same number of ports",
+            )
+    return PortSpec(
+        container, container_end, host, host_end, ip, protocol, host_offset, container_offset
+    )

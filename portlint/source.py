@@ -1,0 +1,131 @@
+"""Reading a file safely, and turning offsets into 1-based locations.
+
+Everything that comes out of a repository is untrusted: FIFOs would block,
+device files never end, binaries and other encodings produce garbage. This
+module decides once, per file, whether it is text we can scan; anything else
+becomes a PL002 ``skipped-file`` problem naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import stat
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from portlint.bindings import Location
+from portlint.findings import Problem
+
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024  # bytes; config files are small, lockfiles are not
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: str  # as shown to the user (relative POSIX path)
+    text: str  # decoded, BOM removed, line endings untouched
+    encoding: str = "utf-8"
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            text = self.text
+            find = text.find
+            # Universal newlines: \r\n, \r and \n all end a line, as YAML says.
+            i = 0
+            n = len(text)
+            while True:
+                j = find("\n", i)
+                k = find("\r", i, j if j >= 0 else n)
+                if k >= 0:
+                    nxt = k + 2 if text.startswith("\r\n", k) else k + 1
+                elif j >= 0:
+                    nxt = j + 1
+                else:
+                    break
+                starts.append(nxt)
+                i = nxt
+            self._line_starts = starts
+        return self._line_starts
+
+    def location(self, offset: int, end: int | None = None) -> Location:
+        """A 1-based location for a character offset (and optional end offset)."""
+        line, col = self.line_col(offset)
+        if end is None:
+            return Location(self.path, line, col)
+        end_line, end_col = self.line_col(end)
+        return Location(self.path, line, col, end_line, end_col)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        starts = self.line_starts
+        idx = bisect_right(starts, offset) - 1
+        return idx + 1, offset - starts[idx] + 1
+
+    def offset(self, line: int, column: int) -> int:
+        """Inverse of :meth:`line_col` (1-based in, 0-based offset out)."""
+        return self.line_starts[line - 1] + column - 1
+
+    def line_text(self, line: int) -> str:
+        starts = self.line_starts
+        start = starts[line - 1]
+        stop = starts[line] if line < len(starts) else len(self.text)
+        return self.text[start:stop].rstrip("\r\n")
+
+
+def decode(data: bytes, path: str) -> SourceFile | Problem:
+    """Decode bytes as text, or explain why they are not text we scan."""
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding = name
+            break
+    if encoding == "utf-8" and b"\x00" in data[:8192]:
+        return _skip(path, "binary file (NUL byte)")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        return _skip(path, f"not valid {encoding.upper()} text (byte {exc.start}): not scanned")
+    if "\x00" in text:
+        return _skip(path, "binary file (NUL character)")
+    note = "" if encoding == "utf-8" else encoding
+    return SourceFile(path=path, text=text, encoding=note or "utf-8")
+
+
+def read_source(
+    abs_path: str, display_path: str, max_size: int = DEFAULT_MAX_FILE_SIZE
+) -> SourceFile | Problem:
+    """Read one file without ever blocking, following a FIFO, or reading a huge file whole."""
+    try:
+        st = os.stat(abs_path)
+    except OSError as exc:
+        return _skip(display_path, f"cannot be read: {exc.strerror or exc}")
+    if not stat.S_ISREG(st.st_mode):
+        return _skip(display_path, "not a regular file")
+    if st.st_size > max_size:
+        return _skip(
+            display_path,
+            f"larger than max-file-size ({st.st_size} > {max_size} bytes): not scanned",
+            hint="raise `max-file-size` or exclude the file",
+        )
+    try:
+        with open(abs_path, "rb") as fh:
+            data = fh.read(max_size + 1)
+    except OSError as exc:
+        return _skip(display_path, f"cannot be read: {exc.strerror or exc}")
+    if len(data) > max_size:  # grew while we looked
+        return _skip(display_path, f"larger than max-file-size ({max_size} bytes): not scanned")
+    return decode(data, display_path)
+
+
+def _skip(path: str, reason: str, hint: str | None = None) -> Problem:
+    return Problem("PL002", Location(path, 1, 1), reason, hint=hint)

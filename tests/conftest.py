@@ -1,0 +1,53 @@
+"""Shared helpers: temporary projects and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from portlint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[[Mapping[str, str | bytes]], Path]:
+    """Write ``{relative path: text or bytes}`` under a temporary folder."""
+
+    def make(files: Mapping[str, str | bytes]) -> Path:
+        for rel, content in files.items():
+            path = tmp_path / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return tmp_path
+
+    return make
+
+
+def run_cli(argv: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
+    """Run ``portlint`` in-process; returns (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(argv)
+    finally:
+        os.chdir(old)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def cli() -> Iterator[Callable[..., tuple[int, str, str]]]:
+    yield run_cli
