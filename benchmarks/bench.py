@@ -1,0 +1,311 @@
+"""Benchmark portlint as users run it: whole processes, several runs, the median.
+
+    python benchmarks/bench.py                    # 1,000 and 10,000 generated files
+    python benchmarks/bench.py --files 1000 --runs 3
+    python benchmarks/bench.py --repo ~/src/some-project
+    python benchmarks/bench.py --write docs/benchmarks.md
+
+Every figure is a ratio against a floor measured in the same run on the same
+machine, so a loaded or slow machine moves both sides together:
+
+- start-up: ``portlint --version`` against ``python -c "import yaml"``;
+- a cold ``portlint check`` (no cache) against the parse floor: one Python
+  process that only composes every YAML file of the same set with PyYAML's C
+  loader, node tree included, and against yamllint (``-d relaxed``), the
+  nearest Python peer, on the same YAML files;
+- a warm run (cache filled, nothing changed) and a pre-commit style run (one
+  changed file named on the command line) against the cold run;
+- peak memory (max RSS) of the cold run.
+
+Timing assertions never go in tests; this script is where speed is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from generate import generate  # noqa: E402
+
+PARSE_FLOOR = r"""
+import os, sys, yaml
+loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+n = 0
+for dirpath, dirnames, filenames in os.walk(sys.argv[1]):
+    dirnames[:] = [d for d in dirnames if d not in (".git", ".portlint_cache")]
+    for name in filenames:
+        if name.endswith((".yaml", ".yml")):
+            with open(os.path.join(dirpath, name), encoding="utf-8") as fh:
+                for _doc in yaml.compose_all(fh.read(), Loader=loader):
+                    n += 1
+print(n)
+"""
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = ROOT + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("NO_COLOR", None)
+    return env
+
+
+def timed(cmd: list[str], cwd: str, runs: int, before: list[str] | None = None) -> float:
+    """Median wall time in seconds over ``runs`` runs (``before`` runs untimed each time)."""
+    times = []
+    for _ in range(runs):
+        if before:
+            subprocess.run(before, cwd=cwd, check=False, capture_output=True, env=_env())
+        start = time.perf_counter()
+        proc = subprocess.run(
+            cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_env(), check=False
+        )
+        times.append(time.perf_counter() - start)
+        if proc.returncode not in (0, 1):
+            err = proc.stderr.decode(errors="replace")[-500:]
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err}")
+    return statistics.median(times)
+
+
+def max_rss(cmd: list[str], cwd: str) -> int:
+    """Peak resident memory of one run, in MiB (via /usr/bin/time when present)."""
+    gnu_time = shutil.which("time") or "/usr/bin/time"
+    if not os.path.exists(gnu_time):
+        return -1
+    proc = subprocess.run(
+        [gnu_time, "-f", "%M", *cmd],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
+    )
+    try:
+        return round(int(proc.stderr.strip().splitlines()[-1]) / 1024)
+    except (ValueError, IndexError):
+        return -1
+
+
+def yaml_files(root: str) -> list[str]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in (".git", ".portlint_cache")]
+        out += [
+            os.path.relpath(os.path.join(dirpath, n), root)
+            for n in filenames
+            if n.endswith((".yaml", ".yml"))
+        ]
+    return sorted(out)
+
+
+def prepare(files: int, base: str) -> str:
+    root = os.path.join(base, f"repo-{files}")
+    if not os.path.isdir(root):
+        generate(root, files)
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+        subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+        subprocess.run(
+            ["git", "-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "x"],
+            cwd=root,
+            check=True,
+        )
+    return root
+
+
+def portlint_supports(flag: str) -> bool:
+    proc = subprocess.run(
+        [sys.executable, "-m", "portlint", "check", "--help"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        check=False,
+    )
+    return flag in proc.stdout
+
+
+def measure(root: str, runs: int, with_yamllint: bool) -> dict[str, float]:
+    py = sys.executable
+    lint = [py, "-m", "portlint", "check", "-q", "--no-color", "--exit-zero"]
+    has_cache = portlint_supports("--no-cache")
+    clean = [py, "-m", "portlint", "clean"] if has_cache else None
+    r: dict[str, float] = {}
+    r["version"] = timed([py, "-m", "portlint", "--version"], root, runs * 3)
+    r["import_yaml"] = timed([py, "-c", "import yaml"], root, runs * 3)
+    cold = [*lint, *(["--no-cache"] if has_cache else []), "."]
+    r["cold"] = timed(cold, root, runs)
+    r["parse_floor"] = timed([py, "-c", PARSE_FLOOR, "."], root, runs)
+    if has_cache:
+        timed([*lint, "."], root, 1, before=clean)  # fill the cache
+        r["warm"] = timed([*lint, "."], root, runs)
+        changed = next(p for p in yaml_files(root) if p.endswith("compose.yaml"))
+        path = os.path.join(root, changed)
+        with open(path, encoding="utf-8") as fh:
+            original = fh.read()
+        try:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write("# touched\n")
+            r["one_changed"] = timed([*lint, changed], root, runs)
+        finally:
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(original)
+    yamllint = os.path.join(os.path.dirname(sys.executable), "yamllint")
+    yamllint = yamllint if os.path.exists(yamllint) else shutil.which("yamllint") or ""
+    if with_yamllint and yamllint:
+        # The same YAML files the parse floor reads, named explicitly (no discovery cost).
+        listing = os.path.join(tempfile.gettempdir(), "portlint-bench-yaml-list")
+        with open(listing, "w", encoding="utf-8") as fh:
+            fh.write("\n".join(yaml_files(root)) + "\n")
+        r["yamllint"] = timed(
+            [
+                "sh",
+                "-c",
+                f"xargs -a {listing} {yamllint} -d relaxed -f parsable >/dev/null; exit 0",
+            ],
+            root,
+            max(1, runs // 2),
+        )
+    r["peak_mib"] = max_rss(cold, root)
+    r["yaml_files"] = len(yaml_files(root))
+    return r
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as fh:
+            mem = f", {round(int(fh.readline().split()[1]) / 1024 / 1024)} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (
+        f"{os.cpu_count()} cores ({cpu}){mem}, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark portlint (see module docstring).")
+    parser.add_argument("--files", default="1000,10000", help="comma-separated repo sizes")
+    parser.add_argument("--repo", help="benchmark this directory instead of generated ones")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--workdir", default=os.path.join(tempfile.gettempdir(), "portlint-bench"))
+    parser.add_argument("--no-yamllint", action="store_true")
+    parser.add_argument("--write", metavar="MARKDOWN", help="also write the table here")
+    args = parser.parse_args()
+    os.makedirs(args.workdir, exist_ok=True)
+    targets = (
+        [(args.repo, os.path.abspath(args.repo))]
+        if args.repo
+        else [(f"{int(n):,} files", prepare(int(n), args.workdir)) for n in args.files.split(",")]
+    )
+    results = {}
+    for label, root in targets:
+        print(f"measuring {label} ...", file=sys.stderr)
+        results[label] = measure(root, args.runs, not args.no_yamllint)
+    text = render(results, args)
+    print(text)
+    if args.write:
+        with open(args.write, "w", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+def render(results: dict[str, dict[str, float]], args: argparse.Namespace) -> str:
+    def ms(v: float | None) -> str:
+        return "n/a" if v is None or v != v else f"{v * 1000:.0f} ms"
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return "n/a" if not a or not b or a != a or b != b else f"{a / b:.2f}x"
+
+    cmd = "python benchmarks/bench.py " + " ".join(
+        a for a in sys.argv[1:] if not a.startswith("--write") and a != args.write
+    )
+    lines = [
+        "# portlint benchmarks",
+        "",
+        f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d')} with `{cmd.strip()}`",
+        f"(median of {args.runs} runs; start-up figures median of {args.runs * 3}).",
+        "",
+        "| repo | figure | time | ratio | target |",
+        "|---|---|---|---|---|",
+    ]
+    for label, r in results.items():
+        rows = [
+            (
+                "`portlint --version`",
+                r["version"],
+                ratio(r["version"], r["import_yaml"])
+                + " of `python -c 'import yaml'` ("
+                + ms(r["import_yaml"])
+                + ")",
+                "<= 1.3x",
+            ),
+            (
+                "cold `portlint check`",
+                r["cold"],
+                ratio(r["cold"], r["parse_floor"])
+                + " of the parse floor ("
+                + ms(r["parse_floor"])
+                + f", {int(r['yaml_files'])} YAML files)",
+                "<= 1.5x",
+            ),
+        ]
+        if "yamllint" in r:
+            rows.append(
+                (
+                    "yamllint -d relaxed",
+                    r["yamllint"],
+                    ratio(r["yamllint"], r["cold"]) + " of cold portlint",
+                    ">= 5x",
+                )
+            )
+        if "warm" in r:
+            rows.append(
+                (
+                    "warm `portlint check`",
+                    r["warm"],
+                    ratio(r["warm"], r["cold"]) + " of cold",
+                    "<= 0.20x",
+                )
+            )
+            rows.append(
+                (
+                    "one changed file (pre-commit)",
+                    r["one_changed"],
+                    ratio(r["one_changed"], r["cold"]) + " of cold",
+                    "<= 0.25x",
+                )
+            )
+        rows.append(("peak memory (cold)", None, f"{int(r['peak_mib'])} MiB", "< 150 MiB"))
+        for name, value, rel, target in rows:
+            shown = ms(value) if value is not None else ""
+            lines.append(f"| {label} | {name} | {shown} | {rel} | {target} |")
+    labels = list(results)
+    if len(labels) == 2:
+        a, b = (results[x]["cold"] for x in labels)
+        lines += [
+            "",
+            f"Scaling: cold {labels[1]} / cold {labels[0]} = {b / a:.2f}x (target <= 11x).",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
