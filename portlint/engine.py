@@ -70,7 +70,7 @@ def problem_to_finding(problem: Problem, rule: Rule, config: Config) -> Finding:
         location=problem.location,
         code=rule.code,
         name=rule.name,
-        severity=config.severity.get(rule.code, rule.severity),
+        severity=config.severity.get(rule.code, problem.severity or rule.severity),
         message=problem.message,
         hint=problem.hint,
         related=problem.related,

@@ -20,9 +20,12 @@ class ScannerSpec:
     module: str  # imported lazily; exposes ``scan(source, ctx) -> ScanResult``
     patterns: tuple[str, ...]  # fnmatch patterns, matched against the file's base name
     description: str = ""
+    exclude: tuple[str, ...] = ()  # base names this scanner never reads (lockfiles...)
 
     def matches(self, basename: str) -> bool:
-        return any(fnmatchcase(basename, pattern) for pattern in self.patterns)
+        return any(fnmatchcase(basename, pattern) for pattern in self.patterns) and not any(
+            fnmatchcase(basename, pattern) for pattern in self.exclude
+        )
 
 
 COMPOSE_PATTERNS = (
@@ -38,6 +41,23 @@ COMPOSE_PATTERNS = (
     "*.override.yml",
 )
 
+# Generated or compiler files: big, full of numbers, never a port inventory.
+# (poetry.lock, Cargo.lock, uv.lock, yarn.lock... do not end in .json/.toml.)
+JSON_EXCLUDE = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "*.lock.json",
+    "composer.lock",
+    "tsconfig.json",
+    "tsconfig.*.json",
+    "jsconfig.json",
+    "jsconfig.*.json",
+    "*.schema.json",
+    "*.min.json",
+    "*.tsbuildinfo",
+    ".eslintrc.json",
+)
+
 SCANNERS: tuple[ScannerSpec, ...] = (
     ScannerSpec("compose", "portlint.scanners.compose", COMPOSE_PATTERNS, "Docker Compose files"),
     ScannerSpec(
@@ -45,6 +65,25 @@ SCANNERS: tuple[ScannerSpec, ...] = (
         "portlint.scanners.yaml",
         ("*.yaml", "*.yml"),
         "other YAML: recognised by content (Compose, Kubernetes, Helm values, app config)",
+    ),
+    ScannerSpec(
+        "devcontainer",
+        "portlint.scanners.devcontainer",
+        ("devcontainer.json", ".devcontainer.json"),
+        "dev container configs: forwardPorts, appPort, portsAttributes (JSONC)",
+    ),
+    ScannerSpec(
+        "toml",
+        "portlint.scanners.toml",
+        ("*.toml",),
+        "TOML configs (fly.toml, netlify.toml, app configs) by the generic key rules",
+    ),
+    ScannerSpec(
+        "json",
+        "portlint.scanners.json",
+        ("*.json", "*.jsonc"),
+        "JSON/JSONC configs by the generic key rules; package.json scripts",
+        exclude=JSON_EXCLUDE,
     ),
 )
 
