@@ -30,7 +30,8 @@ from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 
-_TEMPLATE = re.compile(r"\{\{-?\s")  # ``{{ .Values.x }}``, ``{{- include ... }}``
+# ``{{ .Values.x }}``, ``{{- include ... }}``; not GitHub Actions' ``${{ matrix.x }}``
+_TEMPLATE = re.compile(r"(?<!\$)\{\{-?\s")
 _TEMPLATE_LOOSE = re.compile(r"\{\{")
 
 

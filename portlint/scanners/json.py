@@ -258,12 +258,12 @@ def _name(root: JNode) -> str | None:
 
 
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
-    if CANDIDATE.search(source.text) is None:
-        return ScanResult()
+    is_package = source.path.rsplit("/", 1)[-1] == "package.json"
+    if not is_package and CANDIDATE.search(source.text) is None:
+        return ScanResult()  # cheap pre-check: no word a port could hang from
     root = parse(source)
     if isinstance(root, Problem):
         return ScanResult(problems=[root])
-    is_package = source.path.rsplit("/", 1)[-1] == "package.json"
     name = _name(root) if is_package and root.members is not None else None
     kctx = keys.Context(source, "json", keys.default_owner_for(source.path, name))
     bindings, problems = keys.scan_leaves(leaves(root), kctx)
