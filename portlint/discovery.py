@@ -55,7 +55,7 @@ def display_path(abs_path: str, cwd: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _matches(patterns: Iterable[str], rel: str) -> bool:
+def matches_glob(patterns: Iterable[str], rel: str) -> bool:
     """gitignore-flavoured globs: a pattern without ``/`` matches any path component."""
     parts = rel.split("/")
     for pattern in patterns:
@@ -123,6 +123,10 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
             raise UsageError(f"{given}: no such file or directory")
         if not os.path.isdir(abs_given):
             spec = scanner_for(os.path.basename(abs_given))
+            if spec is not None and config.force_exclude and excludes:
+                rel = os.path.relpath(abs_given, os.path.abspath(config.root)).replace(os.sep, "/")
+                if matches_glob(excludes, rel):
+                    continue  # --force-exclude: a named file is excluded like any other
             if spec is not None:
                 shown = display_path(abs_given, cwd)
                 found[shown] = Candidate(shown, abs_given, spec, explicit=True)
@@ -133,7 +137,7 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
             if spec is None:
                 continue
             rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
-            if excludes and _matches(excludes, rel):
+            if excludes and matches_glob(excludes, rel):
                 continue
             if os.path.islink(path) and not _inside(path, abs_given):
                 continue  # a link out of the scanned tree is not this project's file
