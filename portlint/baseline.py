@@ -13,7 +13,7 @@ import dataclasses
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from portlint.bindings import Location
@@ -120,12 +120,17 @@ class Matched:
 
 
 def apply_baseline(
-    findings: Iterable[Finding], entries: Sequence[Entry], rebase: Rebase
+    findings: Iterable[Finding],
+    entries: Sequence[Entry],
+    rebase: Rebase,
+    checked: Collection[str] | None = None,
 ) -> Matched:
     """Hide findings the baseline lists; count entries nothing matched any more.
 
     Matching is by (path, code, fingerprint) as a multiset: two identical
     findings need two entries, so a new copy of an accepted problem shows.
+    An entry counts as stale only if its file was ``checked`` in this run
+    (None: every file was): linting one folder says nothing about another.
     """
     budget = Counter((e.path, e.code, e.fingerprint) for e in entries)
     kept: list[Finding] = []
@@ -137,4 +142,5 @@ def apply_baseline(
             hidden += 1
         else:
             kept.append(finding)
-    return Matched(kept, hidden, sum(budget.values()))
+    stale = sum(n for key, n in budget.items() if checked is None or key[0] in checked)
+    return Matched(kept, hidden, stale)

@@ -276,7 +276,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = run(args.paths, config, use_baseline=False)
         rebase = baseline.rebaser(result.root, result.cwd)
         count = baseline.write(path, result.findings, rebase)
-        sys.stderr.write(f"portlint: wrote {count} finding(s) to {path}\n")
+        from portlint.config import display
+
+        sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
         return EXIT_CLEAN
     result = run(args.paths, config)
     colour = (

@@ -175,16 +175,15 @@ def suppress(
 
 
 def apply_baseline_file(
-    findings: list[Finding], config: Config, result: RunResult
+    findings: list[Finding], config: Config, result: RunResult, checked: Iterable[str]
 ) -> list[Finding]:
     if config.baseline is None:
         return findings
     from portlint import baseline
 
     entries = baseline.read(resolve_path(config, config.baseline))
-    matched = baseline.apply_baseline(
-        findings, entries, baseline.rebaser(os.path.abspath(config.root), result.cwd)
-    )
+    rebase = baseline.rebaser(os.path.abspath(config.root), result.cwd)
+    matched = baseline.apply_baseline(findings, entries, rebase, {rebase(p) for p in checked})
     result.hidden_by_baseline, result.stale_baseline = matched.hidden, matched.stale
     return matched.kept
 
@@ -219,7 +218,8 @@ def run(
     findings = apply_per_file_ignores(sorted(set(findings)), config, cwd)
     findings = suppress(findings, directives, selected, config, cwd, result)
     if use_baseline:
-        findings = apply_baseline_file(findings, config, result)
+        checked = [c.display for c in candidates if focus is None or c.display in focus]
+        findings = apply_baseline_file(findings, config, result, checked)
     if focus is not None:
         findings = [f for f in findings if in_focus(f, focus)]
         result.skipped = [p for p in result.skipped if p.location.path in focus]
