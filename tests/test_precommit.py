@@ -121,9 +121,11 @@ def test_real_pre_commit_fails_on_a_collision_and_passes_once_fixed(tmp_path) ->
     failed = hook()
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert re.search(r"^portlint\.+Failed$", failed.stdout, re.MULTILINE), failed.stdout
+    # PL401 orders claims by path, so the finding sits on the unchanged base file;
+    # it is reported because its related location is in the staged file.
     assert (
-        "compose.override.yaml:4:14: PL401 host port 8080/tcp is already published by service "
-        '"api" (compose.yaml:4:14)'
+        'compose.yaml:4:14: PL401 host port 8080/tcp is already published by service "admin" '
+        "(compose.override.yaml:4:14)"
     ) in failed.stdout
 
     (repo / "compose.override.yaml").write_text(OVERRIDE.format(port=8081), encoding="utf-8")
