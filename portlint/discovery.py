@@ -134,9 +134,13 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         files = _git_files(abs_given) if config.respect_gitignore else None
         for path in files if files is not None else _walk(abs_given):
             spec = scanner_for(os.path.basename(path))
+            rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
+            if spec is None and config.include and matches_glob(config.include, rel):
+                # `include`: a name the defaults miss, like `compose.yaml.dist` or
+                # `stack.yml.j2`, is read as the name without its last suffix
+                spec = scanner_for(os.path.splitext(os.path.basename(path))[0])
             if spec is None:
                 continue
-            rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
             if excludes and matches_glob(excludes, rel):
                 continue
             if os.path.islink(path) and not _inside(path, abs_given):

@@ -58,3 +58,17 @@ def test_force_exclude_drops_an_excluded_given_file(make_project) -> None:
         "",
         "",
     )
+
+
+def test_include_adds_files_the_default_names_miss(make_project) -> None:
+    stack = OTHER.replace("services:", "name: stack\nservices:")
+    root = make_project({"ops/stack.yaml": stack, "tpl/stack.yml.j2": stack})
+    (root / ".portlint.toml").write_text("", encoding="utf-8")
+
+    def located() -> list[str]:
+        _, out, _ = run_cli(["check", "-q", "--no-color", "."], cwd=root)
+        return [line.split(" ")[0] for line in out.splitlines() if not line.startswith(" ")]
+
+    assert located() == ["ops/stack.yaml:8:14:"]
+    (root / ".portlint.toml").write_text('include = ["*.j2"]\n', encoding="utf-8")
+    assert located() == ["ops/stack.yaml:8:14:", "tpl/stack.yml.j2:8:14:"]
