@@ -112,6 +112,11 @@ def check_bindings(
     return findings
 
 
+def project_root(config: Config, cwd: str) -> str:
+    """The project folder: the config's root, read relative to the run's cwd."""
+    return os.path.abspath(os.path.join(cwd, config.root))
+
+
 def context_paths(
     paths: Sequence[str], config: Config, cwd: str
 ) -> tuple[list[str], frozenset[str] | None]:
@@ -126,7 +131,7 @@ def context_paths(
     files = [p for p in given if not os.path.isdir(os.path.join(cwd, p))]
     if not files or not config.project_context:
         return given, None
-    root = os.path.abspath(config.root)
+    root = project_root(config, cwd)
     focus = frozenset(display_path(os.path.abspath(os.path.join(cwd, p)), cwd) for p in given)
     inside = any(_within(os.path.abspath(os.path.join(cwd, p)), root) for p in files)
     return ([root, *given] if inside else given), focus
@@ -148,7 +153,7 @@ def apply_per_file_ignores(findings: Iterable[Finding], config: Config, cwd: str
         return list(findings)
     from portlint.baseline import rebaser
 
-    rebase = rebaser(os.path.abspath(config.root), cwd)
+    rebase = rebaser(project_root(config, cwd), cwd)
     return [f for f in findings if not per_file_ignored(config, rebase(f.location.path), f)]
 
 
@@ -182,7 +187,7 @@ def apply_baseline_file(
     from portlint import baseline
 
     entries = baseline.read(resolve_path(config, config.baseline))
-    rebase = baseline.rebaser(os.path.abspath(config.root), result.cwd)
+    rebase = baseline.rebaser(result.root, result.cwd)
     matched = baseline.apply_baseline(findings, entries, rebase, {rebase(p) for p in checked})
     result.hidden_by_baseline, result.stale_baseline = matched.hidden, matched.stale
     return matched.kept
@@ -197,7 +202,7 @@ def run(
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
     ctx = make_scan_context(config, cwd)
-    result = RunResult(rules=selected, root=os.path.abspath(config.root), cwd=cwd)
+    result = RunResult(rules=selected, root=project_root(config, cwd), cwd=cwd)
     findings: list[Finding] = []
     directives: list[Directive] = []
     for candidate in candidates:

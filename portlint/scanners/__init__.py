@@ -89,8 +89,15 @@ SCANNERS: tuple[ScannerSpec, ...] = (
 
 BY_NAME: dict[str, ScannerSpec] = {spec.name: spec for spec in SCANNERS}
 
+# portlint's own files: its config, baseline and the default allocation file
+# hold port numbers by design and are read by portlint itself, never as config
+# of the project being linted.
+OWN_FILES = frozenset({".portlint.toml", "portlint.toml", ".portlint-baseline.json", "ports.toml"})
+
 
 def scanner_for(basename: str) -> ScannerSpec | None:
+    if basename in OWN_FILES:
+        return None
     for spec in SCANNERS:
         if spec.matches(basename):
             return spec
