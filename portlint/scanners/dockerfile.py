@@ -115,14 +115,25 @@ def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     result = ScanResult()
     owner = image_owner(source.path)
     global_args: dict[str, EnvValue] = {}
-    scope: dict[str, EnvValue] = {}
+    scope: dict[str, EnvValue] = {}  # what ${VAR} sees in this stage: ARG and ENV
+    env: dict[str, EnvValue] = {}  # ENV only: a later ``FROM <this stage>`` inherits it
+    stage_env: dict[str, dict[str, EnvValue]] = {}
     seen_from = False
     for inst in instructions(source):
         if inst.keyword == "FROM":
             seen_from = True
-            scope = {}
-        elif inst.keyword in ("ARG", "ENV"):
+            words = inst.args.split()
+            base = words[0].lower() if words else ""
+            env = dict(stage_env.get(base, {}))
+            scope = dict(env)
+            if len(words) >= 3 and words[-2].lower() == "as":
+                stage_env[words[-1].lower()] = env
+        elif inst.keyword == "ARG":
             _assign(source, inst, scope if seen_from else global_args, global_args)
+        elif inst.keyword == "ENV":
+            before = dict(scope)
+            _assign(source, inst, scope, global_args)
+            env.update({k: v for k, v in scope.items() if before.get(k) is not v})
         elif inst.keyword == "EXPOSE":
             _expose(source, inst, scope, owner, result)
     return result
