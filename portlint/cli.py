@@ -1,22 +1,25 @@
 """The command line: ``portlint [check] PATH...``, ``port``, ``rule``, ``registry``.
 
-Only ``argparse`` is imported up front; each command imports what it needs
-when it runs, so ``portlint --version`` (and argument errors) stay near the
-cost of starting Python.
+Nothing is imported up front, not even ``argparse`` (building the parser
+costs more than importing PyYAML): ``portlint --version`` answers before
+either, and each command imports what it needs when it runs, so start-up
+stays near the cost of starting Python.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    import argparse
+
     from portlint.config import Resolved
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "port", "ports", "rule", "registry", "config")
+COMMANDS = ("check", "port", "ports", "rule", "registry", "config", "clean")
 
 
 def _version() -> str:
@@ -25,8 +28,11 @@ def _version() -> str:
     return __version__
 
 
+@cache
 def _common() -> argparse.ArgumentParser:
     """Options accepted before and after the command name."""
+    import argparse
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--debug",
@@ -40,12 +46,9 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
-_COMMON = _common()
-
-
 def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "check", parents=[_COMMON], help="lint files and folders (the default command)"
+        "check", parents=[_common()], help="lint files and folders (the default command)"
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     p.add_argument(
@@ -89,7 +92,39 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="let the process environment fill compose variables",
     )
+    _add_speed_flags(p)
     p.set_defaults(func=cmd_check)
+
+
+def _add_speed_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write .portlint_cache/"
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="scanning processes (default: automatic; 1 = serial)",
+    )
+
+
+def _jobs(text: str) -> int:
+    import argparse
+
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}")
+    return int(text)
+
+
+def _add_clean(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "clean", parents=[_common()], help="delete the project's .portlint_cache/ folder"
+    )
+    p.add_argument("--config", default=None, metavar="FILE", help="use this config file only")
+    p.add_argument("--isolated", action="store_true", help="ignore config files")
+    p.set_defaults(func=cmd_clean)
 
 
 def _add_config_flags(p: argparse.ArgumentParser) -> None:
@@ -125,7 +160,7 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
 
 def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "config", parents=[_COMMON], help="print the effective configuration and its sources"
+        "config", parents=[_common()], help="print the effective configuration and its sources"
     )
     _add_config_flags(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -134,7 +169,7 @@ def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "port", parents=[_COMMON], help="what is this port? (IANA, range, who listens)"
+        "port", parents=[_common()], help="what is this port? (IANA, range, who listens)"
     )
     p.add_argument("port", metavar="PORT[/PROTO]")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -145,7 +180,7 @@ def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("ports", parents=[_COMMON], help="list every port the files claim")
+    p = sub.add_parser("ports", parents=[_common()], help="list every port the files claim")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
@@ -155,7 +190,9 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("rule", parents=[_COMMON], help="print a rule's manual, or list every rule")
+    p = sub.add_parser(
+        "rule", parents=[_common()], help="print a rule's manual, or list every rule"
+    )
     p.add_argument("rule", nargs="?", metavar="CODE|NAME")
     p.add_argument("--all", action="store_true", help="list every rule")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -163,7 +200,7 @@ def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("registry", parents=[_COMMON], help="the bundled IANA registry snapshot")
+    p = sub.add_parser("registry", parents=[_common()], help="the bundled IANA registry snapshot")
     rsub = p.add_subparsers(dest="registry_command", required=True, metavar="COMMAND")
     build = rsub.add_parser("build", help="convert an IANA export (XML or CSV) to a snapshot")
     build.add_argument("--from", dest="source", required=True, metavar="FILE")
@@ -176,15 +213,25 @@ def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="portlint",
         description="Find port collisions and risky port numbers in config files.",
-        parents=[_COMMON],
+        parents=[_common()],
     )
     parser.add_argument("--version", action="version", version=f"portlint {_version()}")
     parser.set_defaults(debug=False, no_color=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_add_check, _add_port, _add_ports, _add_rule, _add_registry, _add_config):
+    for add in (
+        _add_check,
+        _add_port,
+        _add_ports,
+        _add_rule,
+        _add_registry,
+        _add_config,
+        _add_clean,
+    ):
         add(sub)
     return parser
 
@@ -272,6 +319,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         use_environment=args.use_environment,
         suppressions=not args.no_suppressions,
         project_context=not args.no_project_context,
+        cache=not args.no_cache,
+        jobs=args.jobs,
     )
     fmt = config.output_format
     if fmt not in REPORTERS:
@@ -312,6 +361,21 @@ def cmd_check(args: argparse.Namespace) -> int:
             out.close()
     if result.failed(config.fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    import os
+
+    from portlint.cache import clean
+    from portlint.config import display, resolve
+    from portlint.engine import project_root
+
+    cwd = os.getcwd()
+    config = resolve(cwd, args.config, {}, isolated=args.isolated).config
+    removed = clean(project_root(config, cwd))
+    if removed is not None:
+        sys.stderr.write(f"portlint: removed {display(removed, cwd)}\n")
     return EXIT_CLEAN
 
 

@@ -48,6 +48,8 @@ class Config:
     force_exclude: bool = False  # apply exclude to files named on the command line too
     suppressions: bool = True  # False: --no-suppressions
     project_context: bool = True  # given files: scan the project, report on those files
+    cache: bool = True  # reuse per-file scan results from .portlint_cache (--no-cache)
+    jobs: int = 0  # scanning processes: 0 automatic, 1 serial (--jobs)
     root: str = "."  # folder that relative paths in the config are resolved against
     source: str | None = None  # the file this came from, None for defaults
 

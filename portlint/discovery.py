@@ -10,6 +10,7 @@ Either way, folders that never hold a project's own config (``.git``,
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ def _walk(root: str) -> Iterable[str]:
 
 
 def _git_files(root: str) -> list[str] | None:
-    """Files git would show under ``root``, or None when ``root`` is not in a work tree."""
+    """Files git would show under ``root`` (relative POSIX paths); None outside a work tree."""
     try:
         proc = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -98,14 +99,9 @@ def _git_files(root: str) -> list[str] | None:
     if proc.returncode != 0:
         return None
     names = sorted({n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
-    out = []
-    for name in names:
-        if any(part in SKIP_DIRS for part in name.split("/")[:-1]):
-            continue
-        path = os.path.join(root, name)
-        if os.path.lexists(path):
-            out.append(path)
-    return out
+    # Paths relative to ``root``; whether each still exists is checked later,
+    # and only for the few that a scanner wants.
+    return [n for n in names if not any(part in SKIP_DIRS for part in n.split("/")[:-1])]
 
 
 def _inside(path: str, root: str) -> bool:
@@ -132,19 +128,32 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 found[shown] = Candidate(shown, abs_given, spec, explicit=True)
             continue
         files = _git_files(abs_given) if config.respect_gitignore else None
-        for path in files if files is not None else _walk(abs_given):
-            spec = scanner_for(os.path.basename(path))
-            rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
+        # Displayed paths are the folder's displayed path plus the file's path
+        # inside it: string work instead of one relpath() per file.
+        shown_root = display_path(abs_given, cwd)
+        prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
+        if files is None:
+            listed = ((p, os.path.relpath(p, abs_given)) for p in _walk(abs_given))
+        else:
+            listed = ((os.path.join(abs_given, name), name) for name in files)
+        for path, rel_native in listed:
+            rel = rel_native.replace(os.sep, "/")
+            basename = rel.rsplit("/", 1)[-1]
+            spec = scanner_for(basename)
             if spec is None and config.include and matches_glob(config.include, rel):
                 # `include`: a name the defaults miss, like `compose.yaml.dist` or
                 # `stack.yml.j2`, is read as the name without its last suffix
-                spec = scanner_for(os.path.splitext(os.path.basename(path))[0])
+                spec = scanner_for(os.path.splitext(basename)[0])
             if spec is None:
                 continue
             if excludes and matches_glob(excludes, rel):
                 continue
-            if os.path.islink(path) and not _inside(path, abs_given):
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue  # listed by git but deleted from the work tree
+            if stat.S_ISLNK(st.st_mode) and not _inside(path, abs_given):
                 continue  # a link out of the scanned tree is not this project's file
-            shown = display_path(path, cwd)
+            shown = prefix + rel
             found.setdefault(shown, Candidate(shown, path, spec))
     return sorted(found.values())

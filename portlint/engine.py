@@ -53,15 +53,30 @@ def selected_rules(config: Config) -> tuple[Rule, ...]:
     )
 
 
-def scan_file(candidate: Candidate, config: Config, ctx: ScanContext) -> ScanResult:
-    """Read and scan one file; never raises for bad input."""
-    source = read_source(candidate.abs_path, candidate.display, config.max_file_size)
+def scan_file(
+    candidate: Candidate,
+    config: Config,
+    ctx: ScanContext,
+    source: SourceFile | Problem | None = None,
+) -> ScanResult:
+    """Read (unless the caller already did) and scan one file; never raises for bad input."""
+    if source is None:
+        source = read_source(candidate.abs_path, candidate.display, config.max_file_size)
     if isinstance(source, Problem):
         return ScanResult(problems=[source])
     scanner = load(candidate.scanner)
     result = scanner(source, ctx)
     result.directives = parse_directives(source.path, source.text)
     return result
+
+
+def scan_all(
+    candidates: Sequence[Candidate], config: Config, ctx: ScanContext, cwd: str
+) -> list[ScanResult]:
+    """The per-file step for every candidate, in order: cached, serial or parallel."""
+    from portlint.batch import scan_all as scan_batch
+
+    return scan_batch(candidates, config, ctx, cwd, project_root(config, cwd))
 
 
 def make_scan_context(config: Config, cwd: str) -> ScanContext:
@@ -205,8 +220,7 @@ def run(
     result = RunResult(rules=selected, root=project_root(config, cwd), cwd=cwd)
     findings: list[Finding] = []
     directives: list[Directive] = []
-    for candidate in candidates:
-        scanned = scan_file(candidate, config, ctx)
+    for scanned in scan_all(candidates, config, ctx, cwd):
         skipped = [p for p in scanned.problems if p.code == "PL002"]
         if skipped:
             result.files_skipped += 1

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -11,6 +14,13 @@ from pathlib import Path
 import pytest
 
 from portlint.cli import main
+
+# In-process runs use the scan cache as users get it, but in one folder for
+# the session instead of a .portlint_cache beside every fixture.
+if "PORTLINT_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="portlint-test-cache-")
+    os.environ["PORTLINT_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from portlint.scanners.base import Scanner
 
@@ -109,6 +110,7 @@ BY_NAME: dict[str, ScannerSpec] = {spec.name: spec for spec in SCANNERS}
 OWN_FILES = frozenset({".portlint.toml", "portlint.toml", ".portlint-baseline.json", "ports.toml"})
 
 
+@lru_cache(maxsize=4096)  # a repository repeats a few names (compose.yaml, .env) many times
 def scanner_for(basename: str) -> ScannerSpec | None:
     if basename in OWN_FILES:
         return None

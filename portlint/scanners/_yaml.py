@@ -103,7 +103,18 @@ def items(node: Node) -> Iterator[tuple[str, Node, Node]]:
 
 
 def get(node: Node | None, key: str) -> Node | None:
-    if node is None:
+    if not isinstance(node, MappingNode):
+        return None
+    # Fast path (the scanners' hottest call): explicit keys win over merged
+    # ones, so only a miss in a mapping with ``<<`` needs the full walk.
+    merges = False
+    for key_node, value_node in node.value:
+        if key_node.tag == MERGE_TAG:
+            merges = True
+        elif key_node.value == key and isinstance(key_node, ScalarNode):
+            found: Node = value_node
+            return found
+    if not merges:
         return None
     for k, _kn, v in items(node):
         if k == key:

@@ -1,0 +1,182 @@
+"""The per-file step for a whole run: cache first, then serial or parallel scanning.
+
+Scanning one file depends only on that file, the files its scanner reads
+beside it and the scan settings, so files can be scanned in any order, in
+other processes, or not at all when the cache has them. Results come back in
+the candidates' order, so the output of a parallel or cached run is the
+output of a serial one, byte for byte.
+
+Parallelism pays only past a few hundred files: starting workers and moving
+results between processes costs tens of milliseconds (see
+docs/benchmarks.md), so ``--jobs`` defaults to serial below
+``AUTO_SERIAL_BELOW`` files left to scan after the cache.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from portlint.cache import (
+    Dependency,
+    Scanned,
+    open_cache,
+    recording_reader,
+    stat_key,
+    text_digest,
+)
+from portlint.config import Config
+from portlint.discovery import Candidate
+from portlint.findings import Problem
+from portlint.scanners.base import ScanContext, ScanResult
+from portlint.source import SourceFile, read_source
+
+AUTO_SERIAL_BELOW = 500  # files left to scan; fewer are scanned in this process
+FILES_PER_WORKER = 250  # each automatic worker should get at least this many
+MAX_AUTO_JOBS = 8
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int, files: int) -> int:
+    """How many processes scan ``files`` files (1: this one, serially).
+
+    ``jobs`` is the user's ``--jobs``: 0 picks automatically, 1 is serial.
+    """
+    if files < 2 or jobs == 1:
+        return 1
+    if jobs > 1:
+        return min(jobs, files)
+    if files < AUTO_SERIAL_BELOW:
+        return 1
+    return max(1, min(available_cpus(), files // FILES_PER_WORKER, MAX_AUTO_JOBS))
+
+
+def scan_one(
+    candidate: Candidate,
+    config: Config,
+    ctx: ScanContext,
+    cwd: str,
+    source: SourceFile | Problem | None = None,
+) -> Scanned:
+    """Scan one file, noting what it read, for the cache."""
+    from portlint.engine import scan_file
+
+    deps: list[Dependency] = []
+    local = dataclasses.replace(ctx, read=recording_reader(ctx.read, cwd, deps))
+    before = stat_key(candidate.abs_path)
+    if source is None:
+        source = read_source(candidate.abs_path, candidate.display, config.max_file_size)
+    result = scan_file(candidate, config, local, source)
+    digest = text_digest(source) if isinstance(source, SourceFile) else None
+    return Scanned(result, before, digest, deps)
+
+
+def scan_all(
+    candidates: Sequence[Candidate], config: Config, ctx: ScanContext, cwd: str, root: str
+) -> list[ScanResult]:
+    """Each candidate's scan result, in order."""
+    cache = open_cache(root, ctx, config.max_file_size, cwd) if config.cache else None
+    results: list[ScanResult | None] = [None] * len(candidates)
+    todo: list[tuple[int, SourceFile | Problem | None]] = []
+    for i, candidate in enumerate(candidates):
+        if cache is None:
+            todo.append((i, None))
+            continue
+        read: list[SourceFile | Problem] = []
+
+        def reader(c: Candidate = candidate, out: list[SourceFile | Problem] = read) -> Any:
+            out.append(read_source(c.abs_path, c.display, config.max_file_size))
+            return out[0] if isinstance(out[0], SourceFile) else None
+
+        hit = cache.lookup(candidate.display, candidate.abs_path, reader)
+        if hit is not None:
+            results[i] = hit
+        else:
+            todo.append((i, read[0] if read else None))
+    workers = worker_count(config.jobs, len(todo))
+    scanned = _parallel(todo, candidates, config, ctx, cwd, workers) if workers > 1 else None
+    if scanned is None:
+        scanned = [scan_one(candidates[i], config, ctx, cwd, source) for i, source in todo]
+    for (i, _source), fresh in zip(todo, scanned, strict=True):
+        results[i] = fresh.result
+        if cache is not None:
+            cache.store(candidates[i].display, fresh)
+    if cache is not None:
+        cache.save()
+    return [r if r is not None else ScanResult() for r in results]
+
+
+# -- worker processes ---------------------------------------------------------
+
+_WORKER: tuple[Config, ScanContext, str] | None = None
+
+
+def _init_worker(config: Config, ctx: ScanContext, cwd: str) -> None:
+    from portlint.engine import make_scan_context
+
+    global _WORKER
+    reader = make_scan_context(config, cwd).read
+    _WORKER = (config, dataclasses.replace(ctx, read=reader), cwd)
+
+
+def _scan_chunk(chunk: list[Candidate]) -> list[tuple[Any, Any, Any, Any]]:
+    """Scan in a worker; results travel as plain JSON data (see portlint.codec)."""
+    from portlint.codec import codec_for
+
+    if _WORKER is None:  # pragma: no cover - the initializer always ran
+        raise RuntimeError("worker not initialised")
+    config, ctx, cwd = _WORKER
+    encode, _decode = codec_for(ScanResult)
+    out = []
+    for candidate in chunk:
+        s = scan_one(candidate, config, ctx, cwd)
+        deps = [(d.path, d.stat, d.digest) for d in s.deps]
+        out.append((encode(s.result), s.stat, s.digest, deps))
+    return out
+
+
+def _parallel(
+    todo: list[tuple[int, SourceFile | Problem | None]],
+    candidates: Sequence[Candidate],
+    config: Config,
+    ctx: ScanContext,
+    cwd: str,
+    workers: int,
+) -> list[Scanned] | None:
+    """Scan in ``workers`` processes; None when processes cannot be started here."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from portlint.codec import codec_for
+
+    chosen = [candidates[i] for i, _source in todo]
+    parts = workers * 4
+    size = max(1, -(-len(chosen) // parts))
+    chunks = [chosen[k : k + size] for k in range(0, len(chosen), size)]
+    _encode, decode = codec_for(ScanResult)
+    plain = dataclasses.replace(ctx, read=None)
+    try:
+        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, plain, cwd))
+    except (OSError, NotImplementedError, ImportError):
+        return None  # no process support here (some sandboxes): scan serially
+    out: list[Scanned] = []
+    with pool:
+        for chunk_result in pool.map(_scan_chunk, chunks):
+            for encoded, before, digest, deps in chunk_result:
+                out.append(
+                    Scanned(
+                        decode(encoded),
+                        before,
+                        digest,
+                        [Dependency(p, st, dg) for p, st, dg in deps],
+                        encoded,
+                    )
+                )
+    return out

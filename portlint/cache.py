@@ -1,0 +1,433 @@
+"""The scan cache in ``.portlint_cache/``: per-file scan results reused across runs.
+
+What is cached is the per-file step (reading and scanning one file: its
+bindings, problems and directives). Rules always run again, over every
+binding, so a change in one file still shows its collisions with the others.
+
+An entry is reused only when all of these are unchanged:
+
+- the file's content (a stat fast path: mtime_ns, size and inode; when the
+  stat changed the text is hashed and compared, so ``touch`` or a checkout
+  does not invalidate anything);
+- the content of every file the scanner read beside it through
+  ``ScanContext.read`` (the ``.env`` next to a compose file, an ``include``),
+  including files that were missing then and exist now;
+- the settings that change what a scanner reports: the fields of
+  ``ScanContext`` (env files, the environment when ``--use-environment`` is on),
+  ``max-file-size``, the current directory (displayed paths depend on it),
+  portlint's version and the code itself (a digest of the package's files),
+  PyYAML's, and the Python version. These select one index file.
+
+The folder is inside a repository that may be hostile, so nothing in it is
+trusted. Index files are JSON (never pickle or marshal) and carry an HMAC made
+with a per-user key kept outside the repository; a file portlint did not
+write on this account, or one that is corrupt, truncated, oversized, not a
+regular file or of the wrong shape, is a cache miss, never an exception and
+never a source of findings. The folder ignores itself (``.gitignore`` with
+``*``) and carries a ``CACHEDIR.TAG``. Index files are replaced atomically
+(temporary file, then rename), so two runs sharing the cache each leave a
+complete file and the last one wins.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import hmac
+import json
+import os
+import stat
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from portlint import __version__
+from portlint.codec import Invalid, Unsupported, codec_for
+from portlint.scanners.base import ScanContext, ScanResult
+from portlint.source import SourceFile
+
+CACHE_DIR = ".portlint_cache"
+FORMAT = 1
+MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
+RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
+_GITIGNORE = "# created by portlint: this folder is a cache\n*\n"
+_CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by portlint.\n"
+    "# For information about cache directory tags, see https://bford.info/cachedir/\n"
+)
+
+StatKey = tuple[int, int, int]  # (mtime_ns, size, inode)
+
+
+def cache_dir(root: str) -> str:
+    """``.portlint_cache`` in the project root, or ``$PORTLINT_CACHE_DIR`` when set.
+
+    The variable moves the cache out of the tree (read-only checkouts, CI
+    caches, and portlint's own test suite, which must not litter fixtures).
+    """
+    return os.environ.get("PORTLINT_CACHE_DIR") or os.path.join(root, CACHE_DIR)
+
+
+def text_digest(source: SourceFile | None) -> str | None:
+    """Identity of what a scanner saw of a file (None: missing or not text)."""
+    if source is None:
+        return None
+    data = f"{source.encoding}\0{source.text}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stat_key(abs_path: str) -> StatKey | None:
+    """The stat fast path's key, or None when the stat cannot be trusted or taken."""
+    try:
+        st = os.stat(abs_path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or time.time() - st.st_mtime < RACY_SECONDS:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _code_digest() -> str:
+    """Version, code and parser identity: editing portlint must not reuse old results."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT}\0{__version__}\0{sys.version}\0".encode())
+    package = os.path.dirname(os.path.abspath(__file__))
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".tsv", ".json", ".toml")):
+                st = os.stat(os.path.join(folder, name))
+                h.update(
+                    f"{folder[len(package) :]}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode()
+                )
+    import importlib.util
+
+    spec = importlib.util.find_spec("yaml")
+    origin = spec.origin if spec is not None else None
+    if origin:
+        with contextlib.suppress(OSError):
+            st = os.stat(origin)
+            h.update(f"yaml\0{origin}\0{st.st_size}\0{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def settings_key(ctx: ScanContext, max_file_size: int, cwd: str) -> str:
+    """Everything outside a file that changes how it scans."""
+    parts: dict[str, Any] = {"cwd": cwd, "max_file_size": max_file_size, "code": _code_digest()}
+    for f in dataclasses.fields(ctx):
+        if f.name == "read":
+            continue
+        value = getattr(ctx, f.name)
+        if isinstance(value, Mapping):
+            parts[f.name] = sorted((str(k), str(v)) for k, v in value.items())
+        elif isinstance(value, (str, int, bool, float, tuple, list)) or value is None:
+            parts[f.name] = value
+        else:  # unknown kind of setting: its repr, which at worst only causes misses
+            parts[f.name] = repr(value)
+    text = json.dumps(parts, sort_keys=True, default=repr)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _key_file() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "portlint", "cache-key")
+
+
+def signing_key() -> bytes | None:
+    """This account's secret for signing index files, created on first use.
+
+    It lives outside every repository, so a cache committed to a repository
+    (or planted by a hostile one) cannot carry a valid signature. None when
+    there is no writable place for it: then nothing is cached.
+    """
+    path = _key_file()
+    with contextlib.suppress(OSError):
+        with open(path, "rb") as fh:
+            key = fh.read(128)
+        if len(key) >= 32:
+            return key
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        key = os.urandom(32).hex().encode()
+        fd, tmp = tempfile.mkstemp(prefix=".key-", dir=os.path.dirname(path))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        try:
+            os.link(tmp, path)  # never replaces a key another process just made
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        with open(path, "rb") as fh:
+            key = fh.read(128)
+    except OSError:
+        return None
+    return key if len(key) >= 32 else None
+
+
+@dataclasses.dataclass(slots=True)
+class Dependency:
+    """A file read beside the scanned one: its displayed path and what it held."""
+
+    path: str
+    stat: StatKey | None
+    digest: str | None
+
+
+@dataclasses.dataclass(slots=True)
+class Scanned:
+    """One file's fresh scan, ready to store: the result plus what it depended on."""
+
+    result: ScanResult
+    stat: StatKey | None
+    digest: str | None
+    deps: list[Dependency]
+    encoded: Any = None  # the result as JSON data, when a worker already encoded it
+
+
+class ScanCache:
+    """One index file: entries of one settings key, loaded once, saved once."""
+
+    def __init__(self, folder: str, key: str, secret: bytes, cwd: str, max_file_size: int):
+        self.folder = folder
+        self.path = os.path.join(folder, f"scan-{key}.json")
+        self.key = key
+        self.secret = secret
+        self.cwd = cwd
+        self.max_file_size = max_file_size
+        self.entries: dict[str, Any] = self._load()
+        self.dirty = False
+        self._dep_state: dict[str, str | None] = {}
+        self.encode, self.decode = codec_for(ScanResult)
+        self.hits = 0
+        self.misses = 0
+
+    # -- reading -------------------------------------------------------
+
+    def _load(self) -> dict[str, Any]:
+        data = _read_regular(self.path)
+        if data is None:
+            return {}
+        mac, sep, body = data.partition(b"\n")
+        if not sep or not hmac.compare_digest(mac, self._sign(body)):
+            return {}
+        try:
+            doc = json.loads(body)
+        except (ValueError, RecursionError):
+            return {}
+        if (
+            type(doc) is not dict
+            or doc.get("format") != FORMAT
+            or doc.get("key") != self.key
+            or type(doc.get("files")) is not dict
+        ):
+            return {}
+        files: dict[str, Any] = doc["files"]
+        return files
+
+    def _sign(self, body: bytes) -> bytes:
+        return hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode()
+
+    def lookup(
+        self, display: str, abs_path: str, read: Callable[[], SourceFile | None]
+    ) -> ScanResult | None:
+        """The cached result for a file, or None on a miss.
+
+        ``read`` reads the file through the engine's reader; it is called only
+        when the stat fast path fails (the caller keeps what it read, so a
+        miss does not read the file twice).
+        """
+        entry = self.entries.get(display)
+        if type(entry) is not list or len(entry) != 4:
+            self.misses += 1
+            return None
+        stat_then, digest, deps, encoded = entry
+        now = stat_key(abs_path)
+        if now is None or _as_stat(stat_then) != now:
+            source = read()
+            if source is None or text_digest(source) != digest:
+                self.misses += 1
+                return None
+            entry[0] = _stat_list(now)
+            self.dirty = True
+        if not self._deps_unchanged(deps):
+            self.misses += 1
+            return None
+        try:
+            result: ScanResult = self.decode(encoded)
+        except (Invalid, RecursionError):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def _deps_unchanged(self, deps: Any) -> bool:
+        if type(deps) is not list:
+            return False
+        for dep in deps:
+            if type(dep) is not list or len(dep) != 3 or type(dep[0]) is not str:
+                return False
+            path, stat_then, digest = dep
+            if path not in self._dep_state:
+                abs_path = os.path.join(self.cwd, path)
+                now = stat_key(abs_path)
+                if now is not None and _as_stat(stat_then) == now:
+                    self._dep_state[path] = digest if type(digest) is str else None
+                else:
+                    self._dep_state[path] = text_digest(self._read_dep(abs_path, path))
+            if self._dep_state[path] != digest:
+                return False
+        return True
+
+    def _read_dep(self, abs_path: str, path: str) -> SourceFile | None:
+        from portlint.source import read_source
+
+        source = read_source(abs_path, path, self.max_file_size)
+        return source if isinstance(source, SourceFile) else None
+
+    # -- writing -------------------------------------------------------
+
+    def store(self, display: str, scanned: Scanned) -> None:
+        encoded = scanned.encoded if scanned.encoded is not None else self.encode(scanned.result)
+        deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
+        self.entries[display] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
+        self.dirty = True
+
+    def save(self) -> None:
+        """Write the index if anything changed; a failure to write only costs speed."""
+        if not self.dirty:
+            return
+        body = json.dumps(
+            {"format": FORMAT, "key": self.key, "files": self.entries},
+            separators=(",", ":"),
+            ensure_ascii=False,
+        ).encode("utf-8", "surrogatepass")
+        with contextlib.suppress(OSError):
+            _prepare_folder(self.folder)
+            _replace(self.path, self._sign(body) + b"\n" + body)
+        self.dirty = False
+
+
+def _as_stat(value: Any) -> StatKey | None:
+    if type(value) is list and len(value) == 3 and all(type(v) is int for v in value):
+        return (value[0], value[1], value[2])
+    return None
+
+
+def _stat_list(value: StatKey | None) -> list[int] | None:
+    return list(value) if value is not None else None
+
+
+def _read_regular(path: str) -> bytes | None:
+    """A regular file's bytes, never following a link, blocking on a FIFO or reading a huge file."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_INDEX_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_INDEX_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return data if len(data) <= MAX_INDEX_BYTES else None
+
+
+def _usable_folder(folder: str) -> bool:
+    """The cache folder exists as a real directory (not a link planted to redirect writes)."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode)
+
+
+def _prepare_folder(folder: str) -> None:
+    if not os.path.lexists(folder):
+        os.makedirs(folder, exist_ok=True)
+    if not _usable_folder(folder):
+        raise OSError(f"{folder} is not a directory")
+    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
+        path = os.path.join(folder, name)
+        if not os.path.lexists(path):
+            _replace(path, text.encode())
+
+
+def _replace(path: str, data: bytes) -> None:
+    folder = os.path.dirname(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def open_cache(root: str, ctx: ScanContext, max_file_size: int, cwd: str) -> ScanCache | None:
+    """The cache for this run, or None when it cannot be used safely."""
+    folder = cache_dir(root)
+    if os.path.lexists(folder) and not _usable_folder(folder):
+        return None
+    secret = signing_key()
+    if secret is None:
+        return None
+    try:
+        return ScanCache(folder, settings_key(ctx, max_file_size, cwd), secret, cwd, max_file_size)
+    except Unsupported:
+        return None
+
+
+def clean(root: str) -> str | None:
+    """Delete the cache under ``root``; the folder's path when there was one.
+
+    Only what portlint writes there is removed (index files, temporary files,
+    the tag and the ``.gitignore``), then the folder if that emptied it, so a
+    ``PORTLINT_CACHE_DIR`` pointing somewhere unexpected never costs anything
+    else. A link planted in place of the folder is removed, not followed.
+    """
+    folder = cache_dir(root)
+    if os.path.islink(folder):
+        os.unlink(folder)
+        return folder
+    if not os.path.isdir(folder):
+        return None
+    for name in os.listdir(folder):
+        ours = name in (".gitignore", "CACHEDIR.TAG") or name.startswith((".tmp-", "scan-"))
+        path = os.path.join(folder, name)
+        if ours and (os.path.islink(path) or not os.path.isdir(path)):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
+    return folder
+
+
+def recording_reader(
+    read: Callable[[str], SourceFile | None] | None, cwd: str, deps: list[Dependency]
+) -> Callable[[str], SourceFile | None] | None:
+    """Wrap ``ScanContext.read`` so every file a scanner looks at becomes a dependency."""
+    if read is None:
+        return None
+    seen: set[str] = set()
+
+    def recorded(path: str) -> SourceFile | None:
+        before = stat_key(os.path.join(cwd, path))
+        source = read(path)
+        if path not in seen:
+            seen.add(path)
+            deps.append(Dependency(path, before, text_digest(source)))
+        return source
+
+    return recorded
