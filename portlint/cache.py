@@ -6,9 +6,10 @@ binding, so a change in one file still shows its collisions with the others.
 
 An entry is reused only when all of these are unchanged:
 
-- the file's content (a stat fast path: mtime_ns, size and inode; when the
-  stat changed the text is hashed and compared, so ``touch`` or a checkout
-  does not invalidate anything);
+- the file's content (a stat fast path: mtime, ctime, size and inode, where
+  ctime catches an edit that put the old mtime back; when the stat changed
+  the text is hashed and compared, so ``touch`` or a checkout does not
+  invalidate anything);
 - the content of every file the scanner read beside it through
   ``ScanContext.read`` (the ``.env`` next to a compose file, an ``include``),
   including files that were missing then and exist now;
@@ -60,7 +61,7 @@ _CACHEDIR_TAG = (
     "# For information about cache directory tags, see https://bford.info/cachedir/\n"
 )
 
-StatKey = tuple[int, int, int]  # (mtime_ns, size, inode)
+StatKey = tuple[int, int, int, int]  # (mtime_ns, ctime_ns, size, inode)
 
 
 def cache_dir(root: str) -> str:
@@ -88,7 +89,7 @@ def stat_key(abs_path: str) -> StatKey | None:
         return None
     if not stat.S_ISREG(st.st_mode) or time.time() - st.st_mtime < RACY_SECONDS:
         return None
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
 def _code_digest() -> str:
@@ -309,12 +310,30 @@ class ScanCache:
         with contextlib.suppress(OSError):
             _prepare_folder(self.folder)
             _replace(self.path, self._sign(body) + b"\n" + body)
+            _prune(self.folder, keep=self.path)
         self.dirty = False
 
 
+def _prune(folder: str, keep: str, limit: int = 8) -> None:
+    """Drop the least recently written index files beyond ``limit``.
+
+    Each settings key (another cwd, other env files, a new portlint) has its
+    own index; without this, upgrades would leave old ones forever.
+    """
+    indexes = []
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if name.startswith("scan-") and name.endswith(".json") and path != keep:
+            with contextlib.suppress(OSError):
+                indexes.append((os.lstat(path).st_mtime_ns, path))
+    for _mtime, path in sorted(indexes)[: max(0, len(indexes) - (limit - 1))]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 def _as_stat(value: Any) -> StatKey | None:
-    if type(value) is list and len(value) == 3 and all(type(v) is int for v in value):
-        return (value[0], value[1], value[2])
+    if type(value) is list and len(value) == 4 and all(type(v) is int for v in value):
+        return (value[0], value[1], value[2], value[3])
     return None
 
 

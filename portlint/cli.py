@@ -306,7 +306,14 @@ def _resolve(args: argparse.Namespace) -> Resolved:
 
 def cmd_check(args: argparse.Namespace) -> int:
     import dataclasses
+    import gc
     import os
+
+    # A check is a short-lived process whose data are acyclic trees (nodes,
+    # bindings); the cyclic collector's full passes over tens of thousands of
+    # live objects cost a third of a cached run and free nothing (same peak
+    # memory with and without, docs/benchmarks.md), so it stays off.
+    gc.disable()
 
     from portlint import baseline
     from portlint.config import DEFAULT_BASELINE, resolve_path

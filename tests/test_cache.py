@@ -1,0 +1,381 @@
+"""The scan cache: reuse, invalidation, hostile contents, sharing, clean, --no-cache."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portlint import cache, engine
+from portlint.config import Config
+from tests.conftest import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COMPOSE = """\
+services:
+  web:
+    image: nginx:1.27
+    ports:
+      - "${WEB_PORT:-8080}:80"
+  admin:
+    image: ghcr.io/acme/admin:2
+    ports:
+      - "8081:8000"
+"""
+ENV = "WEB_PORT=8081\n"  # collides with admin's 8081
+K8S = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: agent
+spec:
+  containers:
+    - name: agent
+      image: ghcr.io/acme/agent:1
+      ports:
+        - containerPort: 9100
+          hostPort: 9100
+"""
+DOCKERFILE = "FROM python:3.12-slim\nEXPOSE 8000\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small project whose cache lives where users get it: in the project."""
+    monkeypatch.delenv("PORTLINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # the signing key
+    root = tmp_path / "proj"
+    (root / "deploy").mkdir(parents=True)
+    (root / "compose.yaml").write_text(COMPOSE)
+    (root / ".env").write_text(ENV)
+    (root / "deploy" / "agent.yaml").write_text(K8S)
+    (root / "Dockerfile").write_text(DOCKERFILE)
+    return root
+
+
+@pytest.fixture
+def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Displayed paths of the files actually scanned (cache misses), in order."""
+    calls: list[str] = []
+    real = engine.scan_file
+
+    def counting(candidate, config, ctx, source=None):  # type: ignore[no-untyped-def]
+        calls.append(candidate.display)
+        return real(candidate, config, ctx, source)
+
+    monkeypatch.setattr(engine, "scan_file", counting)
+    return calls
+
+
+def run(root: Path, config: Config | None = None) -> engine.RunResult:
+    return engine.run(["."], config or Config(), cwd=str(root))
+
+
+def lines(result: engine.RunResult) -> list[str]:
+    return [f"{f.location} {f.code} {f.message}" for f in result.findings]
+
+
+def test_second_run_scans_nothing_and_reports_the_same(project: Path, scanned: list[str]) -> None:
+    first = run(project)
+    assert scanned == [".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml"]
+    assert lines(first) == [
+        'compose.yaml:9:10 PL401 host port 8081/tcp is already published by service "web" '
+        "(compose.yaml:5:10)"
+    ]
+    scanned.clear()
+    second = run(project)
+    assert scanned == []
+    assert lines(second) == lines(first)
+    assert second.bindings == first.bindings
+
+
+def test_the_folder_ignores_itself_and_is_tagged(project: Path) -> None:
+    run(project)
+    folder = project / ".portlint_cache"
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (
+        (folder / "CACHEDIR.TAG")
+        .read_text()
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
+    proc = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode == 128:  # not a repository yet: make it one
+        subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+        proc = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    assert ".portlint_cache" not in proc.stdout
+
+
+def test_content_change_is_a_miss_even_with_the_old_mtime_and_size(
+    project: Path, scanned: list[str]
+) -> None:
+    run(project)
+    path = project / "compose.yaml"
+    before = path.stat()
+    path.write_text(COMPOSE.replace("8081:8000", "8082:8000"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    scanned.clear()
+    result = run(project)
+    assert scanned == ["compose.yaml"]
+    ports = sorted(b.port for b in result.bindings if b.location.path == "compose.yaml")
+    assert ports == [8081, 8082]
+    assert not any(f.code == "PL401" for f in result.findings)
+
+
+def test_touch_without_change_is_a_hit(project: Path, scanned: list[str]) -> None:
+    run(project)
+    os.utime(project / "compose.yaml")
+    scanned.clear()
+    run(project)
+    assert scanned == []
+
+
+def test_dependency_change_rescans_the_file_that_read_it(project: Path, scanned: list[str]) -> None:
+    first = run(project)
+    web = [b for b in first.bindings if b.owner == "web" and b.role == "host"]
+    assert [(b.port, b.origin) for b in web] == [(8081, web[0].origin)]
+    assert web[0].origin is not None and web[0].origin.path == ".env"
+    (project / ".env").write_text("WEB_PORT=8090\n")
+    scanned.clear()
+    second = run(project)
+    assert sorted(scanned) == [".env", "compose.yaml"]
+    web = [b for b in second.bindings if b.owner == "web" and b.role == "host"]
+    assert [b.port for b in web] == [8090]
+    assert not any(f.code == "PL401" for f in second.findings)
+
+
+def test_dependency_that_appears_later_is_a_miss(project: Path, scanned: list[str]) -> None:
+    (project / ".env").unlink()
+    first = run(project)
+    assert [b.port for b in first.bindings if b.owner == "web" and b.role == "host"] == [8080]
+    (project / ".env").write_text("WEB_PORT=9000\n")
+    scanned.clear()
+    second = run(project)
+    assert "compose.yaml" in scanned
+    assert [b.port for b in second.bindings if b.owner == "web" and b.role == "host"] == [9000]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"max_file_size": 4096},
+        {"env_files": ("other.env",)},
+        {"use_environment": True},
+    ],
+    ids=["max-file-size", "env-files", "use-environment"],
+)
+def test_settings_that_change_scanning_select_another_index(
+    project: Path, scanned: list[str], change: dict[str, object]
+) -> None:
+    (project / "other.env").write_text("WEB_PORT=7000\n")
+    run(project)
+    scanned.clear()
+    run(project, dataclasses.replace(Config(), **change))  # type: ignore[arg-type]
+    assert "compose.yaml" in scanned
+
+
+def test_environment_values_are_part_of_the_key(
+    project: Path, scanned: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / ".env").unlink()
+    config = dataclasses.replace(Config(), use_environment=True)
+    monkeypatch.setenv("WEB_PORT", "7001")
+    first = run(project, config)
+    assert [b.port for b in first.bindings if b.owner == "web" and b.role == "host"] == [7001]
+    scanned.clear()
+    run(project, config)
+    assert scanned == []
+    monkeypatch.setenv("WEB_PORT", "7002")
+    second = run(project, config)
+    assert "compose.yaml" in scanned
+    assert [b.port for b in second.bindings if b.owner == "web" and b.role == "host"] == [7002]
+
+
+def test_rule_settings_do_not_invalidate_scans(project: Path, scanned: list[str]) -> None:
+    run(project)
+    scanned.clear()
+    result = run(project, dataclasses.replace(Config(), ignore=("PL401",)))
+    assert scanned == []
+    assert not any(f.code == "PL401" for f in result.findings)
+
+
+def test_a_new_portlint_version_is_a_miss(
+    project: Path, scanned: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(project)
+    monkeypatch.setattr(cache, "__version__", "99.0.0")
+    scanned.clear()
+    run(project)
+    assert sorted(scanned) == [".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml"]
+
+
+def index_file(project: Path) -> Path:
+    (found,) = (project / ".portlint_cache").glob("scan-*.json")
+    return found
+
+
+def signed(project: Path, body: bytes) -> bytes:
+    """Sign ``body`` with this account's key, as only portlint itself could."""
+    key = cache.signing_key()
+    assert key is not None
+    folder = str(project / ".portlint_cache")
+    probe = cache.ScanCache(folder, "x", key, str(project), 1)
+    return probe._sign(body) + b"\n" + body
+
+
+CRAFTED = [
+    pytest.param(b"", id="empty"),
+    pytest.param(b"\x00\xff garbage", id="binary"),
+    pytest.param(b"0" * 64 + b"\n{}", id="bad-signature"),
+    pytest.param(None, id="truncated"),
+]
+
+
+@pytest.mark.parametrize("content", CRAFTED)
+def test_corrupt_index_is_a_miss_never_an_error(
+    project: Path, scanned: list[str], content: bytes | None
+) -> None:
+    first = run(project)
+    path = index_file(project)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if content is None else content)
+    scanned.clear()
+    second = run(project)
+    assert sorted(scanned) == [".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml"]
+    assert lines(second) == lines(first)
+
+
+def test_unsigned_entry_claiming_a_clean_file_is_ignored(project: Path) -> None:
+    """A cache committed to a hostile repository cannot hide findings."""
+    first = run(project)
+    path = index_file(project)
+    mac, _, body = path.read_bytes().partition(b"\n")
+    doc = json.loads(body)
+    for entry in doc["files"].values():
+        entry[3] = []  # "nothing here"
+    path.write_bytes(b"f" * len(mac) + b"\n" + json.dumps(doc).encode())
+    assert lines(run(project)) == lines(first)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        lambda e: e[3][0][0].__setitem__(4, "8080"),  # a port as a string
+        lambda e: e[3][0][0].__setitem__(3, "everywhere"),  # a role that does not exist
+        lambda e: e[3][0][0].__setitem__(0, ["compose.yaml", 1]),  # a short location
+        lambda e: e[3].__setitem__(0, {"bindings": []}),  # an object for a list
+        lambda e: e.__setitem__(2, [["../../etc/passwd"]]),  # a malformed dependency
+        lambda e: e[3].__setitem__(0, [[[[[[[[[[[]]]]]]]]]]]),  # nesting where a binding is
+    ],
+    ids=["port-type", "role-value", "location-shape", "object", "dependency", "nesting"],
+)
+def test_signed_but_malformed_entries_are_misses(project: Path, scanned: list[str], mutate) -> None:  # type: ignore[no-untyped-def]
+    first = run(project)
+    path = index_file(project)
+    _mac, _, body = path.read_bytes().partition(b"\n")
+    doc = json.loads(body)
+    mutate(doc["files"]["compose.yaml"])
+    path.write_bytes(signed(project, json.dumps(doc).encode()))
+    scanned.clear()
+    second = run(project)
+    assert scanned == ["compose.yaml"]
+    assert lines(second) == lines(first)
+
+
+def test_deeply_nested_json_is_a_miss(project: Path) -> None:
+    first = run(project)
+    index_file(project).write_bytes(signed(project, b"[" * 200_000 + b"]" * 200_000))
+    assert lines(run(project)) == lines(first)
+
+
+def test_fifo_in_place_of_the_index_does_not_block(project: Path) -> None:
+    first = run(project)
+    path = index_file(project)
+    path.unlink()
+    os.mkfifo(path)
+    assert lines(run(project)) == lines(first)
+
+
+def test_planted_link_is_never_written_through(project: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".portlint_cache").symlink_to(elsewhere)
+    first = run(project)
+    assert list(elsewhere.iterdir()) == []
+    assert any(f.code == "PL401" for f in first.findings)
+    code, _out, err = run_cli(["clean"], cwd=project)
+    assert (code, err) == (0, "portlint: removed .portlint_cache\n")
+    assert elsewhere.is_dir() and not (project / ".portlint_cache").exists()
+
+
+def test_no_cache_neither_reads_nor_writes(project: Path, scanned: list[str]) -> None:
+    code, out, _err = run_cli(["check", "--no-cache", "."], cwd=project)
+    assert code == 1 and "PL401" in out
+    assert not (project / ".portlint_cache").exists()
+    run(project)
+    scanned.clear()
+    code, again, _err = run_cli(["check", "--no-cache", "."], cwd=project)
+    assert (code, again) == (1, out)
+    assert sorted(scanned) == [".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml"]
+
+
+def test_clean_removes_only_what_portlint_wrote(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(project)
+    assert (project / ".portlint_cache").is_dir()
+    code, _out, err = run_cli(["clean"], cwd=project)
+    assert (code, err) == (0, "portlint: removed .portlint_cache\n")
+    assert not (project / ".portlint_cache").exists()
+    assert run_cli(["clean"], cwd=project) == (0, "", "")  # nothing left: silent
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "notes.txt").write_text("not portlint's\n")
+    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(shared))
+    run(project)
+    assert sorted(p.name for p in shared.iterdir())[:3] == [
+        ".gitignore",
+        "CACHEDIR.TAG",
+        "notes.txt",
+    ]
+    run_cli(["clean"], cwd=project)
+    assert [p.name for p in shared.iterdir()] == ["notes.txt"]
+
+
+def test_concurrent_runs_share_the_cache(project: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    argv = [sys.executable, "-m", "portlint", "check", "--no-color", "."]
+    procs = [
+        subprocess.Popen(argv, cwd=project, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
+    outputs = {p.communicate(timeout=60)[0] for p in procs}
+    assert len(outputs) == 1
+    assert [p.returncode for p in procs] == [1, 1, 1, 1]
+    rerun = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, check=False)
+    assert rerun.stdout in outputs
+    body = index_file(project).read_bytes().partition(b"\n")[2]
+    assert sorted(json.loads(body)["files"]) == [
+        ".env",
+        "Dockerfile",
+        "compose.yaml",
+        "deploy/agent.yaml",
+    ]
+    assert not [p for p in (project / ".portlint_cache").iterdir() if p.name.startswith(".tmp-")]
