@@ -51,7 +51,7 @@ def worker_count(jobs: int, files: int) -> int:
     ``jobs`` is the user's ``--jobs``: 0 picks automatically, 1 is serial.
     """
     if files < 2 or jobs == 1:
-        return 1
+        return 1  # (n workers = n - 1 helper processes plus this one)
     if jobs > 1:
         return min(jobs, files)
     if files < AUTO_SERIAL_BELOW:
@@ -65,10 +65,13 @@ def scan_one(
     ctx: ScanContext,
     cwd: str,
     source: SourceFile | Problem | None = None,
+    record: bool = True,
 ) -> Scanned:
-    """Scan one file, noting what it read, for the cache."""
+    """Scan one file, noting what it read when a cache will store it."""
     from portlint.engine import scan_file
 
+    if not record:
+        return Scanned(scan_file(candidate, config, ctx, source), None, None, [])
     deps: list[Dependency] = []
     local = dataclasses.replace(ctx, read=recording_reader(ctx.read, cwd, deps))
     before = stat_key(candidate.abs_path)
@@ -102,9 +105,12 @@ def scan_all(
         else:
             todo.append((i, read[0] if read else None))
     workers = worker_count(config.jobs, len(todo))
-    scanned = _parallel(todo, candidates, config, ctx, cwd, workers) if workers > 1 else None
+    scanned = None
+    if workers > 1:
+        scanned = _parallel(todo, candidates, config, ctx, cwd, workers, cache is not None)
     if scanned is None:
-        scanned = [scan_one(candidates[i], config, ctx, cwd, source) for i, source in todo]
+        record = cache is not None
+        scanned = [scan_one(candidates[i], config, ctx, cwd, source, record) for i, source in todo]
     for (i, _source), fresh in zip(todo, scanned, strict=True):
         results[i] = fresh.result
         if cache is not None:
@@ -116,15 +122,15 @@ def scan_all(
 
 # -- worker processes ---------------------------------------------------------
 
-_WORKER: tuple[Config, ScanContext, str] | None = None
+_WORKER: tuple[Config, ScanContext, str, bool] | None = None
 
 
-def _init_worker(config: Config, ctx: ScanContext, cwd: str) -> None:
+def _init_worker(config: Config, ctx: ScanContext, cwd: str, record: bool) -> None:
     from portlint.engine import make_scan_context
 
     global _WORKER
     reader = make_scan_context(config, cwd).read
-    _WORKER = (config, dataclasses.replace(ctx, read=reader), cwd)
+    _WORKER = (config, dataclasses.replace(ctx, read=reader), cwd, record)
 
 
 def _scan_chunk(chunk: list[Candidate]) -> list[tuple[Any, Any, Any, Any]]:
@@ -133,11 +139,11 @@ def _scan_chunk(chunk: list[Candidate]) -> list[tuple[Any, Any, Any, Any]]:
 
     if _WORKER is None:  # pragma: no cover - the initializer always ran
         raise RuntimeError("worker not initialised")
-    config, ctx, cwd = _WORKER
+    config, ctx, cwd, record = _WORKER
     encode, _decode = codec_for(ScanResult)
     out = []
     for candidate in chunk:
-        s = scan_one(candidate, config, ctx, cwd)
+        s = scan_one(candidate, config, ctx, cwd, record=record)
         deps = [(d.path, d.stat, d.digest) for d in s.deps]
         out.append((encode(s.result), s.stat, s.digest, deps))
     return out
@@ -150,26 +156,50 @@ def _parallel(
     ctx: ScanContext,
     cwd: str,
     workers: int,
+    record: bool,
 ) -> list[Scanned] | None:
-    """Scan in ``workers`` processes; None when processes cannot be started here."""
-    from concurrent.futures import ProcessPoolExecutor
+    """Scan with ``workers - 1`` helper processes plus this one; None if none can start.
+
+    Work is cut into chunks submitted in order; this process takes chunks
+    from the end for as long as no helper has started them (a cancelled
+    future), so nobody idles and this process decodes helpers' results only
+    for the part it did not scan itself.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from portlint.codec import codec_for
+    from portlint.scanners import load
 
-    chosen = [candidates[i] for i, _source in todo]
-    parts = workers * 4
-    size = max(1, -(-len(chosen) // parts))
-    chunks = [chosen[k : k + size] for k in range(0, len(chosen), size)]
+    for spec in {candidates[i].scanner for i, _source in todo}:
+        load(spec)  # imported before the fork, so helpers inherit the modules
+    parts = workers * 6
+    size = max(1, -(-len(todo) // parts))
+    chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
     _encode, decode = codec_for(ScanResult)
     plain = dataclasses.replace(ctx, read=None)
     try:
-        pool = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(config, plain, cwd))
+        pool = ProcessPoolExecutor(
+            workers - 1, initializer=_init_worker, initargs=(config, plain, cwd, record)
+        )
     except (OSError, NotImplementedError, ImportError):
         return None  # no process support here (some sandboxes): scan serially
-    out: list[Scanned] = []
+    done: dict[int, list[Scanned]] = {}
     with pool:
-        for chunk_result in pool.map(_scan_chunk, chunks):
-            for encoded, before, digest, deps in chunk_result:
+        futures: list[Future[list[tuple[Any, Any, Any, Any]]]] = [
+            pool.submit(_scan_chunk, [candidates[i] for i, _source in chunk]) for chunk in chunks
+        ]
+        for k in range(len(chunks) - 1, -1, -1):
+            if not futures[k].cancel():
+                break
+            done[k] = [
+                scan_one(candidates[i], config, ctx, cwd, source, record) for i, source in chunks[k]
+            ]
+        out: list[Scanned] = []
+        for k, future in enumerate(futures):
+            if k in done:
+                out.extend(done[k])
+                continue
+            for encoded, before, digest, deps in future.result():
                 out.append(
                     Scanned(
                         decode(encoded),

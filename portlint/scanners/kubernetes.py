@@ -584,6 +584,8 @@ class _Object:
 
     def urls(self, doc: Node, path: KeyPath, owner: str, base: tuple[tuple[str, str], ...]) -> None:
         """URLs with explicit ports anywhere in the manifest (env values, annotations)."""
+        if "://" not in self.source.text:  # most manifests: skip walking every scalar
+            return
         ctx = keys.Context(self.source, "kubernetes", owner)
         for leaf in helm.leaves(doc):
             if not isinstance(leaf.value, str) or "://" not in leaf.value:
