@@ -11,7 +11,9 @@ from portlint.bindings import PortBinding
 from portlint.config import Config, rule_is_selected
 from portlint.discovery import Candidate, discover
 from portlint.findings import Finding, Problem, Severity
+from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
+from portlint.rules.collisions import sibling_note
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_source
@@ -27,6 +29,7 @@ class RunResult:
     hidden_by_baseline: int = 0
     stale_baseline: int = 0
     suppressed: int = 0
+    notes: list[str] = field(default_factory=list)  # one-line advice for human reporters
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -80,10 +83,15 @@ def problem_to_finding(problem: Problem, rule: Rule, config: Config) -> Finding:
 
 
 def check_bindings(
-    bindings: Sequence[PortBinding], selected: Iterable[Rule], config: Config
+    bindings: Sequence[PortBinding],
+    selected: Iterable[Rule],
+    config: Config,
+    allocations: Allocations | None = None,
 ) -> list[Finding]:
     settings = Settings(
-        ephemeral_range=config.ephemeral_range, nodeport_range=config.nodeport_range
+        ephemeral_range=config.ephemeral_range,
+        nodeport_range=config.nodeport_range,
+        allocations=allocations,
     )
     findings: list[Finding] = []
     for rule in selected:
@@ -119,6 +127,10 @@ def run(paths: Sequence[str], config: Config, cwd: str | None = None) -> RunResu
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(problem_to_finding(problem, rule, config))
-    findings.extend(check_bindings(result.bindings, selected, config))
+    allocations = load_configured_allocations(config, cwd)
+    findings.extend(check_bindings(result.bindings, selected, config, allocations))
     result.findings = sorted(set(findings))
+    note = sibling_note(result.findings)
+    if note:
+        result.notes.append(note)
     return result

@@ -69,4 +69,6 @@ class TextReporter:
         for finding in run.findings:
             out.write(self.format_finding(finding) + "\n")
         if not self.quiet:
+            for note in run.notes:
+                out.write(self._paint(f"note: {note}", _DIM) + "\n")
             out.write(summary_line(run) + "\n")
