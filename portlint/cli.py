@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "port", "rule", "registry")
+COMMANDS = ("check", "port", "rule", "registry", "suggest")
 
 
 def _version() -> str:
@@ -91,7 +91,31 @@ def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--no-listening", action="store_true", help="do not look at this machine's sockets"
     )
+    p.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="where to look for uses of the port (default: .)",
+    )
+    p.add_argument("--no-repo", action="store_true", help="do not scan the repository")
     p.set_defaults(func=cmd_port)
+
+
+def _add_suggest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "suggest", parents=[_COMMON], help="propose ports free in every sense; --claim records one"
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="the repository to avoid (default: .)")
+    p.add_argument("--count", type=int, default=5, help="how many ports (default: 5)")
+    p.add_argument("--near", type=int, default=None, metavar="PORT", help="closest to PORT first")
+    p.add_argument("--protocol", choices=("tcp", "udp", "sctp"), default="tcp")
+    p.add_argument(
+        "--claim",
+        default=None,
+        metavar="SERVICE",
+        help="add the first suggestion to the allocation file for SERVICE",
+    )
+    p.set_defaults(func=cmd_suggest)
 
 
 def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -124,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"portlint {_version()}")
     parser.set_defaults(debug=False, no_color=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_add_check, _add_port, _add_rule, _add_registry):
+    for add in (_add_check, _add_port, _add_rule, _add_registry, _add_suggest):
         add(sub)
     return parser
 
@@ -228,6 +252,9 @@ def cmd_port(args: argparse.Namespace) -> int:
 
     port, protocol = parse_port_argument(args.port)
     info = describe_port(port, protocol, listening=not args.no_listening)
+    from portlint.portinfo import add_repository_sections
+
+    add_repository_sections(info, None if args.no_repo else args.repo)
     sys.stdout.write(render_json(info) if args.format == "json" else render_text(info))
     return EXIT_CLEAN
 
@@ -248,6 +275,34 @@ def cmd_rule(args: argparse.Namespace) -> int:
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r}", hint="`portlint rule --all` lists them")
     sys.stdout.write(render_json([rule]) if args.format == "json" else render_manual(rule))
+    return EXIT_CLEAN
+
+
+def cmd_suggest(args: argparse.Namespace) -> int:
+    import os
+
+    from portlint.config import Config
+    from portlint.errors import UsageError
+    from portlint.registry.allocations import load_configured_allocations
+    from portlint.suggest import claim, claim_file, repository_bindings, suggest, used_ports
+
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    if args.near is not None and not 1 <= args.near <= 65535:
+        raise UsageError(f"--near {args.near} is out of range 1-65535")
+    cwd = os.getcwd()
+    config = Config()
+    allocations = load_configured_allocations(config, cwd)
+    used = used_ports(repository_bindings(args.paths, config, cwd))
+    found = suggest(args.count, args.near, used, allocations, config.ephemeral_range)
+    if not found:
+        raise UsageError("no free port left in 1024-49151 outside the ephemeral range")
+    sys.stdout.write("".join(f"{port}\n" for port in found))
+    if args.claim:
+        path = claim_file(config, cwd)
+        claim(path, found[0], args.protocol, args.claim)
+        shown = os.path.relpath(path, cwd)
+        sys.stderr.write(f"claimed {found[0]}/{args.protocol} for {args.claim} in {shown}\n")
     return EXIT_CLEAN
 
 

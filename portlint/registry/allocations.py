@@ -41,7 +41,7 @@ else:  # pragma: no cover - exercised on 3.10 only
 DEFAULT_FILE = "ports.toml"
 PROTOCOLS = ("tcp", "udp", "sctp")
 _KEYS = frozenset({"port", "ports", "protocol", "service", "owner", "note"})
-_HEADER = re.compile(r"^\s*\[\[\s*allocation\s*\]\]", re.MULTILINE)
+_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*allocation[ \t]*\]\]", re.MULTILINE)
 _RANGE = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?\Z")
 
 

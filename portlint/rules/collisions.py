@@ -185,20 +185,30 @@ def independent_folders(patterns: Sequence[str]) -> Callable[[str], str | None]:
     return folder_of
 
 
-def _contests(other: PortBinding, binding: PortBinding) -> bool:
+Claimant = tuple[str, str]
+
+
+def _contests(other: PortBinding, binding: PortBinding, claimant: dict[int, Claimant]) -> bool:
     """Whether two claims on one port and protocol are a repository conflict."""
-    if _claimant(other) == _claimant(binding):
-        return False
+    if claimant[id(other)] == claimant[id(binding)]:
+        return False  # one claim reached twice (an override, a .env value interpolated)
     if other.project is not None and other.project == binding.project:
         return False  # one compose project or pod: PL401's business
     if other.role == "node" and binding.role == "node":
         return False  # PL404's business
-    if {_link(other.origin or other.location), _link(other.location)} & {
-        _link(binding.origin or binding.location),
-        _link(binding.location),
-    }:
-        return False  # one .env value reached twice: one claim
     return ips_overlap(other.host_ip, binding.host_ip)
+
+
+def _claimants(claims: Sequence[PortBinding]) -> dict[int, Claimant]:
+    """Each claim's claimant; an interpolated port belongs to the claimant of its .env value."""
+    at: dict[tuple[str, int, int], Claimant] = {}
+    for binding in claims:
+        at.setdefault(_link(binding.location), _claimant(binding))
+    out: dict[int, Claimant] = {}
+    for binding in claims:
+        origin = at.get(_link(binding.origin)) if binding.origin is not None else None
+        out[id(binding)] = origin or _claimant(binding)
+    return out
 
 
 def find_repository_conflicts(
@@ -212,12 +222,13 @@ def find_repository_conflicts(
     """
     folder_of = independent_folders(independent)
     index: dict[tuple[str, int], dict[str | None, list[PortBinding]]] = {}
-    seen: set[tuple[str, int, tuple[str, str]]] = set()
+    seen: set[tuple[str, int, Claimant]] = set()
     claims = [b for b in bindings if b.role in ("host", "listen", "node") and b.port is not None]
     claims.sort(key=lambda b: b.location)
+    claimants = _claimants(claims)
     for binding in claims:
         folder = folder_of(binding.location.path)
-        claimant = _claimant(binding)
+        claimant = claimants[id(binding)]
         reported = False
         for port in claimed_ports(binding):
             mark = (binding.protocol, port, claimant)
@@ -231,7 +242,7 @@ def find_repository_conflicts(
                     if folder is None
                     else [buckets.get(None, []), buckets.get(folder, [])]
                 )
-                earlier = _earlier_contestants(pools, binding)
+                earlier = _earlier_contestants(pools, binding, claimants)
                 if earlier:
                     reported = True
                     yield binding, port, earlier
@@ -239,12 +250,12 @@ def find_repository_conflicts(
 
 
 def _earlier_contestants(
-    pools: Sequence[Sequence[PortBinding]], binding: PortBinding
+    pools: Sequence[Sequence[PortBinding]], binding: PortBinding, claimant: dict[int, Claimant]
 ) -> list[PortBinding]:
     earlier: list[PortBinding] = []
     for pool in pools:
         for other in pool:
-            if _contests(other, binding):
+            if _contests(other, binding, claimant):
                 earlier.append(other)
                 if len(earlier) >= MAX_RELATED:
                     return sorted(earlier, key=lambda b: b.location)
@@ -404,6 +415,7 @@ def duplicate_container_port(
     goes there.
     """
     first_by: dict[tuple[tuple[str, str], str, int], PortBinding] = {}
+    declared: set[tuple[tuple[tuple[str, str], str, int], str]] = set()
     for binding in sorted(bindings, key=lambda b: b.location):
         space = _namespace(binding)
         if space is None:
@@ -411,6 +423,9 @@ def duplicate_container_port(
         for port in _inner_ports(binding):
             key = (space, binding.protocol, port)
             first = first_by.setdefault(key, binding)
+            if (key, binding.owner) in declared:
+                continue
+            declared.add((key, binding.owner))
             if first.owner != binding.owner:
                 scope = "pod" if binding.kind == "kubernetes" else "network namespace of"
                 name = space[0].split(":", 1)[-1] if binding.kind == "kubernetes" else space[1]
@@ -449,10 +464,15 @@ def duplicate_node_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     `# portlint: ignore[PL404]` on the second Service's `nodePort`.
     """
     first_by: dict[tuple[str, int], PortBinding] = {}
+    owners: set[tuple[str, int, str]] = set()
     for binding in sorted(bindings, key=lambda b: b.location):
         if binding.role != "node" or binding.port is None:
             continue
         first = first_by.setdefault((binding.protocol, binding.port), binding)
+        mark = (binding.protocol, binding.port, binding.owner)
+        if mark in owners:
+            continue  # the same Service again (an overlay): one claim
+        owners.add(mark)
         if first.owner != binding.owner:
             yield ctx.finding(
                 binding,
