@@ -169,9 +169,9 @@ def independent_folders(patterns: Sequence[str]) -> Callable[[str], str | None]:
     globs = tuple(p.strip().rstrip("/") for p in patterns if p.strip())
 
     def folder_of(path: str) -> str | None:
+        if path in cache:
+            return cache[path]
         folder = posixpath.dirname(path)
-        if folder in cache:
-            return cache[folder]
         found: str | None = None
         parts = folder.split("/") if folder else []
         for depth in range(1, len(parts) + 1):
@@ -179,7 +179,7 @@ def independent_folders(patterns: Sequence[str]) -> Callable[[str], str | None]:
             if any(fnmatchcase(prefix, glob) for glob in globs):
                 found = prefix
                 break
-        cache[folder] = found
+        cache[path] = found
         return found
 
     return folder_of
@@ -188,26 +188,45 @@ def independent_folders(patterns: Sequence[str]) -> Callable[[str], str | None]:
 Claimant = tuple[str, str]
 
 
-def _contests(other: PortBinding, binding: PortBinding, claimant: dict[int, Claimant]) -> bool:
-    """Whether two claims on one port and protocol are a repository conflict."""
-    if claimant[id(other)] == claimant[id(binding)]:
-        return False  # one claim reached twice (an override, a .env value interpolated)
-    if other.project is not None and other.project == binding.project:
-        return False  # one compose project or pod: PL401's business
-    if other.role == "node" and binding.role == "node":
-        return False  # PL404's business
-    return ips_overlap(other.host_ip, binding.host_ip)
+class _Claim:
+    """One claim with the facts the conflict test needs, precomputed once."""
+
+    __slots__ = ("binding", "claimant", "node", "order", "project", "wildcard")
+
+    def __init__(self, order: int, binding: PortBinding, claimant: Claimant) -> None:
+        self.order = order  # position in path order
+        self.binding = binding
+        self.claimant = claimant
+        self.project = binding.project
+        self.node = binding.role == "node"
+        self.wildcard = binding.host_ip in (None, "")
+
+    def contests(self, other: _Claim) -> bool:
+        """Whether an earlier claim on the same port and protocol conflicts with this one."""
+        if other.claimant == self.claimant:
+            return False  # one claim reached twice (an override, an interpolated .env value)
+        if other.project is not None and other.project == self.project:
+            return False  # one compose project or pod: PL401's business
+        if other.node and self.node:
+            return False  # PL404's business
+        if self.wildcard or other.wildcard:
+            return True
+        return ips_overlap(other.binding.host_ip, self.binding.host_ip)
 
 
-def _claimants(claims: Sequence[PortBinding]) -> dict[int, Claimant]:
-    """Each claim's claimant; an interpolated port belongs to the claimant of its .env value."""
+def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
+    """Claims in path order; an interpolated port belongs to the claimant of its .env value."""
+    found = [b for b in bindings if b.role in ("host", "listen", "node") and b.port is not None]
+    found.sort(key=lambda b: (b.location.path, b.location.line, b.location.column))
     at: dict[tuple[str, int, int], Claimant] = {}
-    for binding in claims:
+    for binding in found:
         at.setdefault(_link(binding.location), _claimant(binding))
-    out: dict[int, Claimant] = {}
-    for binding in claims:
-        origin = at.get(_link(binding.origin)) if binding.origin is not None else None
-        out[id(binding)] = origin or _claimant(binding)
+    out = []
+    for order, binding in enumerate(found):
+        own = at[_link(binding.location)]
+        if binding.origin is not None:
+            own = at.get(_link(binding.origin), own)
+        out.append(_Claim(order, binding, own))
     return out
 
 
@@ -217,49 +236,50 @@ def find_repository_conflicts(
     """Each claimant of a port after the first, with up to MAX_RELATED earlier claimants.
 
     Earlier claims are kept per port and per ``independent`` folder, once per
-    claimant, so a claim only ever looks at claims it can conflict with and
-    stops after MAX_RELATED: the work is linear in the number of bindings.
+    claimant, so a claim only looks at claims it can conflict with and stops
+    after MAX_RELATED: the work grows linearly with the number of bindings.
     """
-    folder_of = independent_folders(independent)
-    index: dict[tuple[str, int], dict[str | None, list[PortBinding]]] = {}
+    folder_of = independent_folders(independent) if independent else None
+    index: dict[tuple[str, int], dict[str | None, list[_Claim]]] = {}
     seen: set[tuple[str, int, Claimant]] = set()
-    claims = [b for b in bindings if b.role in ("host", "listen", "node") and b.port is not None]
-    claims.sort(key=lambda b: b.location)
-    claimants = _claimants(claims)
-    for binding in claims:
-        folder = folder_of(binding.location.path)
-        claimant = claimants[id(binding)]
+    for claim in _claims(bindings):
+        binding = claim.binding
+        folder = folder_of(binding.location.path) if folder_of is not None else None
         reported = False
-        for port in claimed_ports(binding):
-            mark = (binding.protocol, port, claimant)
+        single = binding.port if binding.end_port is None else None
+        ports = (single,) if single is not None else claimed_ports(binding)
+        for port in ports:
+            mark = (binding.protocol, port, claim.claimant)
             if mark in seen:
                 continue  # this claimant already holds the port (and was judged then)
             seen.add(mark)
             buckets = index.setdefault((binding.protocol, port), {})
-            if not reported:
+            if not reported and buckets:
                 pools = (
                     list(buckets.values())
                     if folder is None
                     else [buckets.get(None, []), buckets.get(folder, [])]
                 )
-                earlier = _earlier_contestants(pools, binding, claimants)
+                earlier = _earlier_contestants(pools, claim)
                 if earlier:
                     reported = True
                     yield binding, port, earlier
-            buckets.setdefault(folder, []).append(binding)
+            buckets.setdefault(folder, []).append(claim)
 
 
-def _earlier_contestants(
-    pools: Sequence[Sequence[PortBinding]], binding: PortBinding, claimant: dict[int, Claimant]
-) -> list[PortBinding]:
-    earlier: list[PortBinding] = []
+def _earlier_contestants(pools: Sequence[Sequence[_Claim]], claim: _Claim) -> list[PortBinding]:
+    earlier: list[_Claim] = []
     for pool in pools:
         for other in pool:
-            if _contests(other, binding, claimant):
+            if claim.contests(other):
                 earlier.append(other)
                 if len(earlier) >= MAX_RELATED:
-                    return sorted(earlier, key=lambda b: b.location)
-    return sorted(earlier, key=lambda b: b.location)
+                    break
+        if len(earlier) >= MAX_RELATED:
+            break
+    if len(pools) > 1:
+        earlier.sort(key=lambda c: c.order)
+    return [c.binding for c in earlier]
 
 
 @project_rule(
