@@ -55,7 +55,7 @@ def display_path(abs_path: str, cwd: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _matches(patterns: Iterable[str], rel: str) -> bool:
+def matches_glob(patterns: Iterable[str], rel: str) -> bool:
     """gitignore-flavoured globs: a pattern without ``/`` matches any path component."""
     parts = rel.split("/")
     for pattern in patterns:
@@ -123,6 +123,10 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
             raise UsageError(f"{given}: no such file or directory")
         if not os.path.isdir(abs_given):
             spec = scanner_for(os.path.basename(abs_given))
+            if spec is not None and config.force_exclude and excludes:
+                rel = os.path.relpath(abs_given, os.path.abspath(config.root)).replace(os.sep, "/")
+                if matches_glob(excludes, rel):
+                    continue  # --force-exclude: a named file is excluded like any other
             if spec is not None:
                 shown = display_path(abs_given, cwd)
                 found[shown] = Candidate(shown, abs_given, spec, explicit=True)
@@ -130,10 +134,14 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         files = _git_files(abs_given) if config.respect_gitignore else None
         for path in files if files is not None else _walk(abs_given):
             spec = scanner_for(os.path.basename(path))
+            rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
+            if spec is None and config.include and matches_glob(config.include, rel):
+                # `include`: a name the defaults miss, like `compose.yaml.dist` or
+                # `stack.yml.j2`, is read as the name without its last suffix
+                spec = scanner_for(os.path.splitext(os.path.basename(path))[0])
             if spec is None:
                 continue
-            rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
-            if excludes and _matches(excludes, rel):
+            if excludes and matches_glob(excludes, rel):
                 continue
             if os.path.islink(path) and not _inside(path, abs_given):
                 continue  # a link out of the scanned tree is not this project's file

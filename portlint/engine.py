@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
-from portlint.config import Config, rule_is_selected
-from portlint.discovery import Candidate, discover
+from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
+from portlint.discovery import Candidate, discover, display_path
 from portlint.findings import Finding, Problem, Severity
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
@@ -17,6 +17,7 @@ from portlint.rules.collisions import sibling_note
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_source
+from portlint.suppression import Directive, apply_suppressions, parse_directives
 
 
 @dataclass(slots=True)
@@ -30,6 +31,15 @@ class RunResult:
     stale_baseline: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # one-line advice for human reporters
+    skipped: list[Problem] = field(default_factory=list)  # PL002 problems, selected or not
+    root: str = "."  # the project root (see config.project_root)
+    cwd: str = "."  # displayed paths are relative to this
+
+    def fingerprint(self, finding: Finding) -> str:
+        """The baseline fingerprint (root-relative, line-free); also SARIF's and GitLab's."""
+        from portlint.baseline import fingerprint, rebaser
+
+        return fingerprint(finding, rebaser(self.root, self.cwd))
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -52,7 +62,9 @@ def scan_file(candidate: Candidate, config: Config, ctx: ScanContext) -> ScanRes
     if isinstance(source, Problem):
         return ScanResult(problems=[source])
     scanner = load(candidate.scanner)
-    return scanner(source, ctx)
+    result = scanner(source, ctx)
+    result.directives = parse_directives(source.path, source.text)
+    return result
 
 
 def make_scan_context(config: Config, cwd: str) -> ScanContext:
@@ -63,7 +75,7 @@ def make_scan_context(config: Config, cwd: str) -> ScanContext:
 
     return ScanContext(
         environ=dict(os.environ) if config.use_environment else {},
-        env_files=config.env_files,
+        env_files=tuple(resolve_path(config, p) for p in config.env_files),
         read=read,
     )
 
@@ -73,13 +85,33 @@ def problem_to_finding(problem: Problem, rule: Rule, config: Config) -> Finding:
         location=problem.location,
         code=rule.code,
         name=rule.name,
-        severity=config.severity.get(rule.code, rule.severity),
+        severity=config.severity.get(rule.code, problem.severity or rule.severity),
         message=problem.message,
         hint=problem.hint,
         related=problem.related,
         port=problem.port,
         anchor=problem.anchor,
     )
+
+
+def echoes_removed(bindings: Sequence[PortBinding]) -> Sequence[PortBinding]:
+    """Bindings minus ``.env`` values that a compose port was interpolated from.
+
+    The interpolated binding is the same claim with more facts (role, host IP,
+    service, image), so per-binding rules judge it once, there. Project rules
+    see everything and follow ``origin`` themselves.
+    """
+    origins = {
+        (b.origin.path, b.origin.line, b.origin.column) for b in bindings if b.origin is not None
+    }
+    if not origins:
+        return bindings
+    return [
+        b
+        for b in bindings
+        if b.origin is not None
+        or (b.location.path, b.location.line, b.location.column) not in origins
+    ]
 
 
 def check_bindings(
@@ -94,6 +126,7 @@ def check_bindings(
         allocations=allocations,
     )
     findings: list[Finding] = []
+    judged = echoes_removed(bindings)
     for rule in selected:
         if rule.check is None:
             continue
@@ -101,34 +134,130 @@ def check_bindings(
         options.update(config.rule_options.get(rule.code, {}))
         ctx = RuleContext(rule, options, settings, config.severity.get(rule.code))
         if rule.scope == "binding":
-            for binding in bindings:
+            for binding in judged:
                 findings.extend(rule.check(binding, ctx))
         else:
             findings.extend(rule.check(bindings, ctx))
     return findings
 
 
-def run(paths: Sequence[str], config: Config, cwd: str | None = None) -> RunResult:
+def project_root(config: Config, cwd: str) -> str:
+    """The project folder: the config's root, read relative to the run's cwd."""
+    return os.path.abspath(os.path.join(cwd, config.root))
+
+
+def context_paths(
+    paths: Sequence[str], config: Config, cwd: str
+) -> tuple[list[str], frozenset[str] | None]:
+    """What to scan, and which displayed paths to report on.
+
+    Given files (pre-commit passes only the changed ones), portlint still
+    scans the whole project so a collision with an unchanged file is found,
+    and then reports only findings in, or related to, the given paths.
+    Without files the focus is None: report everything.
+    """
+    given = list(paths) or ["."]
+    files = [p for p in given if not os.path.isdir(os.path.join(cwd, p))]
+    if not files or not config.project_context:
+        return given, None
+    root = project_root(config, cwd)
+    focus = frozenset(display_path(os.path.abspath(os.path.join(cwd, p)), cwd) for p in given)
+    inside = any(_within(os.path.abspath(os.path.join(cwd, p)), root) for p in files)
+    return ([root, *given] if inside else given), focus
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def in_focus(finding: Finding, focus: frozenset[str]) -> bool:
+    def hit(path: str) -> bool:
+        return path in focus or any(path.startswith(f.rstrip("/") + "/") for f in focus)
+
+    return hit(finding.location.path) or any(hit(loc.path) for loc in finding.related)
+
+
+def apply_per_file_ignores(findings: Iterable[Finding], config: Config, cwd: str) -> list[Finding]:
+    if not config.per_file_ignores:
+        return list(findings)
+    from portlint.baseline import rebaser
+
+    rebase = rebaser(project_root(config, cwd), cwd)
+    return [f for f in findings if not per_file_ignored(config, rebase(f.location.path), f)]
+
+
+def suppress(
+    findings: list[Finding],
+    directives: Sequence[Directive],
+    selected: Sequence[Rule],
+    config: Config,
+    cwd: str,
+    result: RunResult,
+) -> list[Finding]:
+    """Inline directives, then PL003/PL004 for malformed and unused ones."""
+    if not config.suppressions:
+        return findings
+    by_code = {rule.code: rule for rule in selected}
+    outcome = apply_suppressions(findings, directives, frozenset(by_code))
+    result.suppressed = outcome.suppressed
+    extra = [
+        problem_to_finding(p, by_code[p.code], config)
+        for p in outcome.problems
+        if p.code in by_code
+    ]
+    return outcome.kept + apply_per_file_ignores(extra, config, cwd)
+
+
+def apply_baseline_file(
+    findings: list[Finding], config: Config, result: RunResult, checked: Iterable[str]
+) -> list[Finding]:
+    if config.baseline is None:
+        return findings
+    from portlint import baseline
+
+    entries = baseline.read(resolve_path(config, config.baseline))
+    rebase = baseline.rebaser(result.root, result.cwd)
+    matched = baseline.apply_baseline(findings, entries, rebase, {rebase(p) for p in checked})
+    result.hidden_by_baseline, result.stale_baseline = matched.hidden, matched.stale
+    return matched.kept
+
+
+def run(
+    paths: Sequence[str], config: Config, cwd: str | None = None, *, use_baseline: bool = True
+) -> RunResult:
     cwd = cwd or os.getcwd()
-    candidates = discover(paths, config, cwd)
+    scan_paths, focus = context_paths(paths, config, cwd)
+    candidates = discover(scan_paths, config, cwd)
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
     ctx = make_scan_context(config, cwd)
-    result = RunResult(rules=selected)
+    result = RunResult(rules=selected, root=project_root(config, cwd), cwd=cwd)
     findings: list[Finding] = []
+    directives: list[Directive] = []
     for candidate in candidates:
         scanned = scan_file(candidate, config, ctx)
-        if any(p.code == "PL002" for p in scanned.problems):
+        skipped = [p for p in scanned.problems if p.code == "PL002"]
+        if skipped:
             result.files_skipped += 1
+            result.skipped.extend(skipped)
         else:
             result.files_scanned += 1
         result.bindings.extend(scanned.bindings)
+        directives.extend(scanned.directives)
         for problem in scanned.problems:
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(problem_to_finding(problem, rule, config))
     allocations = load_configured_allocations(config, cwd)
     findings.extend(check_bindings(result.bindings, selected, config, allocations))
+    findings = apply_per_file_ignores(sorted(set(findings)), config, cwd)
+    findings = suppress(findings, directives, selected, config, cwd, result)
+    if use_baseline:
+        checked = [c.display for c in candidates if focus is None or c.display in focus]
+        findings = apply_baseline_file(findings, config, result, checked)
+    if focus is not None:
+        findings = [f for f in findings if in_focus(f, focus)]
+        result.skipped = [p for p in result.skipped if p.location.path in focus]
     result.findings = sorted(set(findings))
     note = sibling_note(result.findings)
     if note:

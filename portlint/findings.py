@@ -70,3 +70,4 @@ class Problem:
     port: int | None = None
     anchor: str = ""
     related: tuple[Location, ...] = ()
+    severity: Severity | None = None  # a case milder than the rule's default (a template skip)

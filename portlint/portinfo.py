@@ -128,7 +128,7 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     import os
 
     from portlint import wellknown
-    from portlint.config import Config
+    from portlint.config import resolve
     from portlint.registry.allocations import load_configured_allocations
 
     users = [
@@ -139,7 +139,7 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     ]
     info.extra["well-known users"] = users or ["none in portlint's table"]
     cwd = os.getcwd()
-    config = Config()
+    config = resolve(cwd).config
     allocations = load_configured_allocations(config, cwd)
     if allocations is not None:
         protocols = (info.protocol,) if info.protocol else ("tcp", "udp", "sctp")

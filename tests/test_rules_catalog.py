@@ -7,13 +7,9 @@ import re
 
 import pytest
 
-from portlint import scanners
 from portlint.rules import ALL_RULES
 from portlint.rules.manual import render_docs
 from tests.conftest import FIXTURES, ROOT, run_cli
-
-# Rules about Kubernetes objects get their fixtures with the kubernetes scanner.
-NEEDS_KUBERNETES = {"PL304", "PL403", "PL404", "PL405"}
 
 
 @pytest.mark.parametrize("rule", ALL_RULES, ids=[r.code for r in ALL_RULES])
@@ -57,7 +53,5 @@ def _cases(kind: str) -> set[str]:
     ids=lambda r: r.code,
 )
 def test_rule_has_firing_and_clean_fixture(rule) -> None:
-    if rule.code in NEEDS_KUBERNETES and "kubernetes" not in scanners.BY_NAME:
-        pytest.skip("the kubernetes scanner has not landed yet")
     assert rule.code in _cases("fires"), f"no tests/fixtures/**/{rule.code.lower()}-fires case"
     assert rule.code in _cases("clean"), f"no tests/fixtures/**/{rule.code.lower()}-clean case"

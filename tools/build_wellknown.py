@@ -29,8 +29,8 @@ SURVEY = "shared/data/defacto-ports.md (143 products, sources per row)"
 Curated = tuple[str, str, str, str]  # names, class, flags, note
 
 CURATED: dict[str, Curated] = {
-    "Mailpit / MailHog SMTP capture": ("mailpit,mailhog", "mail", "", ""),
-    "MailDev web UI": ("maildev", "mail", "", ""),
+    "Mailpit / MailHog SMTP capture": ("mailpit,mailhog,mailcatcher,maildev", "mail", "", ""),
+    "MailDev web UI": ("maildev,mailcatcher", "mail", "", ""),  # MailCatcher: 1025/1080 too
     "Hugo server": ("hugo", "dev", "generic", ""),
     "Oracle Database TNS listener": ("oracle,oracle-xe,oracle-free,oracledb", "datastore", "", ""),
     "Caddy admin API (localhost)": ("caddy", "admin", "", ""),

@@ -11,9 +11,13 @@ range is a different problem (PL406 or a typo), not 20,000 findings."""
 
 def describe(binding: PortBinding) -> str:
     """How a message names the other party: ``service "api"``, ``container "web"``."""
-    kind = {"compose": "service", "kubernetes": "container", "dotenv": "variable"}.get(
-        binding.kind, "owner"
-    )
+    if binding.kind == "kubernetes":
+        extra = dict(binding.extra)
+        if "container" in extra:
+            return f'container "{extra["container"]}" of {extra.get("object", binding.owner)}'
+        kind, _, name = extra.get("object", "").partition("/")
+        return f'{kind} "{name}"' if name else f'object "{binding.owner}"'
+    kind = {"compose": "service", "dotenv": "variable"}.get(binding.kind, "owner")
     return f'{kind} "{binding.owner}"'
 
 

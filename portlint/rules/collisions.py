@@ -193,11 +193,13 @@ class _Claim:
 
     __slots__ = ("binding", "claimant", "node", "order", "project", "wildcard")
 
-    def __init__(self, order: int, binding: PortBinding, claimant: Claimant) -> None:
+    def __init__(
+        self, order: int, binding: PortBinding, claimant: Claimant, project: str | None
+    ) -> None:
         self.order = order  # position in path order
         self.binding = binding
         self.claimant = claimant
-        self.project = binding.project
+        self.project = project
         self.node = binding.role == "node"
         self.wildcard = binding.host_ip in (None, "")
 
@@ -214,19 +216,57 @@ class _Claim:
         return ips_overlap(other.binding.host_ip, self.binding.host_ip)
 
 
+def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
+    """(folder name, port) pairs a compose service listens on inside its container.
+
+    An app's own ``.env`` or config in ``frontend/`` saying ``PORT=5173`` is
+    the port of the ``frontend`` service's container, not a second claim.
+    """
+    inside: set[tuple[str, int]] = set()
+    for b in bindings:
+        if b.kind != "compose":
+            continue
+        port = b.target if b.role == "host" else b.port if b.role == "container" else None
+        if port is None:
+            continue
+        for name in {b.owner, *b.identities}:
+            inside.add((name, port))
+    return inside
+
+
 def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
     """Claims in path order; an interpolated port belongs to the claimant of its .env value."""
-    found = [b for b in bindings if b.role in ("host", "listen", "node") and b.port is not None]
+    inside = _inside_a_service(bindings)
+    echoes = {_link(b.origin) for b in bindings if b.origin is not None}
+    found = [
+        b
+        for b in bindings
+        if b.role in ("host", "listen", "node")
+        and (b.origin is not None or _link(b.location) not in echoes)  # the .env value
+        and b.port is not None
+        and not (
+            b.role == "listen"
+            and (
+                b.kind == "kubernetes"  # a container's env PORT: inside its own pod
+                or (posixpath.basename(posixpath.dirname(b.location.path)), b.port) in inside
+            )
+        )
+    ]
     found.sort(key=lambda b: (b.location.path, b.location.line, b.location.column))
     at: dict[tuple[str, int, int], Claimant] = {}
+    used_in: dict[tuple[str, int, int], str | None] = {}  # .env value -> project using it
     for binding in found:
         at.setdefault(_link(binding.location), _claimant(binding))
+        if binding.origin is not None:
+            used_in.setdefault(_link(binding.origin), binding.project)
     out = []
     for order, binding in enumerate(found):
-        own = at[_link(binding.location)]
+        here = _link(binding.location)
+        own = at[here]
         if binding.origin is not None:
             own = at.get(_link(binding.origin), own)
-        out.append(_Claim(order, binding, own))
+        project = binding.project if binding.project is not None else used_in.get(here)
+        out.append(_Claim(order, binding, own, project))
     return out
 
 
@@ -389,6 +429,8 @@ def _namespace(binding: PortBinding) -> tuple[str, str] | None:
     if binding.project is None:
         return None
     if binding.kind == "kubernetes":
+        if dict(binding.extra).get("container_group") == "initContainers":
+            return None  # init containers run before the others, one at a time
         return (binding.project, "")
     if binding.kind == "compose":
         mode = dict(binding.extra).get("network_mode", "")
@@ -447,12 +489,15 @@ def duplicate_container_port(
                 continue
             declared.add((key, binding.owner))
             if first.owner != binding.owner:
-                scope = "pod" if binding.kind == "kubernetes" else "network namespace of"
-                name = space[0].split(":", 1)[-1] if binding.kind == "kubernetes" else space[1]
+                shared = (
+                    "the same pod"
+                    if binding.kind == "kubernetes"
+                    else f'the network namespace of service "{space[1]}"'
+                )
                 yield ctx.finding(
                     binding,
                     f"container port {port}/{binding.protocol} is already declared by "
-                    f'{describe(first)} ({where(first)}) in the {scope} "{name}"',
+                    f"{describe(first)} ({where(first)}) in {shared}",
                     hint="containers sharing a network namespace share its ports; "
                     "make one of them listen on another port",
                     related=[first.location],
@@ -497,7 +542,7 @@ def duplicate_node_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
             yield ctx.finding(
                 binding,
                 f"nodePort {binding.port}/{binding.protocol} is already used by "
-                f'Service "{first.owner}" ({where(first)})',
+                f"{describe(first)} ({where(first)})",
                 hint="give one Service another nodePort, or omit it and let Kubernetes pick",
                 related=[first.location],
             )

@@ -65,7 +65,8 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
     a service known to be one of them. The host IP is
     judged after interpolation, so `${SQL_PORT:-127.0.0.1:13306}:3306` is a
     loopback binding and does not fire. Services with `network_mode: host`
-    publish every port they listen on.
+    publish every port they listen on. A devcontainer's `forwardPorts` are
+    forwarded to localhost by the editor and do not fire; its `appPort` does.
 
     ## Why it matters
     Docker's published ports bypass host firewalls such as ufw (Docker writes
@@ -81,6 +82,8 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
     """
     if binding.role != "host" or not is_wildcard(binding.host_ip):
         return
+    if binding.kind == "devcontainer" and binding.key_path[:1] == ("forwardPorts",):
+        return  # editors forward to localhost only (VS Code's remote.localPortHost default)
     for port in _inner_ports(binding):
         if port in CONTROL_PORTS:
             continue  # PL502 reports these, as errors

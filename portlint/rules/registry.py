@@ -42,8 +42,9 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     nothing about the binding says it is that software: not the service or
     container name, `container_name`, `hostname`, the image (`bitnami/postgresql:16`
     counts as postgresql), nor the env key (`POSTGRES_PORT`). Ports that many
-    programs default to (80, 443, 3000, 4200, 5173, 8000, 8080, 8443, 8888 ...)
-    have no single owner and only count inside the repository (PL402). Ports
+    programs default to (80, 443, 3000, 4200, 5173, 8000, 8080, 8443, 8888,
+    debugger ports such as 5678 and 9229 ...) have no single owner and only
+    count inside the repository (PL402). Ports
     5000 and 7000 always fire: the macOS AirPlay receiver listens there.
     The table ships with portlint and lists its sources; `portlint port N`
     shows it.
@@ -79,7 +80,9 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
                 port=port,
             )
             return
-        owners = [e for e in entries if not e.squat and not e.generic]
+        if any(e.generic for e in entries):
+            continue  # claimed by many (5678 is every Python app's debugger): PL402 only
+        owners = [e for e in entries if not e.squat]
         if not owners:
             continue
         names = names if names is not None else identity.binding_names(binding)
@@ -244,8 +247,8 @@ def allocation_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator[Find
     ## When it fires
     The allocation file (`ports.toml`, or the files `allocations` names) gives
     this host, listening or node port to another service, or gives this
-    service (matched by name, image or env key) other ports. Silent when no
-    allocation file is configured.
+    service (matched by name, image or env key) other ports than this host
+    or listening port. Silent when no allocation file is configured.
 
     ## Why it matters
     The allocation file is the team's memory of who owns which port. A
@@ -277,7 +280,7 @@ def allocation_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator[Find
                 )
                 return
             continue
-        own = allocs.for_service(names)
+        own = allocs.for_service(names) if binding.role != "node" else []
         if own:
             first = own[0]
             listed = ", ".join(a.text for a in own[:3])

@@ -9,16 +9,19 @@ from typing import Protocol
 from portlint.bindings import PortBinding
 from portlint.findings import Problem
 from portlint.source import SourceFile
+from portlint.suppression import Directive
 
 
 @dataclass(slots=True)
 class ScanResult:
     bindings: list[PortBinding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    directives: tuple[Directive, ...] = ()  # inline suppressions found in the file's text
 
     def extend(self, other: ScanResult) -> None:
         self.bindings.extend(other.bindings)
         self.problems.extend(other.problems)
+        self.directives += other.directives
 
 
 @dataclass(frozen=True, slots=True)

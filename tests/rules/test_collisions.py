@@ -68,10 +68,12 @@ def test_env_value_interpolated_into_compose_is_one_claim() -> None:
         column=12,
         project=None,
     )
+    # API_PORT's value is the compose claim (judged there, with the service's name);
+    # ADMIN_PORT is a second key of the same .env on the same port
     (finding,) = run(repository_port_conflict, [dotenv, compose, other_key])
-    assert (finding.location.line, finding.location.column) == (3, 12)
-    assert finding.message.startswith(
-        'listening port 8081/tcp is also claimed by variable "API_PORT" (svc/.env:2:10)'
+    assert (finding.location.path, finding.location.line) == ("svc/compose.yaml", 5)
+    assert finding.message == (
+        'host port 8081/tcp is also claimed by variable "ADMIN_PORT" (svc/.env:3:12)'
     )
 
 
@@ -140,41 +142,37 @@ def test_sibling_note_threshold() -> None:
     assert sibling_note(same_folder) is None
 
 
+def _k8s(port, *, role="container", container=None, obj="Deployment/web", **kw):
+    extra = [("namespace", "default"), ("object", obj)]
+    if container:
+        extra.append(("container", container))
+    extra.extend(kw.pop("extra", ()))
+    owner = f"default/{obj}/{container}" if container else f"default/{obj}"
+    project = kw.pop("project", f"k8s:default/{obj}")
+    return bind(
+        port, role=role, owner=owner, kind="kubernetes", project=project, extra=tuple(extra), **kw
+    )
+
+
 def test_duplicate_container_port_in_pod() -> None:
-    web = bind(
+    web = _k8s(8080, container="web", path="k8s/deploy.yaml", line=20, column=28)
+    sidecar = _k8s(8080, container="metrics", path="k8s/deploy.yaml", line=25, column=28)
+    init = _k8s(
         8080,
-        role="container",
-        owner="web",
-        kind="kubernetes",
+        container="migrate",
         path="k8s/deploy.yaml",
-        line=20,
+        line=30,
         column=28,
-        project="pod:k8s/deploy.yaml:web",
+        extra=(("container_group", "initContainers"),),
     )
-    sidecar = bind(
-        8080,
-        role="container",
-        owner="metrics",
-        kind="kubernetes",
-        path="k8s/deploy.yaml",
-        line=25,
-        column=28,
-        project="pod:k8s/deploy.yaml:web",
+    other_pod = _k8s(
+        8080, container="api", obj="Deployment/api", path="k8s/api.yaml", line=20, column=28
     )
-    other_pod = bind(
-        8080,
-        role="container",
-        owner="api",
-        kind="kubernetes",
-        path="k8s/api.yaml",
-        line=20,
-        column=28,
-        project="pod:k8s/api.yaml:api",
-    )
-    (finding,) = run(duplicate_container_port, [web, sidecar, other_pod])
+    (finding,) = run(duplicate_container_port, [web, sidecar, init, other_pod])
     assert (finding.location.line, finding.location.column) == (25, 28)
-    assert finding.message.startswith(
-        'container port 8080/tcp is already declared by container "web" (k8s/deploy.yaml:20:28)'
+    assert finding.message == (
+        'container port 8080/tcp is already declared by container "web" of Deployment/web '
+        "(k8s/deploy.yaml:20:28) in the same pod"
     )
 
 
@@ -191,39 +189,27 @@ def test_duplicate_container_port_compose_network_mode() -> None:
     alone = bind(80, role="container", owner="other", line=20, column=10)
     (finding,) = run(duplicate_container_port, [app, proxy, alone])
     assert finding.location.line == 12
-    assert 'in the network namespace of "app"' in finding.message
+    assert finding.message == (
+        'container port 80/tcp is already declared by service "app" (compose.yaml:5:14) '
+        'in the network namespace of service "app"'
+    )
 
 
 def test_duplicate_node_port() -> None:
-    web = bind(
-        30080,
-        role="node",
-        owner="web",
-        kind="kubernetes",
-        path="k8s/web.yaml",
-        line=14,
-        column=17,
-        project=None,
+    web = _k8s(
+        30080, role="node", obj="Service/web", path="k8s/web.yaml", line=14, column=17, project=None
     )
-    web_again = bind(
+    web_again = _k8s(
         30080,
         role="node",
-        owner="web",
-        kind="kubernetes",
+        obj="Service/web",
         path="k8s/overlays/prod/web.yaml",
         line=9,
         column=17,
         project=None,
     )
-    api = bind(
-        30080,
-        role="node",
-        owner="api",
-        kind="kubernetes",
-        path="k8s/api.yaml",
-        line=14,
-        column=17,
-        project=None,
+    api = _k8s(
+        30080, role="node", obj="Service/api", path="k8s/api.yaml", line=14, column=17, project=None
     )
     # path order: api is first; the overlay's copy of web reports once, the base copy
     # of web is the same Service again
@@ -235,71 +221,46 @@ def test_duplicate_node_port() -> None:
 
 
 def test_dangling_target_port_and_probe() -> None:
-    named = bind(
-        8080,
-        role="container",
-        owner="web",
-        kind="kubernetes",
-        path="k8s/deploy.yaml",
-        project="pod:web",
-        extra=(("name", "http"),),
-    )
-    ok_ref = bind(
+    named = _k8s(8080, container="web", path="k8s/deploy.yaml", extra=(("name", "http"),))
+    ok_ref = _k8s(
         None,
-        role="container",
-        owner="web",
-        kind="kubernetes",
+        obj="Service/web",
         path="k8s/svc.yaml",
         line=12,
-        project=None,
         extra=(("ref", "targetPort"), ("port_name", "http")),
     )
-    bad_ref = bind(
+    bad_ref = _k8s(
         None,
-        role="container",
-        owner="web",
-        kind="kubernetes",
+        obj="Service/web",
         path="k8s/svc.yaml",
         line=20,
         column=21,
-        project=None,
         extra=(("ref", "targetPort"), ("port_name", "metrics")),
     )
-    elsewhere = bind(
+    elsewhere = _k8s(
         None,
-        role="container",
-        owner="x",
-        kind="kubernetes",
+        obj="Service/x",
         path="other/svc.yaml",
-        project=None,
         extra=(("ref", "targetPort"), ("port_name", "http")),
     )
-    probe_ok = bind(
+    probe_ok = _k8s(
         None,
-        role="container",
-        owner="web",
-        kind="kubernetes",
+        container="web",
         path="k8s/deploy.yaml",
         line=30,
-        project="pod:web",
         extra=(("ref", "probe"), ("port_name", "http")),
     )
-    probe_bad = bind(
+    probe_bad = _k8s(
         None,
-        role="container",
-        owner="web",
-        kind="kubernetes",
+        container="web",
         path="k8s/deploy.yaml",
         line=34,
         column=23,
-        project="pod:web",
         extra=(("ref", "probe"), ("port_name", "health")),
     )
-    ingress = bind(
+    ingress = _k8s(
         None,
-        role="container",
-        owner="web",
-        kind="kubernetes",
+        obj="Ingress/web",
         path="k8s/ing.yaml",
         project=None,
         extra=(("ref", "ingress"), ("port_name", "nope")),
@@ -311,18 +272,15 @@ def test_dangling_target_port_and_probe() -> None:
         (
             "k8s/deploy.yaml",
             34,
-            'probe port "health" of container "web" is not a port name of its pod',
+            'probe port "health" of container "web" of Deployment/web is not a port name '
+            "of its pod",
         ),
         (
             "k8s/svc.yaml",
             20,
-            'targetPort "metrics" of container "web" names no container port in k8s/',
+            'targetPort "metrics" of Service "web" names no container port in k8s/',
         ),
-        (
-            "other/svc.yaml",
-            1,
-            'targetPort "http" of container "x" names no container port in other/',
-        ),
+        ("other/svc.yaml", 1, 'targetPort "http" of Service "x" names no container port in other/'),
     ]
 
 
