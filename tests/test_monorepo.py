@@ -40,3 +40,42 @@ def test_what_the_monorepo_does_not_report() -> None:
     assert "services/frontend/.env" not in out
     # the override repeats the base file's 8443: no PL401
     assert "PL401" not in out
+
+
+def _samples(count: int) -> dict[str, str]:
+    return {
+        f"samples/s{i:02}/compose.yaml": (
+            f"services:\n  web{i}:\n    image: ghcr.io/acme/sample-{i}:1\n    ports:\n"
+            '      - "127.0.0.1:3456:3000"\n'
+        )
+        for i in range(count)
+    }
+
+
+def test_independent_hint_and_option_end_to_end(make_project) -> None:
+    root = make_project(_samples(12))
+    code, out, _ = run_cli(["check", "--no-color", "samples"], cwd=root)
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == (
+        "samples/s01/compose.yaml:5:20: PL402 host port 3456/tcp is also claimed by "
+        'service "web0" (samples/s00/compose.yaml:5:20)'
+    )
+    assert lines[-2] == (
+        "note: 11 PL402 findings are between sibling folders of samples/; if their projects "
+        'never run together, set PL402\'s option independent = ["samples/*"]'
+    )
+    (root / "portlint.toml").write_text(
+        '[rules.PL402]\nindependent = ["samples/*"]\n', encoding="utf-8"
+    )
+    assert run_cli(["check", "--no-color", "samples"], cwd=root) == (
+        0,
+        "All clear: no findings in 12 files.\n",
+        "",
+    )
+
+
+def test_ten_sibling_findings_get_no_hint(make_project) -> None:
+    root = make_project(_samples(11))
+    _, out, _ = run_cli(["check", "--no-color", "samples"], cwd=root)
+    assert "note:" not in out and out.count(": PL402 ") == 10
