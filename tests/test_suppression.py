@@ -99,7 +99,7 @@ def test_used_unused_and_malformed(make_project) -> None:
         'compose.yaml:16:14: PL401 host port 8090/tcp is already published by service "worker" '
         "(compose.yaml:12:14)",
         "  hint: give one of them another host port, or bind them to different host IPs",
-        "Found 3 findings (1 error, 2 warnings) in 1 file; 1 suppressed.",
+        "Found 3 findings (2 errors, 1 warning) in 1 file; 1 suppressed.",
     ]
 
 
