@@ -68,6 +68,11 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--output-file", default=None, help="write the report here instead of stdout")
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read symbolic links that point outside the scanned folder",
+    )
+    p.add_argument(
         "--env-file",
         action="append",
         default=[],
@@ -173,6 +178,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         changes["fail_on"] = Severity.parse(args.fail_on)
     if args.no_gitignore:
         changes["respect_gitignore"] = False
+    if args.follow_links:
+        changes["follow_links"] = True
     if args.env_file:
         changes["env_files"] = tuple(args.env_file)
     if args.use_environment:

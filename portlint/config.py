@@ -33,6 +33,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    follow_links: bool = False  # read symlinks that point outside the scanned folder
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     output_format: str = "text"
     baseline: str | None = None

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
 from portlint.config import Config, rule_is_selected
-from portlint.discovery import Candidate, discover
+from portlint.discovery import Candidate, discover, skip_problem
 from portlint.findings import Finding, Problem, Severity
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.source import SourceFile, read_source
+from portlint.source import SourceFile, encoding_note, read_source
 
 
 @dataclass(slots=True)
@@ -45,11 +45,18 @@ def selected_rules(config: Config) -> tuple[Rule, ...]:
 
 def scan_file(candidate: Candidate, config: Config, ctx: ScanContext) -> ScanResult:
     """Read and scan one file; never raises for bad input."""
+    skipped = skip_problem(candidate)
+    if skipped is not None:
+        return ScanResult(problems=[skipped])
     source = read_source(candidate.abs_path, candidate.display, config.max_file_size)
     if isinstance(source, Problem):
         return ScanResult(problems=[source])
     scanner = load(candidate.scanner)
-    return scanner(source, ctx)
+    result = scanner(source, ctx)
+    note = encoding_note(source)
+    if note is not None:
+        result.problems.append(note)
+    return result
 
 
 def make_scan_context(config: Config, cwd: str) -> ScanContext:
@@ -70,7 +77,7 @@ def problem_to_finding(problem: Problem, rule: Rule, config: Config) -> Finding:
         location=problem.location,
         code=rule.code,
         name=rule.name,
-        severity=config.severity.get(rule.code, rule.severity),
+        severity=config.severity.get(rule.code, problem.severity or rule.severity),
         message=problem.message,
         hint=problem.hint,
         related=problem.related,
@@ -110,7 +117,7 @@ def run(paths: Sequence[str], config: Config, cwd: str | None = None) -> RunResu
     findings: list[Finding] = []
     for candidate in candidates:
         scanned = scan_file(candidate, config, ctx)
-        if any(p.code == "PL002" for p in scanned.problems):
+        if any(p.code == "PL002" and p.severity is None for p in scanned.problems):
             result.files_skipped += 1
         else:
             result.files_scanned += 1

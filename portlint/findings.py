@@ -70,3 +70,4 @@ class Problem:
     port: int | None = None
     anchor: str = ""
     related: tuple[Location, ...] = ()
+    severity: Severity | None = None  # overrides the rule's default: a PL002 note that scanned
