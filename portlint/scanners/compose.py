@@ -141,8 +141,8 @@ def _short_syntax(
         )
         return
     if spec.host is not None and spec.host_offset is not None:
-        host_len = len(str(spec.host)) if spec.host_end == spec.host else 0
-        loc = _at(source, node, spec.host_offset, host_len or _span(text, spec.host_offset))
+        # As written: "0123" is port 123 but four characters long.
+        loc = _at(source, node, spec.host_offset, _span(text, spec.host_offset))
         result.bindings.append(
             common.binding(
                 location=loc,
