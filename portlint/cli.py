@@ -10,10 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from portlint.config import Resolved
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "port", "rule", "registry")
+COMMANDS = ("check", "port", "rule", "registry", "config")
 
 
 def _version() -> str:
@@ -52,6 +55,49 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=None,
         help="output format (default: text)",
     )
+    _add_config_flags(p)
+    p.add_argument(
+        "--show-source", action="store_true", help="text: show the offending line with a caret"
+    )
+    p.add_argument("--statistics", action="store_true", help="text: count findings per code")
+    p.add_argument(
+        "--no-suppressions",
+        action="store_true",
+        help="ignore every `# portlint: ignore[...]` directive",
+    )
+    p.add_argument(
+        "--write-baseline",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="FILE",
+        help="record the current findings in FILE (default: the configured baseline or "
+        ".portlint-baseline.json) and exit 0",
+    )
+    p.add_argument(
+        "--no-project-context",
+        action="store_true",
+        help="given files: scan only them, not the whole project around them",
+    )
+    p.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)"
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.add_argument("--output-file", default=None, help="write the report here instead of stdout")
+    p.add_argument(
+        "--use-environment",
+        action="store_true",
+        help="let the process environment fill compose variables",
+    )
+    p.set_defaults(func=cmd_check)
+
+
+def _add_config_flags(p: argparse.ArgumentParser) -> None:
+    """Flags that override config-file keys (shared by `check` and `config`)."""
+    p.add_argument("--config", default=None, metavar="FILE", help="use this config file only")
+    p.add_argument(
+        "--isolated", action="store_true", help="ignore config files (defaults plus flags)"
+    )
     p.add_argument("--select", default=None, help="comma-separated codes, prefixes or names")
     p.add_argument("--extend-select", default=None, help="add to the selected rules")
     p.add_argument("--ignore", default=None, help="comma-separated codes, prefixes or names")
@@ -61,11 +107,12 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=None,
         help="lowest severity that makes the exit code 1 (default: warning)",
     )
+    p.add_argument("--baseline", default=None, metavar="FILE", help="hide findings listed in FILE")
+    p.add_argument("--exclude", default=None, help="comma-separated globs (replaces the config's)")
+    p.add_argument("--extend-exclude", default=None, help="comma-separated globs to add")
     p.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)"
+        "--force-exclude", action="store_true", help="apply exclude to files named explicitly"
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
-    p.add_argument("--output-file", default=None, help="write the report here instead of stdout")
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument(
         "--follow-links",
@@ -79,12 +126,15 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="FILE",
         help="read variables for interpolation from FILE (repeatable)",
     )
-    p.add_argument(
-        "--use-environment",
-        action="store_true",
-        help="let the process environment fill compose variables",
+
+
+def _add_config(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "config", parents=[_COMMON], help="print the effective configuration and its sources"
     )
-    p.set_defaults(func=cmd_check)
+    _add_config_flags(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_config)
 
 
 def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -147,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"portlint {_version()}")
     parser.set_defaults(debug=False, no_color=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_add_check, _add_port, _add_rule, _add_registry):
+    for add in (_add_check, _add_port, _add_rule, _add_registry, _add_config):
         add(sub)
     return parser
 
@@ -173,41 +223,88 @@ def _normalise(argv: list[str]) -> list[str]:
 def _open_output(path: str | None) -> TextIO:
     if path is None:
         return sys.stdout
-    return open(path, "w", encoding="utf-8")
+    from portlint.errors import UsageError
+
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write output file: {exc.strerror or exc}") from None
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
+    """Config keys set by flags, validated, each with the flag that set it."""
+    from portlint.config import validate_selector
+    from portlint.findings import Severity
+
+    out: dict[str, tuple[object, str]] = {}
+    for key in ("select", "extend-select", "ignore"):
+        values = _split(getattr(args, key.replace("-", "_")))
+        for value in values:
+            validate_selector(value, f"--{key}")
+        if values:
+            out[key] = (values, f"--{key}")
+    if args.fail_on:
+        out["fail-on"] = (Severity.parse(args.fail_on), "--fail-on")
+    for key in ("exclude", "extend-exclude"):
+        globs: str | None = getattr(args, key.replace("-", "_"), None)
+        if globs is not None:
+            out[key] = (_split(globs), f"--{key}")
+    if getattr(args, "format", None):
+        out["output-format"] = (args.format, "--format")
+    if getattr(args, "baseline", None):
+        out["baseline"] = (args.baseline, "--baseline")
+    if getattr(args, "no_gitignore", False):
+        out["respect-gitignore"] = (False, "--no-gitignore")
+    if getattr(args, "follow_links", False):
+        out["follow-links"] = (True, "--follow-links")
+    if getattr(args, "force_exclude", False):
+        out["force-exclude"] = (True, "--force-exclude")
+    if getattr(args, "env_file", None):
+        out["env-files"] = (tuple(args.env_file), "--env-file")
+    return out
+
+
+def _resolve(args: argparse.Namespace) -> Resolved:
+    import os
+
+    from portlint.config import resolve
+
+    return resolve(os.getcwd(), args.config, _overrides(args), isolated=args.isolated)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     import dataclasses
+    import os
 
-    from portlint.config import Config, validate_selector
+    from portlint import baseline
+    from portlint.config import DEFAULT_BASELINE, resolve_path
     from portlint.engine import run
-    from portlint.findings import Severity
+    from portlint.errors import UsageError
     from portlint.reporters import REPORTERS, get_reporter
 
-    config = Config()
-    changes: dict[str, object] = {}
-    for flag in ("select", "extend_select", "ignore"):
-        values = _split(getattr(args, flag))
-        for value in values:
-            validate_selector(value, f"--{flag.replace('_', '-')}")
-        if values:
-            changes[flag] = values
-    if args.fail_on:
-        changes["fail_on"] = Severity.parse(args.fail_on)
-    if args.no_gitignore:
-        changes["respect_gitignore"] = False
-    if args.follow_links:
-        changes["follow_links"] = True
-    if args.env_file:
-        changes["env_files"] = tuple(args.env_file)
-    if args.use_environment:
-        changes["use_environment"] = True
-    fmt = args.format or config.output_format
+    config = dataclasses.replace(
+        _resolve(args).config,
+        use_environment=args.use_environment,
+        suppressions=not args.no_suppressions,
+        project_context=not args.no_project_context,
+    )
+    fmt = config.output_format
     if fmt not in REPORTERS:
-        from portlint.errors import UsageError
-
         raise UsageError(f"unknown output format {fmt!r}", hint="use " + ", ".join(REPORTERS))
-    config = dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+    if args.write_baseline is not None:
+        if any(not os.path.isdir(p) for p in args.paths):
+            raise UsageError(
+                "--write-baseline records a whole project: give folders, not single files"
+            )
+        target = args.write_baseline or config.baseline or DEFAULT_BASELINE
+        path = resolve_path(config, target) if not args.write_baseline else target
+        result = run(args.paths, config, use_baseline=False)
+        rebase = baseline.rebaser(result.root, result.cwd)
+        count = baseline.write(path, result.findings, rebase)
+        from portlint.config import display
+
+        sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
+        return EXIT_CLEAN
     result = run(args.paths, config)
     colour = (
         args.output_file is None
@@ -215,7 +312,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         and sys.stdout.isatty()
         and not _no_color_env()
     )
-    reporter = get_reporter(fmt, colour=colour, quiet=args.quiet)
+    reporter = get_reporter(
+        fmt,
+        colour=colour,
+        quiet=args.quiet,
+        show_source=args.show_source,
+        statistics=args.statistics,
+    )
     out = _open_output(args.output_file)
     try:
         reporter.render(result, out)
@@ -224,6 +327,27 @@ def cmd_check(args: argparse.Namespace) -> int:
             out.close()
     if result.failed(config.fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    import json
+
+    from portlint.config import effective, render_effective
+
+    args.format_ = args.format
+    args.format = None  # `config --format` picks how to print, not output-format
+    resolved = _resolve(args)
+    if args.format_ == "json":
+        data = {
+            "config_file": resolved.config.source,
+            "root": resolved.config.root,
+            "values": effective(resolved),
+            "origins": dict(resolved.origins),
+        }
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        sys.stdout.write(render_effective(resolved))
     return EXIT_CLEAN
 
 

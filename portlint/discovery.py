@@ -99,7 +99,7 @@ def skip_problem(candidate: Candidate) -> Problem | None:
     )
 
 
-def _matches(patterns: Iterable[str], rel: str) -> bool:
+def matches_glob(patterns: Iterable[str], rel: str) -> bool:
     """gitignore-flavoured globs: a pattern without ``/`` matches any path component."""
     parts = rel.split("/")
     for pattern in patterns:
@@ -183,6 +183,10 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
             raise UsageError(f"{given}: no such file or directory")
         if not os.path.isdir(abs_given):
             spec = scanner_for(os.path.basename(abs_given))
+            if spec is not None and config.force_exclude and excludes:
+                rel = os.path.relpath(abs_given, os.path.abspath(config.root)).replace(os.sep, "/")
+                if matches_glob(excludes, rel):
+                    continue  # --force-exclude: a named file is excluded like any other
             if spec is not None:
                 shown = display_path(abs_given, cwd)
                 found[abs_given] = Candidate(shown, abs_given, spec, explicit=True)
@@ -191,10 +195,14 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         walked = files if files is not None else _walk(abs_given, config.follow_links)
         for path in walked:
             spec = scanner_for(os.path.basename(path))
+            rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
+            if spec is None and config.include and matches_glob(config.include, rel):
+                # `include`: a name the defaults miss, like `compose.yaml.dist` or
+                # `stack.yml.j2`, is read as the name without its last suffix
+                spec = scanner_for(os.path.splitext(os.path.basename(path))[0])
             if spec is None:
                 continue
-            rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
-            if excludes and _matches(excludes, rel):
+            if excludes and matches_glob(excludes, rel):
                 continue
             shown = display_path(path, cwd)
             skip = None

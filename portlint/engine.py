@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
-from portlint.config import Config, rule_is_selected
-from portlint.discovery import Candidate, discover, skip_problem
+from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
+from portlint.discovery import Candidate, discover, display_path, skip_problem
 from portlint.findings import Finding, Problem, Severity
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, encoding_note, read_source
+from portlint.suppression import Directive, apply_suppressions, parse_directives
 
 
 @dataclass(slots=True)
@@ -27,6 +28,15 @@ class RunResult:
     hidden_by_baseline: int = 0
     stale_baseline: int = 0
     suppressed: int = 0
+    skipped: list[Problem] = field(default_factory=list)  # PL002 problems, selected or not
+    root: str = "."  # the project root (see config.project_root)
+    cwd: str = "."  # displayed paths are relative to this
+
+    def fingerprint(self, finding: Finding) -> str:
+        """The baseline fingerprint (root-relative, line-free); also SARIF's and GitLab's."""
+        from portlint.baseline import fingerprint, rebaser
+
+        return fingerprint(finding, rebaser(self.root, self.cwd))
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -55,7 +65,8 @@ def scan_file(candidate: Candidate, config: Config, ctx: ScanContext) -> ScanRes
     result = scanner(source, ctx)
     note = encoding_note(source)
     if note is not None:
-        result.problems.append(note)
+        result.notes.append(note)
+    result.directives = parse_directives(source.path, source.text)
     return result
 
 
@@ -67,7 +78,7 @@ def make_scan_context(config: Config, cwd: str) -> ScanContext:
 
     return ScanContext(
         environ=dict(os.environ) if config.use_environment else {},
-        env_files=config.env_files,
+        env_files=tuple(resolve_path(config, p) for p in config.env_files),
         read=read,
     )
 
@@ -107,25 +118,121 @@ def check_bindings(
     return findings
 
 
-def run(paths: Sequence[str], config: Config, cwd: str | None = None) -> RunResult:
+def project_root(config: Config, cwd: str) -> str:
+    """The project folder: the config's root, read relative to the run's cwd."""
+    return os.path.abspath(os.path.join(cwd, config.root))
+
+
+def context_paths(
+    paths: Sequence[str], config: Config, cwd: str
+) -> tuple[list[str], frozenset[str] | None]:
+    """What to scan, and which displayed paths to report on.
+
+    Given files (pre-commit passes only the changed ones), portlint still
+    scans the whole project so a collision with an unchanged file is found,
+    and then reports only findings in, or related to, the given paths.
+    Without files the focus is None: report everything.
+    """
+    given = list(paths) or ["."]
+    files = [p for p in given if not os.path.isdir(os.path.join(cwd, p))]
+    if not files or not config.project_context:
+        return given, None
+    root = project_root(config, cwd)
+    focus = frozenset(display_path(os.path.abspath(os.path.join(cwd, p)), cwd) for p in given)
+    inside = any(_within(os.path.abspath(os.path.join(cwd, p)), root) for p in files)
+    return ([root, *given] if inside else given), focus
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def in_focus(finding: Finding, focus: frozenset[str]) -> bool:
+    def hit(path: str) -> bool:
+        return path in focus or any(path.startswith(f.rstrip("/") + "/") for f in focus)
+
+    return hit(finding.location.path) or any(hit(loc.path) for loc in finding.related)
+
+
+def apply_per_file_ignores(findings: Iterable[Finding], config: Config, cwd: str) -> list[Finding]:
+    if not config.per_file_ignores:
+        return list(findings)
+    from portlint.baseline import rebaser
+
+    rebase = rebaser(project_root(config, cwd), cwd)
+    return [f for f in findings if not per_file_ignored(config, rebase(f.location.path), f)]
+
+
+def suppress(
+    findings: list[Finding],
+    directives: Sequence[Directive],
+    selected: Sequence[Rule],
+    config: Config,
+    cwd: str,
+    result: RunResult,
+) -> list[Finding]:
+    """Inline directives, then PL003/PL004 for malformed and unused ones."""
+    if not config.suppressions:
+        return findings
+    by_code = {rule.code: rule for rule in selected}
+    outcome = apply_suppressions(findings, directives, frozenset(by_code))
+    result.suppressed = outcome.suppressed
+    extra = [
+        problem_to_finding(p, by_code[p.code], config)
+        for p in outcome.problems
+        if p.code in by_code
+    ]
+    return outcome.kept + apply_per_file_ignores(extra, config, cwd)
+
+
+def apply_baseline_file(
+    findings: list[Finding], config: Config, result: RunResult, checked: Iterable[str]
+) -> list[Finding]:
+    if config.baseline is None:
+        return findings
+    from portlint import baseline
+
+    entries = baseline.read(resolve_path(config, config.baseline))
+    rebase = baseline.rebaser(result.root, result.cwd)
+    matched = baseline.apply_baseline(findings, entries, rebase, {rebase(p) for p in checked})
+    result.hidden_by_baseline, result.stale_baseline = matched.hidden, matched.stale
+    return matched.kept
+
+
+def run(
+    paths: Sequence[str], config: Config, cwd: str | None = None, *, use_baseline: bool = True
+) -> RunResult:
     cwd = cwd or os.getcwd()
-    candidates = discover(paths, config, cwd)
+    scan_paths, focus = context_paths(paths, config, cwd)
+    candidates = discover(scan_paths, config, cwd)
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
     ctx = make_scan_context(config, cwd)
-    result = RunResult(rules=selected)
+    result = RunResult(rules=selected, root=project_root(config, cwd), cwd=cwd)
     findings: list[Finding] = []
+    directives: list[Directive] = []
     for candidate in candidates:
         scanned = scan_file(candidate, config, ctx)
-        if any(p.code == "PL002" and p.severity is None for p in scanned.problems):
+        skipped = [p for p in scanned.problems if p.code == "PL002"]
+        if skipped:
             result.files_skipped += 1
+            result.skipped.extend(skipped)
         else:
             result.files_scanned += 1
         result.bindings.extend(scanned.bindings)
-        for problem in scanned.problems:
+        directives.extend(scanned.directives)
+        for problem in [*scanned.problems, *scanned.notes]:
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(problem_to_finding(problem, rule, config))
     findings.extend(check_bindings(result.bindings, selected, config))
+    findings = apply_per_file_ignores(sorted(set(findings)), config, cwd)
+    findings = suppress(findings, directives, selected, config, cwd, result)
+    if use_baseline:
+        checked = [c.display for c in candidates if focus is None or c.display in focus]
+        findings = apply_baseline_file(findings, config, result, checked)
+    if focus is not None:
+        findings = [f for f in findings if in_focus(f, focus)]
+        result.skipped = [p for p in result.skipped if p.location.path in focus]
     result.findings = sorted(set(findings))
     return result

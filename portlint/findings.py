@@ -70,4 +70,5 @@ class Problem:
     port: int | None = None
     anchor: str = ""
     related: tuple[Location, ...] = ()
-    severity: Severity | None = None  # overrides the rule's default: a PL002 note that scanned
+    severity: Severity | None = None  # milder than the rule's default: a template skip, a
+    # UTF-16 file that was decoded and scanned

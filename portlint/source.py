@@ -95,7 +95,7 @@ def decode(data: bytes, path: str) -> SourceFile | Problem:
             encoding = name
             break
     if encoding == "utf-8" and b"\x00" in data[:8192]:
-        return _skip(path, "binary file (NUL byte): not scanned")
+        return _skip(path, "binary file (NUL byte)")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -106,7 +106,7 @@ def decode(data: bytes, path: str) -> SourceFile | Problem:
             hint="save the file as UTF-8",
         )
     if "\x00" in text:
-        return _skip(path, "binary file (NUL character): not scanned")
+        return _skip(path, "binary file (NUL character)")
     return SourceFile(path=path, text=text, encoding=encoding)
 
 

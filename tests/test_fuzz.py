@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -149,6 +150,18 @@ SEEDS = {
         'services:\n  web:\n    image: nginx\n    ports:\n      - "8080:80"\n'
         "      - target: 443\n        published: 8443\n    expose: ['9000']\n"
     ),
+    "yaml": (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: NodePort\n"
+        "  ports:\n    - port: 80\n      targetPort: http\n      nodePort: 30080\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n"
+        "    spec:\n      containers:\n        - name: web\n          ports:\n"
+        "            - {name: http, containerPort: 8080, hostPort: 8080}\n"
+    ),
+    "devcontainer": (
+        '{\n  // dev\n  "forwardPorts": [3000, "db:5432"],\n  "appPort": ["8080:80"],\n}\n'
+    ),
+    "toml": '[server]\nport = 8080\nlisten = "0.0.0.0:9090"\n[db]\nurl = "postgres://db:5432/x"\n',
+    "json": '{"port": 8080, "admin": {"port": "9090"}, "url": "http://localhost:3000/"}\n',
 }
 
 
@@ -204,3 +217,11 @@ def test_compose_scanner_on_generated_documents(
     text = yaml.safe_dump({"services": body}, default_flow_style=flow, width=60)
     scan_spec = next(s for s in SCANNERS if s.name == "compose")
     scan(scan_spec, text.replace("\n", newline), "compose.yaml")
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_seeds_hold_ports(name: str) -> None:
+    """The mangling test starts from files that really hold ports for their scanner."""
+    spec = next(s for s in SCANNERS if s.name == name)
+    result = load(spec)(SourceFile("f", SEEDS[name]), ScanContext())
+    assert result.bindings and not result.problems

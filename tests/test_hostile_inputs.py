@@ -122,7 +122,7 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     (
         "binary",
         {"bin/compose.yaml": b"\x7fELF\x02\x01\x01\x00\x00\x00services:\n"},
-        ["bin/compose.yaml:1:1: PL002 binary file (NUL byte): not scanned"],
+        ["bin/compose.yaml:1:1: PL002 binary file (NUL byte)"],
     ),
     (
         "invalid-utf8",
@@ -188,6 +188,16 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
             ).replace('"9090:8000"', '"9090:8000"  # 端口')
         },
         [collision("wide/compose.yaml")],
+    ),
+    (
+        "broken-toml",
+        {"t/app.toml": '[server]\nport = 8080\nhost = "x\n'},
+        ["t/app.toml:3:10: PL001 TOML syntax error: Illegal character '\\n'"],
+    ),
+    (
+        "broken-json",
+        {"j/app.json": '{"port": 8080,,}\n'},
+        ["j/app.json:1:15: PL001 JSON syntax error: expected a string key or '}', found ','"],
     ),
     (
         "yaml-1.1-surprises",
@@ -294,6 +304,47 @@ def test_one_megabyte_line(make_project: Callable[..., Path]) -> None:
         f"big/compose.yaml:1:{second}: PL401 host port 1024/tcp is already "
         f'published by service "big" (big/compose.yaml:1:{first})',
     ]
+
+
+def test_jsonc_comments_and_trailing_commas(make_project: Callable[..., Path]) -> None:
+    project = make_project(
+        {
+            "app/compose.yaml": NORMAL,
+            "jc/settings.jsonc": (
+                '// comment\n{\n  /* block */\n  "port": 8080, // trailing\n'
+                '  "admin": {"port": 9090,},\n}\n'
+            ),
+        }
+    )
+    assert lint(project) == [NORMAL_FINDING]
+    bindings = run([], Config(), str(project)).bindings
+    assert sorted(
+        (b.port, b.location.line, b.location.column)
+        for b in bindings
+        if b.location.path == "jc/settings.jsonc"
+    ) == [(8080, 4, 11), (9090, 5, 21)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[tool.portlint]\nselect = ["PL401"\nfail-on = "error"\n',
+            "pyproject.toml:3:1: invalid TOML: unclosed array "
+            "(hint: check quoting and brackets at that position)",
+        ),
+        (
+            "[tool.portlint]\nfail-on = 3\n",
+            "pyproject.toml:2:1: tool.portlint.fail-on: must be a string, not integer 3",
+        ),
+    ],
+    ids=["syntax", "type"],
+)
+def test_broken_config_file_exits_two_with_its_position(
+    make_project: Callable[..., Path], text: str, message: str
+) -> None:
+    project = make_project({"app/compose.yaml": NORMAL, "pyproject.toml": text})
+    assert run_cli(["check", "."], project) == (2, "", f"portlint: error: {message}\n")
 
 
 def test_hundred_megabyte_file_is_not_read(make_project: Callable[..., Path]) -> None:

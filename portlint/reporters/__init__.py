@@ -7,6 +7,11 @@ from typing import Any
 
 REPORTERS: dict[str, str] = {
     "text": "portlint.reporters.text:TextReporter",
+    "json": "portlint.reporters.json:JsonReporter",
+    "sarif": "portlint.reporters.sarif:SarifReporter",
+    "github": "portlint.reporters.github:GithubReporter",
+    "gitlab": "portlint.reporters.gitlab:GitlabReporter",
+    "junit": "portlint.reporters.junit:JunitReporter",
 }
 
 

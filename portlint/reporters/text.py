@@ -42,16 +42,62 @@ def summary_line(run: RunResult) -> str:
     return text + (f"; {', '.join(extras)}" if extras else "") + "."
 
 
+def statistics(run: RunResult) -> str:
+    """Counts per code, most frequent first (ties by code), like ``ruff --statistics``."""
+    counts: dict[tuple[str, str], int] = {}
+    for f in run.findings:
+        counts[(f.code, f.name)] = counts.get((f.code, f.name), 0) + 1
+    rows = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    width = len(str(rows[0][1]))
+    return "".join(f"{n:>{width}}  {code}  {name}\n" for (code, name), n in rows)
+
+
 class TextReporter:
     name: ClassVar[str] = "text"
     human: ClassVar[bool] = True
 
     def __init__(
-        self, colour: bool = False, show_source: bool = False, quiet: bool = False, **_: object
+        self,
+        colour: bool = False,
+        show_source: bool = False,
+        quiet: bool = False,
+        statistics: bool = False,
+        **_: object,
     ) -> None:
         self.colour = colour
         self.show_source = show_source
         self.quiet = quiet
+        self.statistics = statistics
+        self._lines: dict[str, list[str] | None] = {}
+
+    def source_line(self, run: RunResult, path: str, line: int) -> str | None:
+        """The text of one line, read once per file through the safe reader."""
+        if path not in self._lines:
+            import os
+
+            from portlint.source import SourceFile, read_source
+
+            source = read_source(os.path.join(run.cwd, path), path)
+            self._lines[path] = (
+                [source.line_text(n) for n in range(1, len(source.line_starts) + 1)]
+                if isinstance(source, SourceFile)
+                else None
+            )
+        lines = self._lines[path]
+        return lines[line - 1] if lines is not None and 0 < line <= len(lines) else None
+
+    def excerpt(self, run: RunResult, finding: Finding) -> str | None:
+        loc = finding.location
+        text = self.source_line(run, loc.path, loc.line)
+        if text is None:
+            return None
+        width = 1
+        if loc.end_line in (None, loc.line) and loc.end_column is not None:
+            width = max(loc.end_column - loc.column, 1)
+        gutter = f"{loc.line} | "
+        caret = " " * (len(gutter) - 2) + "| " + " " * (loc.column - 1) + "^" * width
+        expanded = text.expandtabs(1)  # one cell per character, so the caret lines up
+        return f"{gutter}{expanded}\n{self._paint(caret, _COLOURS[finding.severity])}"
 
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text
@@ -68,5 +114,11 @@ class TextReporter:
     def render(self, run: RunResult, out: TextIO) -> None:
         for finding in run.findings:
             out.write(self.format_finding(finding) + "\n")
+            if self.show_source:
+                excerpt = self.excerpt(run, finding)
+                if excerpt is not None:
+                    out.write(excerpt + "\n")
+        if self.statistics and run.findings:
+            out.write(statistics(run))
         if not self.quiet:
             out.write(summary_line(run) + "\n")

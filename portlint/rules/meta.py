@@ -51,4 +51,58 @@ def skipped_file() -> None:
     """
 
 
-RULES = (unparsable_file, skipped_file)
+@scanner_rule("PL003", "malformed-suppression", severity=Severity.WARNING)
+def malformed_suppression() -> None:
+    """A `# portlint:` comment that portlint cannot read as a suppression.
+
+    ## When it fires
+    A comment starting `# portlint:` (`// portlint:` in JSON files) is not
+    `ignore[CODE, ...]` or `ignore-file[CODE, ...]`: it names no codes
+    (`# portlint: ignore`), an empty list, an unknown code or name, has an
+    unclosed bracket, uses an unknown word (`disable`), or puts `ignore-file`
+    after other text on the line.
+
+    ## Why it matters
+    A directive that does nothing looks like it does something. Blanket
+    suppressions are refused on purpose: a bare `ignore` would also hide every
+    future finding on that line, including real collisions.
+
+    ## How to fix
+    Name what to silence, by code or name, e.g.
+
+    ```yaml
+    ports:
+      - "8080:80"  # portlint: ignore[PL401]
+    ```
+
+    ## How to silence
+    Fix the directive; PL003 itself cannot be suppressed inline. Ignore PL003
+    in the config (`ignore = ["PL003"]`) only if another tool owns such comments.
+    """
+
+
+@scanner_rule("PL004", "unused-suppression", severity=Severity.WARNING)
+def unused_suppression() -> None:
+    """A suppression that silenced nothing in this run.
+
+    ## When it fires
+    A `# portlint: ignore[...]` or `ignore-file[...]` names a code that produced
+    no finding on the line (or in the file) it covers. Only codes whose rule
+    ran are judged, so `--select PL1` does not call a `PL401` directive unused.
+    A finding removed by `per-file-ignores` leaves its directive unused too.
+
+    ## Why it matters
+    Stale suppressions pile up after the config they excused is fixed, and
+    then silently hide the next real problem on that line.
+
+    ## How to fix
+    Remove the unused code from the directive, or the whole comment.
+
+    ## How to silence
+    `ignore = ["PL004"]` in the config, or `--no-suppressions` to look at
+    every finding as if no directive existed (PL003 and PL004 are not reported
+    then).
+    """
+
+
+RULES = (unparsable_file, skipped_file, malformed_suppression, unused_suppression)

@@ -20,9 +20,12 @@ class ScannerSpec:
     module: str  # imported lazily; exposes ``scan(source, ctx) -> ScanResult``
     patterns: tuple[str, ...]  # fnmatch patterns, matched against the file's base name
     description: str = ""
+    exclude: tuple[str, ...] = ()  # base names this scanner never reads (lockfiles...)
 
     def matches(self, basename: str) -> bool:
-        return any(fnmatchcase(basename, pattern) for pattern in self.patterns)
+        return any(fnmatchcase(basename, pattern) for pattern in self.patterns) and not any(
+            fnmatchcase(basename, pattern) for pattern in self.exclude
+        )
 
 
 COMPOSE_PATTERNS = (
@@ -38,6 +41,23 @@ COMPOSE_PATTERNS = (
     "*.override.yml",
 )
 
+# Generated or compiler files: big, full of numbers, never a port inventory.
+# (poetry.lock, Cargo.lock, uv.lock, yarn.lock... do not end in .json/.toml.)
+JSON_EXCLUDE = (
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "*.lock.json",
+    "composer.lock",
+    "tsconfig.json",
+    "tsconfig.*.json",
+    "jsconfig.json",
+    "jsconfig.*.json",
+    "*.schema.json",
+    "*.min.json",
+    "*.tsbuildinfo",
+    ".eslintrc.json",
+)
+
 SCANNERS: tuple[ScannerSpec, ...] = (
     ScannerSpec("compose", "portlint.scanners.compose", COMPOSE_PATTERNS, "Docker Compose files"),
     ScannerSpec(
@@ -46,12 +66,38 @@ SCANNERS: tuple[ScannerSpec, ...] = (
         ("*.yaml", "*.yml"),
         "other YAML: recognised by content (Compose, Kubernetes, Helm values, app config)",
     ),
+    ScannerSpec(
+        "devcontainer",
+        "portlint.scanners.devcontainer",
+        ("devcontainer.json", ".devcontainer.json"),
+        "dev container configs: forwardPorts, appPort, portsAttributes (JSONC)",
+    ),
+    ScannerSpec(
+        "toml",
+        "portlint.scanners.toml",
+        ("*.toml",),
+        "TOML configs (fly.toml, netlify.toml, app configs) by the generic key rules",
+    ),
+    ScannerSpec(
+        "json",
+        "portlint.scanners.json",
+        ("*.json", "*.jsonc"),
+        "JSON/JSONC configs by the generic key rules; package.json scripts",
+        exclude=JSON_EXCLUDE,
+    ),
 )
 
 BY_NAME: dict[str, ScannerSpec] = {spec.name: spec for spec in SCANNERS}
 
+# portlint's own files: its config, baseline and the default allocation file
+# hold port numbers by design and are read by portlint itself, never as config
+# of the project being linted.
+OWN_FILES = frozenset({".portlint.toml", "portlint.toml", ".portlint-baseline.json", "ports.toml"})
+
 
 def scanner_for(basename: str) -> ScannerSpec | None:
+    if basename in OWN_FILES:
+        return None
     for spec in SCANNERS:
         if spec.matches(basename):
             return spec

@@ -1,28 +1,45 @@
 """YAML files not named like a known kind: recognised by what they contain.
 
 The file is parsed once; each document goes to the first scanner that
-recognises it. Documents nobody recognises yield nothing, which is the point:
-a CI workflow or an OpenAPI spec full of numbers is not a port inventory.
+recognises it: Compose (a ``services`` mapping of services), Kubernetes
+(``apiVersion`` plus ``kind``), and everything else (Helm ``values.yaml``, app
+configs) to the generic key rules, which only ever call a number a port when
+its key says so. Helm templates are skipped with a PL002 note.
+
+Cheap pre-check: a file whose text holds none of the words a port could hang
+from (``port``, ``listen``, ``bind``, ``addr``, ``://``, ``services``) is not
+parsed at all; CI workflows and OpenAPI specs without ports cost one regex.
 """
 
 from __future__ import annotations
 
+import re
+
 from portlint.findings import Problem
-from portlint.scanners import _yaml, compose
+from portlint.scanners import _yaml, compose, helm, kubernetes
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 
+_CANDIDATE = re.compile(r"port|listen|bind|addr|://|services", re.IGNORECASE)
+
 
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
-    text = source.text
-    # Cheap pre-check: a document without a key we care about cannot hold a port.
-    if "services" not in text:
+    if helm.is_template(source):
+        return ScanResult(problems=[helm.template_skipped(source)])
+    # A document without a key we care about cannot hold a port.
+    if _CANDIDATE.search(source.text) is None:
         return ScanResult()
     docs = _yaml.compose_documents(source)
     if isinstance(docs, Problem):
+        if docs.code == "PL001" and helm.looks_templated(source):
+            return ScanResult(problems=[helm.template_skipped(source)])
         return ScanResult(problems=[docs])
     result = ScanResult()
     for doc in docs:
         if compose.looks_like_compose(doc):
             result.extend(compose.scan_document(source, doc, ctx))
+        elif kubernetes.looks_like_kubernetes(doc):
+            result.extend(kubernetes.scan_document(source, doc, ctx))
+        else:
+            result.extend(helm.scan_generic_document(source, doc, ctx))
     return result

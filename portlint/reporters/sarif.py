@@ -1,0 +1,122 @@
+"""SARIF 2.1.0 for code scanning, built from plain dicts (no sarif_om dependency).
+
+Every selected rule is listed in ``tool.driver.rules``, not only the ones
+that fired, so a viewer can show what was checked; results point at rules by
+index. ``partialFingerprints`` carry the baseline fingerprint, which has no
+line number, so GitHub keeps an alert's identity when lines move.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar, TextIO
+from urllib.parse import quote
+
+from portlint import __version__
+from portlint.bindings import Location
+from portlint.engine import RunResult
+from portlint.findings import Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
+BASE_ID = "%SRCROOT%"
+FINGERPRINT_KEY = "portlint/v1"
+
+
+def physical(loc: Location) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": loc.line, "startColumn": loc.column}
+    if loc.end_line is not None:
+        region["endLine"] = loc.end_line
+        if loc.end_column is not None:
+            region["endColumn"] = loc.end_column
+    uri = quote(loc.path) if not loc.path.startswith("/") else "file://" + quote(loc.path)
+    artifact: dict[str, str] = {"uri": uri}
+    if not loc.path.startswith("/"):
+        artifact["uriBaseId"] = BASE_ID
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+class SarifReporter:
+    name: ClassVar[str] = "sarif"
+    human: ClassVar[bool] = False
+
+    def __init__(self, **_: object) -> None:
+        pass
+
+    def render(self, run: RunResult, out: TextIO) -> None:
+        rules = list(run.rules)
+        known = {r.code for r in rules}
+        from portlint import rules as catalogue
+
+        # A finding from a rule outside the selection cannot happen today, but
+        # a result must never point at a missing rule index.
+        rules += [
+            catalogue.BY_CODE[f.code]
+            for f in run.findings
+            if f.code not in known and f.code in catalogue.BY_CODE
+        ]
+        index = {rule.code: i for i, rule in enumerate(rules)}
+        driver_rules = [
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.summary},
+                "help": {"text": rule.explanation, "markdown": rule.explanation},
+                "helpUri": rule.url,
+                "defaultConfiguration": {"level": LEVELS[rule.severity]},
+                "properties": {"tags": [rule.name]},
+            }
+            for rule in rules
+        ]
+        results = []
+        for f in run.findings:
+            result: dict[str, Any] = {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": LEVELS[f.severity],
+                "message": {"text": f.message + (f"\nhint: {f.hint}" if f.hint else "")},
+                "locations": [physical(f.location)],
+                "partialFingerprints": {FINGERPRINT_KEY: run.fingerprint(f)},
+            }
+            if f.related:
+                result["relatedLocations"] = [
+                    {"id": i, **physical(r), "message": {"text": f"also claims this port ({r})"}}
+                    for i, r in enumerate(f.related, start=1)
+                ]
+            results.append(result)
+        notifications = [
+            {
+                "level": "warning",
+                "message": {"text": f"{p.location.path}: {p.message}"},
+                "locations": [physical(p.location)],
+                "descriptor": {"id": "PL002"},
+            }
+            for p in run.skipped
+        ]
+        data = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [
+                {
+                    "tool": {
+                        "driver": {
+                            "name": "portlint",
+                            "version": __version__,
+                            "semanticVersion": __version__,
+                            "informationUri": "https://github.com/portlint/portlint",
+                            "rules": driver_rules,
+                        }
+                    },
+                    "invocations": [
+                        {
+                            "executionSuccessful": True,
+                            "toolExecutionNotifications": notifications,
+                        }
+                    ],
+                    "columnKind": "unicodeCodePoints",
+                    "results": results,
+                }
+            ],
+        }
+        out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,614 @@
+"""Kubernetes manifests: container ports, host ports, Services, Ingresses, probes.
+
+A document is a manifest when it is a mapping with scalar ``apiVersion`` and
+``kind``. Multi-document files and ``kind: List`` (and ``*List``) are read
+item by item. Pod templates are found in every workload kind:
+
+====================================================  ==================================
+kind                                                  pod spec
+====================================================  ==================================
+Pod                                                   ``spec``
+PodTemplate                                           ``template.spec``
+Deployment, StatefulSet, DaemonSet, ReplicaSet,       ``spec.template.spec``
+ReplicationController, Job
+CronJob                                               ``spec.jobTemplate.spec.template.spec``
+====================================================  ==================================
+
+and in each of ``containers``, ``initContainers`` and ``ephemeralContainers``.
+
+Binding conventions (the contract the PL4xx rules are written against)
+----------------------------------------------------------------------
+Every binding has ``kind="kubernetes"`` and these ``extra`` pairs:
+``("namespace", ns)`` (``default`` when the manifest names none) and
+``("object", "Kind/name")``. Workload container bindings add
+``("container", name)``, ``("container_group", "containers"|"initContainers"|
+"ephemeralContainers")`` and ``("labels", "k=v,k2=v2")`` (the pod template's
+labels, sorted); Service bindings add ``("selector", "k=v,...")`` (sorted) and
+``("type", "ClusterIP"|"NodePort"|...)``.
+
+- **owner**: ``namespace/Kind/name/container`` for workload containers
+  (``default/Deployment/web/app``), ``namespace/Kind/name`` for Services and
+  Ingresses (``shop/Service/web``).
+- **project**: ``k8s:namespace/Kind/name`` (the pod, or the Service) for
+  container, host, service and probe bindings; ``None`` for ``nodePort``
+  (cluster-wide) and Ingress references.
+- **identities**: container name, image, workload name; for Services, the
+  Service name. ``image`` is the container image.
+- ``containerPort`` -> role ``container``; a named port adds ``("name", n)``.
+- ``hostPort`` (non-zero) -> role ``host``, ``host_ip`` from ``hostIP``,
+  ``target`` = the containerPort, same ``("name", n)``.
+- Service ``port`` -> role ``service``; a numeric ``targetPort`` is
+  ``target``; a named one is ``("target_port_name", n)`` plus a separate
+  reference binding (below); the port's own name is ``("name", n)``.
+- Service ``nodePort`` (non-zero) -> role ``node``, ``target`` = the Service
+  port, ``project=None``.
+- References by number (Ingress backend ``port.number`` or ``servicePort``,
+  probe ``httpGet``/``tcpSocket``/``grpc`` ``port``) -> role ``url`` (a
+  reference, never a claim) with ``("ref", "ingress"|"probe")``; Ingress adds
+  ``("service", name)``, probes add ``("probe", "livenessProbe"|...)``.
+- References by name (Service ``targetPort``, Ingress ``port.name`` or a
+  string ``servicePort``, probe ``port``) -> ``port=None``, role
+  ``container``, ``("ref", "targetPort"|"ingress"|"probe")`` and
+  ``("port_name", n)``; the location points at the name.
+- Container ``env`` entries named like a port (``PORT``, ``*_PORT``) with a
+  numeric value -> role ``listen``; any string value holding a URL with an
+  explicit port -> role ``url`` (owner: the container it is in, else the
+  object; ``project=None``).
+
+Bad values are problems, not bindings: a port outside 1-65535 is PL101, a
+non-numeric ``containerPort`` or an unknown ``protocol`` is PL102 (lower-case
+``tcp`` is PL102 too, since the API server rejects it, but keeps its binding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from portlint.bindings import Location, PortBinding
+from portlint.findings import Problem
+from portlint.scanners import _yaml, helm, keys
+from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
+from portlint.scanners.base import ScanContext, ScanResult
+from portlint.source import SourceFile
+
+KeyPath = tuple[str | int, ...]
+
+POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
+    "Pod": ("spec",),
+    "PodTemplate": ("template", "spec"),
+    "Deployment": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+CONTAINER_GROUPS = ("containers", "initContainers", "ephemeralContainers")
+PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+PROBE_HANDLERS = ("httpGet", "tcpSocket", "grpc")
+PROTOCOLS = {"TCP": "tcp", "UDP": "udp", "SCTP": "sctp"}
+MAX_PORT = 65535
+MAX_LIST_DEPTH = 4  # a List of Lists of Lists is already generated junk
+
+
+def looks_like_kubernetes(doc: Node) -> bool:
+    return isinstance(doc, MappingNode) and all(
+        isinstance(_yaml.get(doc, key), ScalarNode) for key in ("apiVersion", "kind")
+    )
+
+
+def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
+    """Scan a file known to hold manifests (the YAML dispatcher usually decides)."""
+    docs = _yaml.compose_documents(source)
+    if isinstance(docs, Problem):
+        return ScanResult(problems=[docs])
+    result = ScanResult()
+    for doc in docs:
+        if looks_like_kubernetes(doc):
+            result.extend(scan_document(source, doc, ctx))
+    return result
+
+
+def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult:
+    result = ScanResult()
+    _Object(source, result).scan(doc, (), 0)
+    return result
+
+
+def _labels(node: Node | None) -> str:
+    pairs = [f"{k}={_yaml.scalar(v) or ''}" for k, _kn, v in _yaml.items(node)] if node else []
+    return ",".join(sorted(pairs))
+
+
+def _path(node: Node | None, path: tuple[str, ...]) -> Node | None:
+    for key in path:
+        node = _yaml.get(node, key)
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """What every binding of one container (or Service, or Ingress) shares."""
+
+    owner: str
+    project: str | None
+    identities: tuple[str, ...]
+    image: str | None
+    extra: tuple[tuple[str, str], ...]
+
+    def binding(self, *, extra: tuple[tuple[str, str], ...] = (), **fields: Any) -> PortBinding:
+        return PortBinding(
+            kind="kubernetes",
+            owner=self.owner,
+            project=fields.pop("project", self.project),
+            identities=self.identities,
+            image=self.image,
+            extra=self.extra + extra,
+            **fields,
+        )
+
+
+class _Object:
+    """One pass over one manifest (and, for a List, its items)."""
+
+    def __init__(self, source: SourceFile, result: ScanResult) -> None:
+        self.source = source
+        self.result = result
+        self.containers: dict[KeyPath, str] = {}  # container key path -> owner
+
+    # -- helpers --------------------------------------------------------------
+
+    def loc(self, node: Node) -> Location:
+        return _yaml.location(self.source, node)
+
+    def problem(self, code: str, node: Node, message: str, path: KeyPath, **kw: Any) -> None:
+        self.result.problems.append(
+            Problem(code, self.loc(node), message, anchor=_anchor(path), **kw)
+        )
+
+    def number(self, node: Node | None, what: str, path: KeyPath) -> int | str | None:
+        """A port field's value: an int, a port name, or None (absent or reported)."""
+        text = _yaml.scalar(node)
+        if node is None or text is None:
+            return None
+        if _yaml.is_plain_int(node):
+            value = helm.yaml_int(text)
+        elif text.strip().isdigit():
+            value = int(text.strip())
+        else:
+            return text
+        if value is None:
+            self.problem("PL102", node, f"{what} {text!r} is not a port number", path)
+            return None
+        if not 0 <= value <= MAX_PORT:
+            self.problem(
+                "PL101",
+                node,
+                f"{what} {value} is out of range (1-65535)",
+                path,
+                hint="use a port between 1 and 65535",
+                port=value,
+            )
+            return None
+        return value
+
+    def protocol(self, entry: Node, path: KeyPath) -> str | None:
+        node = _yaml.get(entry, "protocol")
+        text = _yaml.scalar(node)
+        if node is None or text is None:
+            return "tcp"
+        proto = PROTOCOLS.get(text.upper())
+        if proto is None:
+            self.problem(
+                "PL102",
+                node,
+                f"unknown protocol {text!r}",
+                (*path, "protocol"),
+                hint="use TCP, UDP or SCTP",
+            )
+        elif text != text.upper():
+            self.problem(
+                "PL102",
+                node,
+                f"protocol {text!r} must be upper case",
+                (*path, "protocol"),
+                hint=f"write {text.upper()}",
+            )
+        return proto
+
+    # -- objects --------------------------------------------------------------
+
+    def scan(self, doc: Node, path: KeyPath, depth: int) -> None:
+        kind = _yaml.scalar(_yaml.get(doc, "kind")) or ""
+        items = _yaml.get(doc, "items")
+        if kind.endswith("List") and isinstance(items, SequenceNode):
+            if depth >= MAX_LIST_DEPTH:
+                return
+            for index, item in enumerate(items.value):
+                if looks_like_kubernetes(item):
+                    self.scan(item, (*path, "items", index), depth + 1)
+            return
+        meta = _yaml.get(doc, "metadata")
+        name = _yaml.scalar(_yaml.get(meta, "name")) or "<unnamed>"
+        namespace = _yaml.scalar(_yaml.get(meta, "namespace")) or "default"
+        base = (("namespace", namespace), ("object", f"{kind}/{name}"))
+        if kind in POD_SPEC_PATHS:
+            spec_path = POD_SPEC_PATHS[kind]
+            pod_spec = _path(doc, spec_path)
+            meta_path = ("metadata",) if kind == "Pod" else (*spec_path[:-1], "metadata")
+            labels = _labels(_yaml.get(_path(doc, meta_path), "labels"))
+            self.pod(pod_spec, (*path, *spec_path), kind, name, namespace, base, labels)
+        elif kind == "Service":
+            self.service(doc, path, name, namespace, base)
+        elif kind == "Ingress":
+            self.ingress(doc, path, name, namespace, base)
+        self.urls(doc, path, f"{namespace}/{kind}/{name}", base)
+
+    def pod(
+        self,
+        spec: Node | None,
+        path: KeyPath,
+        kind: str,
+        name: str,
+        namespace: str,
+        base: tuple[tuple[str, str], ...],
+        labels: str,
+    ) -> None:
+        project = f"k8s:{namespace}/{kind}/{name}"
+        for group in CONTAINER_GROUPS:
+            containers = _yaml.get(spec, group)
+            if not isinstance(containers, SequenceNode):
+                continue
+            for index, container in enumerate(containers.value):
+                if not isinstance(container, MappingNode):
+                    continue
+                cname = _yaml.scalar(_yaml.get(container, "name")) or f"#{index}"
+                image = _yaml.scalar(_yaml.get(container, "image"))
+                owner = _Owner(
+                    owner=f"{namespace}/{kind}/{name}/{cname}",
+                    project=project,
+                    identities=tuple(x for x in (cname, image, name) if x),
+                    image=image,
+                    extra=(
+                        *base,
+                        ("container", cname),
+                        ("container_group", group),
+                        ("labels", labels),
+                    ),
+                )
+                cpath = (*path, group, index)
+                self.containers[cpath] = owner.owner
+                self.container_ports(container, cpath, owner)
+                self.probes(container, cpath, owner)
+                self.env(container, cpath, owner)
+
+    def container_ports(self, container: Node, path: KeyPath, owner: _Owner) -> None:
+        ports = _yaml.get(container, "ports")
+        if not isinstance(ports, SequenceNode):
+            return
+        for index, entry in enumerate(ports.value):
+            if not isinstance(entry, MappingNode):
+                continue
+            ppath = (*path, "ports", index)
+            cp_node = _yaml.get(entry, "containerPort")
+            if cp_node is None:
+                self.problem("PL102", entry, "port entry has no containerPort", ppath)
+                continue
+            container_port = self.number(cp_node, "containerPort", (*ppath, "containerPort"))
+            if isinstance(container_port, str):
+                self.problem(
+                    "PL102",
+                    cp_node,
+                    f"containerPort must be a number, not {container_port!r}",
+                    (*ppath, "containerPort"),
+                    hint="name the port with `name:` and give the number here",
+                )
+                continue
+            if container_port == 0:
+                self.problem(
+                    "PL101",
+                    cp_node,
+                    "containerPort 0 is not a port (1-65535)",
+                    (*ppath, "containerPort"),
+                    port=0,
+                )
+                continue
+            protocol = self.protocol(entry, ppath)
+            if container_port is None or protocol is None:
+                continue
+            port_name = _yaml.scalar(_yaml.get(entry, "name"))
+            named = (("name", port_name),) if port_name else ()
+            self.result.bindings.append(
+                owner.binding(
+                    location=self.loc(cp_node),
+                    role="container",
+                    port=container_port,
+                    protocol=protocol,
+                    text=_yaml.scalar(cp_node) or "",
+                    key_path=(*ppath, "containerPort"),
+                    extra=named,
+                )
+            )
+            hp_node = _yaml.get(entry, "hostPort")
+            host_port = self.number(hp_node, "hostPort", (*ppath, "hostPort"))
+            if isinstance(host_port, str) and hp_node is not None:
+                self.problem(
+                    "PL102",
+                    hp_node,
+                    f"hostPort must be a number, not {host_port!r}",
+                    (*ppath, "hostPort"),
+                )
+            elif isinstance(host_port, int) and host_port != 0 and hp_node is not None:
+                self.result.bindings.append(
+                    owner.binding(
+                        location=self.loc(hp_node),
+                        role="host",
+                        port=host_port,
+                        protocol=protocol,
+                        host_ip=_yaml.scalar(_yaml.get(entry, "hostIP")) or None,
+                        target=container_port,
+                        text=_yaml.scalar(hp_node) or "",
+                        key_path=(*ppath, "hostPort"),
+                        extra=named,
+                    )
+                )
+
+    def probes(self, container: Node, path: KeyPath, owner: _Owner) -> None:
+        for probe in PROBES:
+            for handler in PROBE_HANDLERS:
+                node = _path(container, (probe, handler, "port"))
+                ppath = (*path, probe, handler, "port")
+                value = self.number(node, f"{probe} port", ppath)
+                if node is None or value is None or value == 0:
+                    continue
+                self.reference(node, value, ppath, owner, (("ref", "probe"), ("probe", probe)))
+
+    def reference(
+        self,
+        node: Node,
+        value: int | str,
+        path: KeyPath,
+        owner: _Owner,
+        extra: tuple[tuple[str, str], ...],
+    ) -> None:
+        """A port named or numbered elsewhere: role ``url`` by number, port=None by name."""
+        if isinstance(value, int):
+            binding = owner.binding(
+                location=self.loc(node),
+                role="url",
+                port=value,
+                text=str(_yaml.scalar(node)),
+                key_path=path,
+                extra=extra,
+            )
+        else:
+            binding = owner.binding(
+                location=self.loc(node),
+                role="container",
+                port=None,
+                text=value,
+                key_path=path,
+                extra=(*extra, ("port_name", value)),
+            )
+        self.result.bindings.append(binding)
+
+    def env(self, container: Node, path: KeyPath, owner: _Owner) -> None:
+        env = _yaml.get(container, "env")
+        if not isinstance(env, SequenceNode):
+            return
+        for index, entry in enumerate(env.value):
+            key = _yaml.scalar(_yaml.get(entry, "name"))
+            value_node = _yaml.get(entry, "value")
+            value = _yaml.scalar(value_node)
+            if key is None or value is None or value_node is None:
+                continue
+            if keys.key_kind(key) != "port":
+                continue
+            number = keys.numeric(value)
+            if number is None or number == 0:
+                continue
+            epath = (*path, "env", index, "value")
+            if not 0 < number <= MAX_PORT:
+                self.problem(
+                    "PL101",
+                    value_node,
+                    f"{key} {number} is out of range (1-65535)",
+                    epath,
+                    port=number,
+                )
+                continue
+            self.result.bindings.append(
+                owner.binding(
+                    location=self.loc(value_node),
+                    role="listen",
+                    port=number,
+                    text=value,
+                    key_path=epath,
+                    extra=(("env", key),),
+                )
+            )
+
+    def service(
+        self,
+        doc: Node,
+        path: KeyPath,
+        name: str,
+        namespace: str,
+        base: tuple[tuple[str, str], ...],
+    ) -> None:
+        spec = _yaml.get(doc, "spec")
+        svc_type = _yaml.scalar(_yaml.get(spec, "type")) or "ClusterIP"
+        selector = _labels(_yaml.get(spec, "selector"))
+        owner = _Owner(
+            owner=f"{namespace}/Service/{name}",
+            project=f"k8s:{namespace}/Service/{name}",
+            identities=(name,),
+            image=None,
+            extra=(*base, ("selector", selector), ("type", svc_type)),
+        )
+        ports = _yaml.get(spec, "ports")
+        if not isinstance(ports, SequenceNode):
+            return
+        for index, entry in enumerate(ports.value):
+            if not isinstance(entry, MappingNode):
+                continue
+            ppath = (*path, "spec", "ports", index)
+            port_node = _yaml.get(entry, "port")
+            if port_node is None:
+                self.problem("PL102", entry, "Service port entry has no port", ppath)
+                continue
+            port = self.number(port_node, "Service port", (*ppath, "port"))
+            if isinstance(port, str):
+                self.problem(
+                    "PL102",
+                    port_node,
+                    f"Service port must be a number, not {port!r}",
+                    (*ppath, "port"),
+                    hint="name the port with `name:` and give the number here",
+                )
+                continue
+            if port == 0:
+                self.problem(
+                    "PL101",
+                    port_node,
+                    "Service port 0 is not a port (1-65535)",
+                    (*ppath, "port"),
+                    port=0,
+                )
+                continue
+            protocol = self.protocol(entry, ppath)
+            if port is None or protocol is None:
+                continue
+            port_name = _yaml.scalar(_yaml.get(entry, "name"))
+            named: tuple[tuple[str, str], ...] = (("name", port_name),) if port_name else ()
+            tp_node = _yaml.get(entry, "targetPort")
+            target = self.number(tp_node, "targetPort", (*ppath, "targetPort"))
+            target_named = (("target_port_name", target),) if isinstance(target, str) else ()
+            self.result.bindings.append(
+                owner.binding(
+                    location=self.loc(port_node),
+                    role="service",
+                    port=port,
+                    protocol=protocol,
+                    target=target if isinstance(target, int) and target else None,
+                    text=_yaml.scalar(port_node) or "",
+                    key_path=(*ppath, "port"),
+                    extra=(*named, *target_named),
+                )
+            )
+            if isinstance(target, str) and tp_node is not None:
+                self.reference(
+                    tp_node, target, (*ppath, "targetPort"), owner, (("ref", "targetPort"),)
+                )
+            np_node = _yaml.get(entry, "nodePort")
+            node_port = self.number(np_node, "nodePort", (*ppath, "nodePort"))
+            if isinstance(node_port, str) and np_node is not None:
+                self.problem(
+                    "PL102",
+                    np_node,
+                    f"nodePort must be a number, not {node_port!r}",
+                    (*ppath, "nodePort"),
+                )
+            elif isinstance(node_port, int) and node_port and np_node is not None:
+                self.result.bindings.append(
+                    owner.binding(
+                        location=self.loc(np_node),
+                        role="node",
+                        port=node_port,
+                        protocol=protocol,
+                        target=port,
+                        text=_yaml.scalar(np_node) or "",
+                        key_path=(*ppath, "nodePort"),
+                        extra=named,
+                        project=None,
+                    )
+                )
+
+    def ingress(
+        self,
+        doc: Node,
+        path: KeyPath,
+        name: str,
+        namespace: str,
+        base: tuple[tuple[str, str], ...],
+    ) -> None:
+        owner = _Owner(
+            owner=f"{namespace}/Ingress/{name}",
+            project=None,
+            identities=(name,),
+            image=None,
+            extra=base,
+        )
+        spec = _yaml.get(doc, "spec")
+        backends: list[tuple[Node, KeyPath]] = []
+        for key in ("defaultBackend", "backend"):
+            node = _yaml.get(spec, key)
+            if node is not None:
+                backends.append((node, (*path, "spec", key)))
+        rules = _yaml.get(spec, "rules")
+        for r_index, rule in enumerate(rules.value if isinstance(rules, SequenceNode) else []):
+            paths = _path(rule, ("http", "paths"))
+            for p_index, entry in enumerate(paths.value if isinstance(paths, SequenceNode) else []):
+                node = _yaml.get(entry, "backend")
+                if node is not None:
+                    rpath = (*path, "spec", "rules", r_index, "http", "paths", p_index, "backend")
+                    backends.append((node, rpath))
+        for backend, bpath in backends:
+            service = _yaml.get(backend, "service")
+            if service is not None:  # networking.k8s.io/v1
+                svc_name = _yaml.scalar(_yaml.get(service, "name")) or ""
+                port = _yaml.get(service, "port")
+                candidates = [
+                    (_yaml.get(port, "number"), (*bpath, "service", "port", "number")),
+                    (_yaml.get(port, "name"), (*bpath, "service", "port", "name")),
+                ]
+            else:  # extensions/v1beta1, networking.k8s.io/v1beta1
+                svc_name = _yaml.scalar(_yaml.get(backend, "serviceName")) or ""
+                candidates = [(_yaml.get(backend, "servicePort"), (*bpath, "servicePort"))]
+            for node, npath in candidates:
+                value = self.number(node, "Ingress backend port", npath)
+                if node is None or value is None or value == 0:
+                    continue
+                extra = (("ref", "ingress"), ("service", svc_name))
+                self.reference(node, value, npath, owner, extra)
+
+    def owner_of(self, path: KeyPath, default: str) -> str:
+        """The container a key path lies in, else the object."""
+        for cut in range(len(path), 0, -1):
+            found = self.containers.get(path[:cut])
+            if found is not None:
+                return found
+        return default
+
+    def urls(self, doc: Node, path: KeyPath, owner: str, base: tuple[tuple[str, str], ...]) -> None:
+        """URLs with explicit ports anywhere in the manifest (env values, annotations)."""
+        ctx = keys.Context(self.source, "kubernetes", owner)
+        for leaf in helm.leaves(doc):
+            if not isinstance(leaf.value, str) or "://" not in leaf.value:
+                continue
+            leaf = keys.Leaf((*path, *leaf.key_path), leaf.value, leaf.start, leaf.end)
+            for item in keys.urls(leaf, ctx, role="url"):
+                if isinstance(item, Problem):
+                    self.result.problems.append(item)
+                else:
+                    self.result.bindings.append(
+                        PortBinding(
+                            location=item.location,
+                            kind="kubernetes",
+                            owner=self.owner_of(leaf.key_path, owner),
+                            role="url",
+                            port=item.port,
+                            text=item.text,
+                            key_path=item.key_path,
+                            extra=(*base, *item.extra),
+                        )
+                    )
+
+
+def _anchor(key_path: KeyPath) -> str:
+    out = ""
+    for part in key_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

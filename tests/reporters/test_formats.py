@@ -1,0 +1,160 @@
+"""Golden output for every format, the SARIF schema, and GitHub escaping.
+
+Regenerate the goldens after an intended change with
+``PORTLINT_UPDATE_GOLDENS=1 python -m pytest tests/reporters``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from portlint import __version__
+from portlint.bindings import Location
+from portlint.findings import Finding, Severity
+from portlint.reporters.github import annotation
+from tests.conftest import SHARED, run_cli
+
+GOLDEN = Path(__file__).parent / "golden"
+PROJECT = {
+    "shop/compose.yaml": (
+        "services:\n"
+        "  api:\n"
+        "    image: example/api\n"
+        '    ports: ["8080:80"]\n'
+        "  admin:\n"
+        "    image: example/admin\n"
+        '    ports: ["8080:8081"]\n'
+        "  cache:\n"
+        "    image: redis:7\n"
+        '    ports: ["6379:6379"]  # portlint: ignore[PL401]\n'
+    ),
+    "shop/values.yaml": b"service:\n  port: 80\x00\n",
+}
+FORMATS = {
+    "text": "txt",
+    "json": "json",
+    "sarif": "sarif",
+    "github": "txt",
+    "gitlab": "json",
+    "junit": "xml",
+}
+
+
+def render(make_project, fmt: str, *extra: str) -> tuple[int, str]:
+    root = make_project(PROJECT)
+    code, out, err = run_cli(["check", "--format", fmt, "--no-color", *extra, "shop"], cwd=root)
+    assert err == ""
+    return code, out.replace(__version__, "<version>")
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_golden(make_project, fmt) -> None:
+    code, out = render(make_project, fmt)
+    golden = GOLDEN / f"{fmt}.{FORMATS[fmt]}"
+    if os.environ.get("PORTLINT_UPDATE_GOLDENS"):
+        golden.write_text(out, encoding="utf-8")
+    assert code == 1
+    assert out == golden.read_text(encoding="utf-8")
+
+
+def test_text_show_source_and_statistics(make_project) -> None:
+    _, out = render(make_project, "text", "--show-source", "--statistics")
+    assert out.splitlines() == [
+        'shop/compose.yaml:7:14: PL401 host port 8080/tcp is already published by service "api" '
+        "(shop/compose.yaml:4:14)",
+        "  hint: give one of them another host port, or bind them to different host IPs",
+        '7 |     ports: ["8080:8081"]',
+        "  |              ^^^^",
+        "shop/compose.yaml:10:27: PL004 unused suppression: ignore[PL401] silenced nothing",
+        "  hint: remove the code from the directive (or the whole directive)",
+        '10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
+        "   |                           ^",
+        "shop/values.yaml:1:1: PL002 binary file (NUL byte)",  # no excerpt of a binary
+        "1  PL002  skipped-file",
+        "1  PL004  unused-suppression",
+        "1  PL401  duplicate-host-port",
+        "Found 3 findings (1 error, 2 warnings) in 1 file; 1 file skipped.",
+    ]
+
+
+def test_quiet_and_output_file(make_project, tmp_path) -> None:
+    root = make_project(PROJECT)
+    target = tmp_path / "report.json"
+    code, out, _ = run_cli(["check", "-q", "--format", "json", "--output-file", str(target)], root)
+    assert (code, out) == (1, "")
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 3
+    code, out, _ = run_cli(["check", "-q", "--no-color", "shop"], cwd=root)
+    assert not out.splitlines()[-1].startswith("Found")
+
+
+def test_exit_zero_never_hides_exit_two(make_project) -> None:
+    root = make_project(PROJECT)
+    assert run_cli(["check", "--exit-zero", "shop"], cwd=root)[0] == 0
+    assert run_cli(["check", "--exit-zero", "--select", "PL999", "shop"], cwd=root)[0] == 2
+    assert run_cli(["check", "--fail-on", "error", "--ignore", "PL4", "shop"], cwd=root)[0] == 0
+
+
+def test_sarif_validates_against_the_official_schema(make_project) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema_path = SHARED / "data" / "sarif" / "sarif-schema-2.1.0.json"
+    if not schema_path.is_file():
+        pytest.skip("SARIF schema not present")
+    _, out = render(make_project, "sarif")
+    data = json.loads(out)
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema, cls=jsonschema.Draft7Validator)
+    run = data["runs"][0]
+    ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    assert ids == sorted(ids) and {"PL001", "PL002", "PL003", "PL004", "PL401"} <= set(ids)
+    (collision,) = [r for r in run["results"] if r["ruleId"] == "PL401"]
+    assert ids[collision["ruleIndex"]] == "PL401"
+    assert collision["relatedLocations"][0]["physicalLocation"]["region"] == {
+        "startLine": 4,
+        "startColumn": 14,
+        "endLine": 4,
+        "endColumn": 18,
+    }
+    assert len(collision["partialFingerprints"]["portlint/v1"]) == 16
+    (note,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"] == "shop/values.yaml: binary file (NUL byte)"
+
+
+def test_github_escapes_data_and_properties() -> None:
+    finding = Finding(
+        location=Location("deploy/a,b:c%.yaml", 3, 5, 3, 9),
+        code="PL401",
+        name="duplicate-host-port",
+        severity=Severity.WARNING,
+        message="100% sure:\nline two\rend",
+        hint="a, b",
+    )
+    assert annotation(finding) == (
+        "::warning file=deploy/a%2Cb%3Ac%25.yaml,line=3,col=5,endLine=3,endColumn=9,"
+        "title=portlint PL401 (duplicate-host-port)::100%25 sure:%0Aline two%0Dend%0Ahint: a, b"
+    )
+
+
+def test_github_drops_columns_for_multi_line_spans() -> None:
+    finding = Finding(
+        Location("k8s.yaml", 3, 5, 6, 2), "PL401", "duplicate-host-port", Severity.NOTE, "m"
+    )
+    assert annotation(finding) == (
+        "::notice file=k8s.yaml,line=3,endLine=6,title=portlint PL401 (duplicate-host-port)::m"
+    )
+
+
+def test_junit_is_well_formed_and_counts_failures(make_project) -> None:
+    _, out = render(make_project, "junit")
+    root = ET.fromstring(out.split("\n", 1)[1])
+    assert (root.get("tests"), root.get("failures")) == ("3", "3")
+    names = [case.get("name") for case in root.iter("testcase")]
+    assert names == [
+        "PL401 duplicate-host-port at 7:14",
+        "PL004 unused-suppression at 10:27",
+        "PL002 skipped-file at 1:1",
+    ]
