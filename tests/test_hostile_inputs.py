@@ -195,6 +195,12 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         ["t/app.toml:3:10: PL001 TOML syntax error: Illegal character '\\n'"],
     ),
     (
+        "toml-lone-cr",
+        # Found by atheris: tomllib counts lines at LF only, so this error pointed past its line.
+        {"t/app.toml": 'port = 8080\nname = "a\\\r\r\rb"\n'},
+        ["t/app.toml:3:1: PL001 TOML syntax error: Unescaped '\\' in a string"],
+    ),
+    (
         "broken-json",
         {"j/app.json": '{"port": 8080,,}\n'},
         ["j/app.json:1:15: PL001 JSON syntax error: expected a string key or '}', found ','"],
