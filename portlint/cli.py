@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from portlint.config import Resolved
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "port", "rule", "registry", "config")
+COMMANDS = ("check", "port", "ports", "rule", "registry", "config")
 
 
 def _version() -> str:
@@ -149,6 +149,16 @@ def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_port)
 
 
+def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("ports", parents=[_COMMON], help="list every port the files claim")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
+    p.add_argument("--env-file", action="append", default=[], metavar="FILE")
+    p.add_argument("--use-environment", action="store_true")
+    p.set_defaults(func=cmd_ports)
+
+
 def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("rule", parents=[_COMMON], help="print a rule's manual, or list every rule")
     p.add_argument("rule", nargs="?", metavar="CODE|NAME")
@@ -197,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"portlint {_version()}")
     parser.set_defaults(debug=False, no_color=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in (_add_check, _add_port, _add_rule, _add_registry, _add_config):
+    for add in (_add_check, _add_port, _add_ports, _add_rule, _add_registry, _add_config):
         add(sub)
     return parser
 
@@ -378,6 +388,22 @@ def cmd_port(args: argparse.Namespace) -> int:
     port, protocol = parse_port_argument(args.port)
     info = describe_port(port, protocol, listening=not args.no_listening)
     sys.stdout.write(render_json(info) if args.format == "json" else render_text(info))
+    return EXIT_CLEAN
+
+
+def cmd_ports(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from portlint.config import Config
+    from portlint.inventory import collect, render
+
+    config = dataclasses.replace(
+        Config(),
+        respect_gitignore=not args.no_gitignore,
+        env_files=tuple(args.env_file),
+        use_environment=args.use_environment,
+    )
+    sys.stdout.write(render(collect(args.paths, config), args.format))
     return EXIT_CLEAN
 
 

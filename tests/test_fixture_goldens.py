@@ -38,6 +38,7 @@ def test_fixture_matches_golden(golden: Path) -> None:
             "text",
             "-q",
             "--no-color",
+            "--no-project-context",  # a case stands alone; other fixtures are not its project
             str(target.relative_to(base)),
         ],
         cwd=base,

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from portlint.bindings import Location
 from portlint.scanners import SCANNERS, ScannerSpec, load
 from portlint.scanners.base import ScanContext, ScanResult
+from portlint.scanners.interpolate import EnvValue, interpolate
 from portlint.scanners.portspec import PortSpec, PortSpecError, parse_port_spec
 from portlint.source import SourceFile, decode
 
@@ -123,7 +124,8 @@ def check_result(source: SourceFile, result: ScanResult) -> None:
             assert loc.line <= loc.end_line <= len(lines), loc
     for binding in result.bindings:
         loc = binding.location
-        if binding.port is not None and loc.end_line == loc.line:
+        interpolated = binding.origin is not None or "$" in binding.text
+        if binding.port is not None and loc.end_line == loc.line and not interpolated:
             shown = source.line_text(loc.line)[loc.column - 1 : (loc.end_column or 0) - 1]
             assert str(binding.port) in shown or shown.lstrip("0") == str(binding.port), (
                 binding,
@@ -160,6 +162,8 @@ SEEDS = {
     "devcontainer": (
         '{\n  // dev\n  "forwardPorts": [3000, "db:5432"],\n  "appPort": ["8080:80"],\n}\n'
     ),
+    "dotenv": "# app\nPORT=8080\nexport ADMIN_PORT='9090'\nDB_URL=postgres://db:5432/x\n",
+    "dockerfile": "FROM nginx\nARG P=8080\nEXPOSE 80 443/tcp ${P}\nEXPOSE 9000-9001/udp\n",
     "toml": '[server]\nport = 8080\nlisten = "0.0.0.0:9090"\n[db]\nurl = "postgres://db:5432/x"\n',
     "json": '{"port": 8080, "admin": {"port": "9090"}, "url": "http://localhost:3000/"}\n',
 }
@@ -225,3 +229,37 @@ def test_seeds_hold_ports(name: str) -> None:
     spec = next(s for s in SCANNERS if s.name == name)
     result = load(spec)(SourceFile("f", SEEDS[name]), ScanContext())
     assert result.bindings and not result.problems
+
+
+# ---------------------------------------------------------------- interpolation
+
+variables = st.dictionaries(
+    st.sampled_from(["A", "PORT", "_x", "EMPTY"]),
+    st.builds(EnvValue, st.text(alphabet="0123456789:$-{}ab", max_size=6)),
+    max_size=4,
+)
+templates = st.text(alphabet="${}:-?+_AaPORTx0123456789 ", max_size=40)
+
+
+@FAST
+@given(templates, variables)
+def test_interpolation_never_raises_and_maps_back_into_the_text(
+    text: str, env: dict[str, EnvValue]
+) -> None:
+    result = interpolate(text, env)
+    if result.error is not None:
+        assert 0 <= result.error[0] <= len(text) and result.error[1]
+        return
+    if "$" not in text:
+        assert result.text == text
+    covered = 0
+    for piece in result.pieces:
+        assert 0 <= piece.start <= piece.end <= len(text)
+        assert piece.out_start == covered  # the pieces tile the resolved text in order
+        covered = piece.out_end
+    assert covered == len(result.text)
+    for start in range(len(result.text)):
+        lo, hi = result.span(start, start + 1)
+        assert 0 <= lo < hi <= len(text)
+    for missing in result.unresolved:
+        assert text[missing.start] == "$" and 0 < missing.end <= len(text)

@@ -58,8 +58,22 @@ JSON_EXCLUDE = (
     ".eslintrc.json",
 )
 
+DOTENV_PATTERNS = (".env", ".env.*", "*.env")
+
+DOCKERFILE_PATTERNS = (
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.Dockerfile",
+    "*.dockerfile",
+    "Containerfile",
+)
+
 SCANNERS: tuple[ScannerSpec, ...] = (
     ScannerSpec("compose", "portlint.scanners.compose", COMPOSE_PATTERNS, "Docker Compose files"),
+    ScannerSpec("dotenv", "portlint.scanners.dotenv", DOTENV_PATTERNS, ".env files"),
+    ScannerSpec(
+        "dockerfile", "portlint.scanners.dockerfile", DOCKERFILE_PATTERNS, "Dockerfile EXPOSE"
+    ),
     ScannerSpec(
         "yaml",
         "portlint.scanners.yaml",

@@ -1,34 +1,50 @@
-"""Docker Compose files: every port a service publishes or exposes.
+"""Docker Compose files: every port a service publishes or exposes, as Compose reads it.
 
-A short-syntax entry is parsed by :mod:`portlint.scanners.portspec`; the
-binding's location points at the host port as written inside the string (or
-at the container port when the host side is left to the engine), so an editor
-jumps to the number the user has to change.
+A binding's location points at the port as written: inside a short-syntax
+string at the host port (or the container port when the host side is left to
+the engine), at ``published``/``target`` in the long syntax, and at the
+``${...}`` expression when the number came from a variable.
+
+One project, several files. The default file names in one folder
+(``compose.yaml``, ``compose.override.yaml``, ``docker-compose.prod.yml``, ...)
+share one project key, so collision rules see base and overrides together. A
+file recognised by content only is a project of its own. ``extends`` and
+top-level ``include`` pull the other file's ports into the including
+project; those bindings keep the location in the file that wrote them.
 """
 
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import Location, PortBinding, Role
 from portlint.findings import Problem
-from portlint.scanners import _yaml
+from portlint.scanners import _yaml, dotenv
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.scanners.portspec import PortSpecError, parse_port_spec, parse_range
+from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
+from portlint.scanners.portspec import (
+    PortSpecError,
+    parse_ip,
+    parse_number,
+    parse_port_spec,
+    parse_protocol,
+    parse_range,
+)
 from portlint.source import SourceFile
+
+KeyPath = tuple[str | int, ...]
+MAX_INCLUDE_DEPTH = 16  # deeper include chains are cycles through differently spelled paths
 
 
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     docs = _yaml.compose_documents(source)
     if isinstance(docs, Problem):
         return ScanResult(problems=[docs])
-    result = ScanResult()
-    for doc in docs[:1]:  # Compose reads the first document only
-        result.extend(scan_document(source, doc, ctx))
-    return result
+    if not docs:
+        return ScanResult()
+    return scan_document(source, docs[0], ctx)  # Compose reads the first document only
 
 
 def looks_like_compose(doc: Node) -> bool:
@@ -45,8 +61,177 @@ def looks_like_compose(doc: Node) -> bool:
 
 
 def project_key(path: str) -> str:
-    """Files in one folder form one Compose project (base file plus overrides)."""
-    return "compose:" + (posixpath.dirname(path) or ".")
+    """Default-named files in one folder form one project; any other file is its own."""
+    from portlint.scanners import BY_NAME
+
+    if BY_NAME["compose"].matches(posixpath.basename(path)):
+        return "compose:" + (posixpath.dirname(path) or ".")
+    return "compose:" + path
+
+
+def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult:
+    loader = _Loader(ctx)
+    result = ScanResult()
+    here = _File(source, doc, loader.variables(posixpath.dirname(source.path), None))
+    _scan_file(here, project_key(source.path), loader, result, (source.path,))
+    return result
+
+
+# --- files, variables and the project -----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _File:
+    source: SourceFile
+    doc: Node
+    env: Variables
+
+    @property
+    def folder(self) -> str:
+        return posixpath.dirname(self.source.path)
+
+    def service(self, name: str) -> MappingNode | None:
+        body = _yaml.get(_yaml.get(self.doc, "services"), name)
+        return body if isinstance(body, MappingNode) else None
+
+
+@dataclass(slots=True)
+class _Loader:
+    """Reads referenced files once per scan, through the engine's safe reader."""
+
+    ctx: ScanContext
+    docs: dict[str, tuple[SourceFile, Node] | None] = field(default_factory=dict)
+    envs: dict[tuple[str, tuple[str, ...] | None], Variables] = field(default_factory=dict)
+
+    def read(self, path: str) -> SourceFile | None:
+        return self.ctx.read(path) if self.ctx.read is not None else None
+
+    def document(self, path: str) -> tuple[SourceFile, Node] | None:
+        if path not in self.docs:
+            source = self.read(path)
+            docs = _yaml.compose_documents(source) if source is not None else None
+            self.docs[path] = (
+                (source, docs[0])
+                if source is not None and isinstance(docs, list) and docs
+                else None
+            )
+        return self.docs[path]
+
+    def variables(self, folder: str, env_files: tuple[str, ...] | None) -> Variables:
+        """What ``${VAR}`` sees: env files, then (with --use-environment) the environment.
+
+        As in Compose, explicit env files replace the ``.env`` beside the file,
+        and the process environment wins over both.
+        """
+        key = (folder, env_files)
+        if key not in self.envs:
+            files = env_files or self.ctx.env_files or (join(folder, ".env"),)
+            values: dict[str, EnvValue] = {}
+            for path in files:
+                source = self.read(path)
+                if source is not None:
+                    values.update(dotenv.parse(source, self.ctx.environ).variables())
+            values.update({k: EnvValue(v) for k, v in self.ctx.environ.items()})
+            self.envs[key] = values
+        return self.envs[key]
+
+
+def join(folder: str, path: str) -> str:
+    return posixpath.normpath(posixpath.join(folder, path)) if folder else posixpath.normpath(path)
+
+
+def _scan_file(
+    file: _File, project: str, loader: _Loader, result: ScanResult, stack: tuple[str, ...]
+) -> None:
+    _includes(file, project, loader, result, stack)
+    services = _yaml.get(file.doc, "services")
+    for name, _key, body in _yaml.items(services) if services is not None else ():
+        if not isinstance(body, MappingNode):
+            continue
+        chain = _extends_chain(file, name, body, loader)
+        service = _service(name, project, chain)
+        for owner_file, owner_name, owner_body in chain:
+            _service_ports(owner_file, owner_name, owner_body, service, result)
+
+
+def _includes(
+    file: _File, project: str, loader: _Loader, result: ScanResult, stack: tuple[str, ...]
+) -> None:
+    """Top-level ``include``: the other project's services join this one."""
+    include = _yaml.get(file.doc, "include")
+    if not isinstance(include, SequenceNode) or len(stack) > MAX_INCLUDE_DEPTH:
+        return
+    for entry in include.value:
+        env_files: tuple[str, ...] | None = None
+        if isinstance(entry, MappingNode):
+            paths = _strings(file, _yaml.get(entry, "path"))
+            env_files = tuple(
+                join(file.folder, p) for p in _strings(file, _yaml.get(entry, "env_file"))
+            )
+        else:
+            paths = _strings(file, entry)
+        for path in paths:
+            target = join(file.folder, path)
+            if target in stack:
+                continue  # an include cycle: Compose refuses it; we stop following it
+            loaded = loader.document(target)
+            if loaded is None:
+                continue
+            source, doc = loaded
+            env = loader.variables(posixpath.dirname(target), env_files or None)
+            _scan_file(_File(source, doc, env), project, loader, result, (*stack, target))
+
+
+def _strings(file: _File, node: Node | None) -> list[str]:
+    """A string or a list of strings, interpolated."""
+    nodes = node.value if isinstance(node, SequenceNode) else [node]
+    out = []
+    for item in nodes:
+        text = _yaml.scalar(item)
+        if text:
+            out.append(interpolate(text, file.env).text)
+    return out
+
+
+Chain = list[tuple[_File, str, MappingNode]]
+
+
+def _extends_chain(file: _File, name: str, body: MappingNode, loader: _Loader) -> Chain:
+    """The service and every service it extends, nearest first (cycles cut)."""
+    chain: Chain = [(file, name, body)]
+    seen = {(file.source.path, name)}
+    current, current_body = file, body
+    while True:
+        extends = _yaml.get(current_body, "extends")
+        if extends is None:
+            return chain
+        base_file = current
+        if isinstance(extends, MappingNode):
+            base_name = _interpolated_scalar(current, _yaml.get(extends, "service"))
+            other = _interpolated_scalar(current, _yaml.get(extends, "file"))
+            if other:
+                loaded = loader.document(join(current.folder, other))
+                if loaded is None:
+                    return chain
+                base_file = _File(loaded[0], loaded[1], current.env)
+        else:
+            base_name = _interpolated_scalar(current, extends)
+        if not base_name or (base_file.source.path, base_name) in seen:
+            return chain
+        base_body = base_file.service(base_name)
+        if base_body is None:
+            return chain
+        seen.add((base_file.source.path, base_name))
+        chain.append((base_file, base_name, base_body))
+        current, current_body = base_file, base_body
+
+
+def _interpolated_scalar(file: _File, node: Node | None) -> str | None:
+    text = _yaml.scalar(node)
+    return interpolate(text, file.env).text if text is not None else None
+
+
+# --- services -----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,226 +242,387 @@ class _Service:
     project: str
     identities: tuple[str, ...]
     image: str | None
+    profiles: tuple[str, ...]
+    host_network: bool
 
-    def binding(self, **fields: Any) -> PortBinding:
+    def binding(
+        self,
+        location: Location,
+        role: Role,
+        port: int | None,
+        *,
+        text: str,
+        key_path: KeyPath,
+        end_port: int | None = None,
+        protocol: str = "tcp",
+        host_ip: str | None = None,
+        target: int | None = None,
+        target_end: int | None = None,
+        origin: Location | None = None,
+        extra: tuple[tuple[str, str], ...] = (),
+    ) -> PortBinding:
+        if self.host_network and role == "container":
+            role = "host"  # network_mode: host - the container's ports are the host's
+            extra = (*extra, ("network_mode", "host"))
         return PortBinding(
+            location=location,
             kind="compose",
             owner=self.name,
+            role=role,
+            port=port,
+            end_port=end_port if end_port != port else None,
+            protocol=protocol,
+            host_ip=host_ip,
+            target=target,
+            target_end=target_end if target_end != target else None,
+            text=text,
+            key_path=key_path,
+            profiles=self.profiles,
             project=self.project,
             identities=self.identities,
             image=self.image,
-            **fields,
+            origin=origin,
+            extra=extra,
         )
 
 
-def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult:
-    result = ScanResult()
-    services = _yaml.get(doc, "services")
-    project = project_key(source.path)
-    for name, _key, body in _yaml.items(services) if services is not None else ():
-        if not isinstance(body, MappingNode):
-            continue
-        common = _Service(
-            name, project, _identities(name, body), _yaml.scalar(_yaml.get(body, "image"))
-        )
-        ports = _yaml.get(body, "ports")
-        if isinstance(ports, SequenceNode):
-            for index, entry in enumerate(ports.value):
-                key_path = ("services", name, "ports", index)
-                if isinstance(entry, MappingNode):
-                    _long_syntax(source, entry, key_path, common, result)
-                else:
-                    _short_syntax(source, entry, key_path, common, result)
-        expose = _yaml.get(body, "expose")
-        if isinstance(expose, SequenceNode):
-            for index, entry in enumerate(expose.value):
-                _expose(source, entry, ("services", name, "expose", index), common, result)
-    return result
+def _service(name: str, project: str, chain: Chain) -> _Service:
+    """Facts a service inherits along its ``extends`` chain (nearest definition wins)."""
+
+    def first(key: str) -> str | None:
+        for file, _name, body in chain:
+            value = _interpolated_scalar(file, _yaml.get(body, key))
+            if value:
+                return value
+        return None
+
+    profiles: tuple[str, ...] = ()
+    for file, _name, body in chain:
+        node = _yaml.get(body, "profiles")
+        if node is not None:
+            profiles = tuple(_strings(file, node))
+            break
+    image = first("image")
+    identities = [name]
+    for value in (first("container_name"), first("hostname"), image):
+        if value and value not in identities:
+            identities.append(value)
+    return _Service(
+        name=name,
+        project=project,
+        identities=tuple(identities),
+        image=image,
+        profiles=profiles,
+        host_network=first("network_mode") == "host",
+    )
 
 
-def _identities(name: str, body: Node) -> tuple[str, ...]:
-    names = [name]
-    for key in ("container_name", "hostname", "image"):
-        value = _yaml.scalar(_yaml.get(body, key))
-        if value:
-            names.append(value)
-    return tuple(names)
+def _service_ports(
+    file: _File, name: str, body: MappingNode, service: _Service, result: ScanResult
+) -> None:
+    ports = _yaml.get(body, "ports")
+    if isinstance(ports, SequenceNode):
+        for index, entry in enumerate(ports.value):
+            key_path: KeyPath = ("services", name, "ports", index)
+            if isinstance(entry, MappingNode):
+                _long_syntax(file, entry, key_path, service, result)
+            else:
+                _short_syntax(file, entry, key_path, service, result)
+    expose = _yaml.get(body, "expose")
+    if isinstance(expose, SequenceNode):
+        for index, entry in enumerate(expose.value):
+            _expose(file, entry, ("services", name, "expose", index), service, result)
 
 
-def _at(source: SourceFile, node: Node, offset: int, length: int) -> Location:
-    """The location of ``length`` characters at ``offset`` inside a one-line scalar."""
+# --- locations and interpolation ----------------------------------------------------------
+
+
+def _at(source: SourceFile, node: Node, start: int, end: int) -> Location:
+    """Characters ``[start, end)`` of a scalar's value, when the file spells it verbatim.
+
+    A value that spans lines or holds escapes cannot be mapped character by
+    character; the whole scalar is the honest answer then.
+    """
     loc = _yaml.location(source, node)
-    if loc.end_line != loc.line:
+    if loc.end_line != loc.line or loc.end_column is None or not isinstance(node, ScalarNode):
         return loc
-    return Location(loc.path, loc.line, loc.column + offset, loc.line, loc.column + offset + length)
+    first = source.offset(loc.line, loc.column)
+    written = source.text[first : source.offset(loc.line, loc.end_column)]
+    if written != node.value:
+        return loc
+    return Location(loc.path, loc.line, loc.column + start, loc.line, loc.column + end)
+
+
+@dataclass(frozen=True, slots=True)
+class _Value:
+    """A scalar after interpolation, with a way back to where its parts were written."""
+
+    file: _File
+    node: Node
+    raw: str
+    resolved: Interpolated
+
+    @property
+    def text(self) -> str:
+        return self.resolved.text
+
+    def location(self, start: int, end: int) -> Location:
+        lo, hi = self.resolved.span(start, end)
+        return _at(self.file.source, self.node, lo, hi)
+
+    def whole(self) -> Location:
+        return _yaml.location(self.file.source, self.node)
+
+    def origin(self, start: int, end: int) -> Location | None:
+        return self.resolved.origin(start, end)
+
+
+def _value(
+    file: _File, node: Node | None, anchor: str, result: ScanResult
+) -> tuple[_Value | None, bool]:
+    """Interpolate a scalar; report invalid templates and unset variables.
+
+    Returns (value, ok): ok is False when a variable stayed unresolved or the
+    template is invalid, so the caller does not pile a parse error on top.
+    """
+    raw = _yaml.scalar(node)
+    if node is None or raw is None:
+        return None, True
+    resolved = interpolate(raw, file.env)
+    value = _Value(file, node, raw, resolved)
+    if resolved.error is not None:
+        offset, message = resolved.error
+        result.problems.append(
+            Problem(
+                "PL102",
+                _at(file.source, node, offset, len(raw)),
+                message,
+                hint="write $$ for a literal dollar sign",
+                anchor=anchor,
+            )
+        )
+        return value, False
+    for unset in resolved.unresolved:
+        result.problems.append(
+            Problem(
+                "PL104",
+                _at(file.source, node, unset.start, unset.end),
+                f"{unset.message}: port {raw!r} does not resolve",
+                hint=f"define {unset.name} in .env or give a default: ${{{unset.name}:-PORT}}",
+                anchor=anchor,
+            )
+        )
+    return value, not resolved.unresolved
+
+
+def _anchor(key_path: KeyPath) -> str:
+    out = ""
+    for part in key_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problem(result: ScanResult, exc: PortSpecError, where: Location, anchor: str) -> None:
+    result.problems.append(Problem(exc.code, where, exc.message, exc.hint, anchor=anchor))
+
+
+# --- the three places ports are written ---------------------------------------------------
 
 
 def _short_syntax(
-    source: SourceFile,
-    node: Node,
-    key_path: tuple[str | int, ...],
-    common: _Service,
-    result: ScanResult,
+    file: _File, node: Node, key_path: KeyPath, service: _Service, result: ScanResult
 ) -> None:
-    if not isinstance(node, ScalarNode):
-        return
-    text = str(node.value)
     anchor = _anchor(key_path)
+    if not isinstance(node, ScalarNode):
+        result.problems.append(
+            Problem(
+                "PL102",
+                _yaml.location(file.source, node),
+                "port entry must be a string, a number or a mapping",
+                anchor=anchor,
+            )
+        )
+        return
+    _check_base60(file, node, anchor, result)
+    value, ok = _value(file, node, anchor, result)
+    if value is None:
+        return
+    text = value.text
+    try:
+        spec = parse_port_spec(text)
+    except PortSpecError as exc:
+        if ok:
+            _problem(result, exc, value.whole(), anchor)
+        return
+    if spec.host is not None and spec.host_offset is not None:
+        start, end = spec.host_offset, spec.host_offset + _span(text, spec.host_offset)
+        if service.host_network:
+            start = spec.container_offset
+            end = start + _span(text, start)
+        result.bindings.append(
+            service.binding(
+                value.location(start, end),
+                "container" if service.host_network else "host",
+                spec.container if service.host_network else spec.host,
+                end_port=spec.container_end if service.host_network else spec.host_end,
+                protocol=spec.protocol,
+                host_ip=None if service.host_network else spec.host_ip,
+                target=None if service.host_network else spec.container,
+                target_end=None if service.host_network else spec.container_end,
+                text=value.raw,
+                key_path=key_path,
+                origin=value.origin(start, end),
+            )
+        )
+        return
+    start = spec.container_offset
+    end = start + _span(text, start)
+    result.bindings.append(
+        service.binding(
+            value.location(start, end),
+            "container",
+            spec.container,
+            end_port=spec.container_end,
+            protocol=spec.protocol,
+            host_ip=None if service.host_network else spec.host_ip,
+            text=value.raw,
+            key_path=key_path,
+            origin=value.origin(start, end),
+        )
+    )
+
+
+def _check_base60(file: _File, node: ScalarNode, anchor: str, result: ScanResult) -> None:
+    text = str(node.value)
     if _yaml.is_plain_int(node) and ":" in text:
         result.problems.append(
             Problem(
                 "PL105",
-                _yaml.location(source, node),
+                _yaml.location(file.source, node),
                 f"unquoted port mapping {text} is a base-60 number ({_sexagesimal(text)}) "
                 "in YAML 1.1",
                 hint=f'quote it: "{text}"',
                 anchor=anchor,
             )
         )
-    try:
-        spec = parse_port_spec(text)
-    except PortSpecError as exc:
-        result.problems.append(
-            Problem(exc.code, _yaml.location(source, node), exc.message, exc.hint, anchor=anchor)
-        )
-        return
-    if spec.host is not None and spec.host_offset is not None:
-        # As written: "0123" is port 123 but four characters long.
-        loc = _at(source, node, spec.host_offset, _span(text, spec.host_offset))
-        result.bindings.append(
-            common.binding(
-                location=loc,
-                role="host",
-                port=spec.host,
-                end_port=spec.host_end if spec.host_end != spec.host else None,
-                protocol=spec.protocol,
-                host_ip=spec.host_ip,
-                target=spec.container,
-                target_end=spec.container_end if spec.container_end != spec.container else None,
-                text=text,
-                key_path=key_path,
-            )
-        )
-    else:
-        loc = _at(source, node, spec.container_offset, _span(text, spec.container_offset))
-        result.bindings.append(
-            common.binding(
-                location=loc,
-                role="container",
-                port=spec.container,
-                end_port=spec.container_end if spec.container_end != spec.container else None,
-                protocol=spec.protocol,
-                host_ip=spec.host_ip,
-                text=text,
-                key_path=key_path,
-            )
-        )
 
 
 def _long_syntax(
-    source: SourceFile,
-    node: MappingNode,
-    key_path: tuple[str | int, ...],
-    common: _Service,
-    result: ScanResult,
+    file: _File, node: MappingNode, key_path: KeyPath, service: _Service, result: ScanResult
 ) -> None:
     anchor = _anchor(key_path)
     target_node = _yaml.get(node, "target")
-    target_text = _yaml.scalar(target_node)
-    if target_node is None or target_text is None:
-        result.problems.append(
-            Problem(
-                "PL102",
-                _yaml.location(source, node),
-                "port entry has no target (the container port)",
-                anchor=anchor,
+    target, ok = _value(file, target_node, anchor, result)
+    if target is None or not ok:
+        if target is None:
+            result.problems.append(
+                Problem(
+                    "PL102",
+                    _yaml.location(file.source, node),
+                    "port entry has no target (the container port)",
+                    hint="add `target: <container port>`",
+                    anchor=anchor,
+                )
             )
-        )
         return
-    protocol = (_yaml.scalar(_yaml.get(node, "protocol")) or "tcp").lower()
-    host_ip = _yaml.scalar(_yaml.get(node, "host_ip"))
-    published_node = _yaml.get(node, "published")
-    published = _yaml.scalar(published_node)
-    pieces = [published, target_text] if published else [target_text]
-    spec_text = ":".join(pieces) + "/" + protocol
-    if host_ip:
-        spec_text = f"[{host_ip}]:{spec_text}" if ":" in host_ip else f"{host_ip}:{spec_text}"
-        if not published:
-            spec_text = spec_text.replace(f"{host_ip}:", f"{host_ip}::", 1)
+    published, ok = _value(file, _yaml.get(node, "published"), anchor, result)
+    if not ok:
+        published = None  # unset variable: Compose picks a random host port
+    host_ip, ok_ip = _value(file, _yaml.get(node, "host_ip"), anchor, result)
+    protocol, ok_proto = _value(file, _yaml.get(node, "protocol"), anchor, result)
+    if not (ok_ip and ok_proto):
+        return
     try:
-        spec = parse_port_spec(spec_text)
+        container = parse_number(target.text.strip(), "container port", target.text)
     except PortSpecError as exc:
-        bad = (
-            published_node
-            if published_node is not None and exc.message.find("host") >= 0
-            else target_node
-        )
-        result.problems.append(
-            Problem(exc.code, _yaml.location(source, bad), exc.message, exc.hint, anchor=anchor)
-        )
+        _problem(result, exc, target.whole(), anchor)
         return
-    shown = published_node if spec.host is not None and published_node is not None else target_node
+    host: tuple[int, int] | None = None
+    ip: str | None = None
+    proto = "tcp"
+    current = target
+    try:
+        if published is not None and published.text.strip():
+            current = published
+            host = parse_range(published.text.strip(), "host port", published.text)
+        if host_ip is not None and host_ip.text.strip():
+            current = host_ip
+            ip = parse_ip(host_ip.text.strip(), host_ip.text)
+        if protocol is not None and protocol.text.strip():
+            current = protocol
+            proto = parse_protocol(protocol.text.strip(), protocol.text)
+    except PortSpecError as exc:
+        _problem(result, exc, current.whole(), anchor)
+        return
+    extra = tuple(
+        (key, text)
+        for key in ("mode", "app_protocol", "name")
+        if (text := _interpolated_scalar(file, _yaml.get(node, key)))
+    )
+    if host is not None and published is not None and not service.host_network:
+        shown = published
+        role: Role = "host"
+        port, end_port = host
+    else:
+        shown = target
+        role, port, end_port = "container", container, container
     result.bindings.append(
-        common.binding(
-            location=_yaml.location(source, shown),
-            role="host" if spec.host is not None else "container",
-            port=spec.host if spec.host is not None else spec.container,
-            end_port=(spec.host_end if spec.host_end != spec.host else None)
-            if spec.host is not None
-            else (spec.container_end if spec.container_end != spec.container else None),
-            protocol=spec.protocol,
-            host_ip=spec.host_ip,
-            target=spec.container if spec.host is not None else None,
-            target_end=(spec.container_end if spec.container_end != spec.container else None)
-            if spec.host is not None
-            else None,
-            text=published or target_text,
+        service.binding(
+            shown.location(0, len(shown.text)),
+            role,
+            port,
+            end_port=end_port,
+            protocol=proto,
+            host_ip=None if service.host_network else ip,
+            target=container if role == "host" else None,
+            text=shown.raw,
             key_path=key_path,
+            origin=shown.origin(0, len(shown.text)),
+            extra=extra,
         )
     )
 
 
 def _expose(
-    source: SourceFile,
-    node: Node,
-    key_path: tuple[str | int, ...],
-    common: _Service,
-    result: ScanResult,
+    file: _File, node: Node, key_path: KeyPath, service: _Service, result: ScanResult
 ) -> None:
-    text = _yaml.scalar(node)
-    if text is None:
-        return
     anchor = _anchor(key_path)
+    if isinstance(node, ScalarNode):
+        _check_base60(file, node, anchor, result)
+    value, ok = _value(file, node, anchor, result)
+    if value is None or not ok:
+        return
+    text = value.text
     body, _, proto = text.partition("/")
-    try:
-        if ":" in body:
-            raise_text = f"expose takes container ports only, not a mapping: {text!r}"
-            result.problems.append(
-                Problem(
-                    "PL102",
-                    _yaml.location(source, node),
-                    raise_text,
-                    hint="move host mappings to `ports:`",
-                    anchor=anchor,
-                )
-            )
-            return
-        start, end = parse_range(body.strip(), "exposed port", text)
-        spec = parse_port_spec(f"{start}-{end}/{proto or 'tcp'}")
-    except PortSpecError as exc:
+    if ":" in body:
         result.problems.append(
-            Problem(exc.code, _yaml.location(source, node), exc.message, exc.hint, anchor=anchor)
+            Problem(
+                "PL102",
+                value.whole(),
+                f"expose takes container ports only, not a mapping: {text!r}",
+                hint="move host mappings to `ports:`",
+                anchor=anchor,
+            )
         )
         return
+    try:
+        start, end = parse_range(body.strip(), "exposed port", text)
+        protocol = parse_protocol(proto, text) if proto else "tcp"
+    except PortSpecError as exc:
+        _problem(result, exc, value.whole(), anchor)
+        return
+    lead = len(body) - len(body.lstrip())
+    span = (lead, len(body.rstrip()))
     result.bindings.append(
-        common.binding(
-            location=_at(source, node, 0, len(body)),
-            role="container",
-            port=start,
-            end_port=end if end != start else None,
-            protocol=spec.protocol,
-            text=text,
+        service.binding(
+            value.location(*span),
+            "container",
+            start,
+            end_port=end,
+            protocol=protocol,
+            text=value.raw,
             key_path=key_path,
+            origin=value.origin(*span),
         )
     )
 
@@ -294,10 +640,3 @@ def _sexagesimal(text: str) -> int:
     for part in text.split(":"):
         value = value * 60 + int(part.replace("_", ""))
     return value
-
-
-def _anchor(key_path: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in key_path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out

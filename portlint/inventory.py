@@ -1,0 +1,153 @@
+"""``portlint ports``: the repository's port map, as a table, JSON or Markdown.
+
+The JSON form is a documented, versioned interface (docs/ports.md)::
+
+    {"version": 1, "bindings": [{"path", "line", "column", "kind", "owner", "role",
+      "host_ip", "port", "end_port", "protocol", "target", "target_end", "text",
+      "profiles"}]}
+
+``path`` is relative to the current directory; ``line`` and ``column`` are
+1-based and point at the port as written. A file reached twice (an included
+compose file is also a project of its own) yields each row once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from portlint.bindings import PortBinding
+from portlint.config import Config
+from portlint.discovery import discover
+from portlint.engine import make_scan_context, scan_file
+
+SCHEMA_VERSION = 1
+FORMATS = ("text", "json", "markdown")
+COLUMNS = ("location", "kind", "owner", "role", "host ip", "port", "target", "proto")
+
+Row = tuple[
+    str,
+    int,
+    int,
+    str,
+    str,
+    str,
+    str | None,
+    int | None,
+    int | None,
+    str,
+    int | None,
+    int | None,
+    str,
+    tuple[str, ...],
+]
+
+
+def collect(paths: Sequence[str], config: Config, cwd: str | None = None) -> list[PortBinding]:
+    """Every binding under ``paths``, once each, in file order."""
+    cwd = cwd or os.getcwd()
+    ctx = make_scan_context(config, cwd)
+    seen: set[Row] = set()
+    out: list[PortBinding] = []
+    for candidate in discover(paths, config, cwd):
+        for binding in scan_file(candidate, config, ctx).bindings:
+            key = _row(binding)
+            if key not in seen:
+                seen.add(key)
+                out.append(binding)
+    return sorted(out, key=_row)
+
+
+def _row(b: PortBinding) -> Row:
+    loc = b.location
+    return (
+        loc.path,
+        loc.line,
+        loc.column,
+        b.kind,
+        b.owner,
+        b.role,
+        b.host_ip,
+        b.port,
+        b.end_port,
+        b.protocol,
+        b.target,
+        b.target_end,
+        b.text,
+        b.profiles,
+    )
+
+
+def as_dict(b: PortBinding) -> dict[str, Any]:
+    loc = b.location
+    return {
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "kind": b.kind,
+        "owner": b.owner,
+        "role": b.role,
+        "host_ip": b.host_ip,
+        "port": b.port,
+        "end_port": b.end_port,
+        "protocol": b.protocol,
+        "target": b.target,
+        "target_end": b.target_end,
+        "text": b.text,
+        "profiles": list(b.profiles),
+    }
+
+
+def render_json(bindings: Sequence[PortBinding]) -> str:
+    data = {"version": SCHEMA_VERSION, "bindings": [as_dict(b) for b in bindings]}
+    return json.dumps(data, indent=2) + "\n"
+
+
+def _range(start: int | None, end: int | None) -> str:
+    if start is None:
+        return "-"
+    return f"{start}-{end}" if end is not None and end != start else str(start)
+
+
+def _cells(b: PortBinding) -> tuple[str, ...]:
+    return (
+        str(b.location),
+        b.kind,
+        b.owner,
+        b.role,
+        b.host_ip or "*",
+        _range(b.port, b.end_port),
+        _range(b.target, b.target_end) if b.target is not None else "",
+        b.protocol,
+    )
+
+
+def render_text(bindings: Sequence[PortBinding]) -> str:
+    if not bindings:
+        return "no ports found\n"
+    rows = [tuple(c.upper() for c in COLUMNS), *(_cells(b) for b in bindings)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(bindings: Sequence[PortBinding]) -> str:
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    out = [line(COLUMNS), line(["---"] * len(COLUMNS))]
+    out.extend(line([f"`{c}`" if i == 0 else c for i, c in enumerate(_cells(b))]) for b in bindings)
+    return "\n".join(out) + "\n"
+
+
+def render(bindings: Sequence[PortBinding], fmt: str) -> str:
+    if fmt == "json":
+        return render_json(bindings)
+    if fmt == "markdown":
+        return render_markdown(bindings)
+    return render_text(bindings)

@@ -1,0 +1,344 @@
+"""``.env`` files: the ports apps listen on, and the URLs that point at other services.
+
+Grammar (the dotenv dialect Docker Compose reads)::
+
+    # a comment line
+    KEY=value               unquoted: trimmed; " #" starts a comment; ${OTHER} expands
+    export KEY=value        "export " is ignored
+    KEY = value             spaces around "=" are allowed
+    KEY='literal $NOT'      single quotes: taken literally, may span lines
+    KEY="a \\"b\\" ${X}"      double quotes: \\n \\t \\" \\\\ escapes, ${X} expands, may span lines
+    KEY                     no "=": taken from the process environment; defines nothing here
+
+``${OTHER}`` sees the keys defined above it (and the process environment
+only with ``--use-environment``), as Compose does.
+
+Why our own parser and not python-dotenv: we need the line and column of
+every value (python-dotenv's parser keeps only the text), the interpolation
+must follow the compose-spec rules and report unset variables instead of
+reading ``os.environ``, and it would be a third runtime dependency for about
+a hundred lines.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from portlint.bindings import Location, PortBinding
+from portlint.findings import Problem
+from portlint.scanners.base import ScanContext, ScanResult
+from portlint.scanners.interpolate import EnvValue, Interpolated, interpolate
+from portlint.source import SourceFile
+
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
+_EXPORT = re.compile(r"export[ \t]+")
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
+
+# PORT, PORTS, API_PORT, API_PORTS, REDIS_PORT_6379_TCP (Docker links), any case.
+_PORT_KEY = re.compile(r"(?:(?P<owner>[A-Za-z0-9_.\-]+?)_)?PORTS?(?:_[A-Za-z0-9_]+)?", re.I)
+_NUMBER = re.compile(r"[0-9]+")
+# scheme://[user[:password]@]host:port  - the host may be a bracketed IPv6 address.
+_URL = re.compile(
+    r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?:[^@/\s]*@)?"
+    r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/\s?#@,\[\]]+):(?P<port>[0-9]+)(?![0-9])"
+)
+MAX_PORT = 65535
+
+
+@dataclass(frozen=True, slots=True)
+class EnvEntry:
+    key: str
+    value: str  # resolved
+    key_location: Location
+    value_location: Location  # the value as written (inside quotes)
+    raw: str  # the value as written, without quotes
+    quote: str  # "", "'" or '"'
+    expanded: Interpolated | None  # None for single-quoted (literal) values
+
+
+@dataclass(slots=True)
+class ParsedEnv:
+    entries: list[EnvEntry]
+    problems: list[Problem]
+
+    def variables(self) -> dict[str, EnvValue]:
+        """Later definitions win, as in Compose."""
+        return {e.key: EnvValue(e.value, e.value_location) for e in self.entries}
+
+
+def parse(source: SourceFile, environ: Mapping[str, str] | None = None) -> ParsedEnv:
+    text = source.text
+    n = len(text)
+    known: dict[str, EnvValue] = {k: EnvValue(v) for k, v in (environ or {}).items()}
+    entries: list[EnvEntry] = []
+    problems: list[Problem] = []
+    i = 0
+    while i < n:
+        line_end = _eol(text, i)
+        j = _skip_blank(text, i, line_end)
+        if j >= line_end or text[j] == "#":
+            i = _next_line(text, line_end)
+            continue
+        export = _EXPORT.match(text, j, line_end)
+        if export:
+            j = export.end()
+        key_match = _KEY.match(text, j, line_end)
+        if key_match is None:
+            problems.append(
+                Problem(
+                    "PL001",
+                    source.location(j),
+                    f"cannot parse .env line: {text[j:line_end].strip()!r}",
+                    hint="write KEY=VALUE; quote values that hold spaces or '#'",
+                )
+            )
+            i = _next_line(text, line_end)
+            continue
+        key = key_match.group()
+        j = _skip_blank(text, key_match.end(), line_end)
+        if j >= line_end or text[j] == "#":  # bare KEY: comes from the environment
+            i = _next_line(text, line_end)
+            continue
+        if text[j] != "=":
+            problems.append(
+                Problem(
+                    "PL001",
+                    source.location(j),
+                    f"cannot parse .env line: expected '=' after {key}",
+                    hint="write KEY=VALUE",
+                )
+            )
+            i = _next_line(text, line_end)
+            continue
+        j = _skip_blank(text, j + 1, line_end)
+        quote = text[j] if j < line_end and text[j] in "'\"" else ""
+        if quote:
+            close = _closing_quote(text, j + 1, quote)
+            if close < 0:
+                problems.append(
+                    Problem(
+                        "PL001",
+                        source.location(j),
+                        f"unterminated {quote} quote in the value of {key}",
+                        hint=f"close the quote with {quote}",
+                    )
+                )
+                break
+            raw_start, raw_end = j + 1, close
+            raw = text[raw_start:raw_end]
+            line_end = _eol(text, close + 1)
+        else:
+            raw_start = j
+            raw_end = _unquoted_end(text, j, line_end)
+            raw = text[raw_start:raw_end]
+        expanded: Interpolated | None = None
+        if quote == "'":
+            value = raw
+        else:
+            unescaped = _unescape(raw) if quote == '"' else raw
+            expanded = interpolate(unescaped, known)
+            value = expanded.text
+        entry = EnvEntry(
+            key=key,
+            value=value,
+            key_location=source.location(key_match.start(), key_match.end()),
+            value_location=source.location(raw_start, raw_end),
+            raw=raw,
+            quote=quote,
+            expanded=expanded,
+        )
+        entries.append(entry)
+        known[key] = EnvValue(value, entry.value_location)
+        i = _next_line(text, line_end)
+    return ParsedEnv(entries, problems)
+
+
+def _eol(text: str, i: int) -> int:
+    ends = [p for p in (text.find("\n", i), text.find("\r", i)) if p >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _next_line(text: str, line_end: int) -> int:
+    return line_end + (2 if text.startswith("\r\n", line_end) else 1)
+
+
+def _skip_blank(text: str, i: int, stop: int) -> int:
+    while i < stop and text[i] in " \t":
+        i += 1
+    return i
+
+
+def _closing_quote(text: str, i: int, quote: str) -> int:
+    while i < len(text):
+        ch = text[i]
+        if quote == '"' and ch == "\\":
+            i += 2
+            continue
+        if ch == quote:
+            return i
+        i += 1
+    return -1
+
+
+def _unquoted_end(text: str, i: int, line_end: int) -> int:
+    """End of an unquoted value: before a " #" comment and trailing blanks."""
+    end = line_end
+    hash_at = i
+    while True:
+        hash_at = text.find("#", hash_at, line_end)
+        if hash_at < 0:
+            break
+        if hash_at > i and text[hash_at - 1] in " \t":
+            end = hash_at
+            break
+        hash_at += 1
+    while end > i and text[end - 1] in " \t":
+        end -= 1
+    return end
+
+
+def _unescape(raw: str) -> str:
+    if "\\" not in raw:
+        return raw
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "\\" and i + 1 < len(raw) and raw[i + 1] in _ESCAPES:
+            nxt = raw[i + 1]
+            # "\$" must stay a literal dollar through interpolation
+            out.append("$$" if nxt == "$" else _ESCAPES[nxt])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def port_key_owner(key: str, path: str) -> str | None:
+    """Who a port-naming key belongs to (``API_PORT`` -> ``api``), or None for other keys.
+
+    A bare ``PORT`` belongs to the app whose folder holds the file
+    (``api/.env`` -> ``api``); at the top of the tree, to ``port`` itself.
+    """
+    match = _PORT_KEY.fullmatch(key)
+    if match is None:
+        return None
+    owner = match.group("owner")
+    if owner:
+        return owner.lower()
+    folder = posixpath.basename(posixpath.dirname(path))
+    return folder if folder not in ("", ".", "..") else key.lower()
+
+
+def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
+    parsed = parse(source, ctx.environ)
+    result = ScanResult(problems=list(parsed.problems))
+    for entry in parsed.entries:
+        owner = port_key_owner(entry.key, source.path)
+        if owner is not None:
+            _port_values(source, entry, owner, result)
+        _urls(source, entry, owner or _url_owner(entry.key), result)
+    return result
+
+
+def _span_location(source: SourceFile, entry: EnvEntry, start: int, end: int) -> Location:
+    """Location of resolved value characters ``[start, end)`` in the file."""
+    if entry.quote == '"' and "\\" in entry.raw:
+        return entry.value_location  # escapes shift columns: point at the whole value
+    if entry.expanded is not None:
+        start, end = entry.expanded.span(start, end)
+    base = source.offset(entry.value_location.line, entry.value_location.column)
+    return source.location(base + start, base + end)
+
+
+def _origin(entry: EnvEntry, start: int, end: int) -> Location | None:
+    if entry.expanded is None:
+        return None
+    return entry.expanded.origin(start, end)
+
+
+def _port_values(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -> None:
+    value = entry.value
+    if not value.strip():
+        return
+    numbers = list(_NUMBER.finditer(value))
+    # A claim only when the value is nothing but numbers (PORTS may list several).
+    rest = _NUMBER.sub("", value).replace(",", "").replace(" ", "")
+    if rest or not numbers or (len(numbers) > 1 and not entry.key.upper().endswith("PORTS")):
+        return
+    for match in numbers:
+        loc = _span_location(source, entry, match.start(), match.end())
+        port = int(match.group())
+        if port > MAX_PORT:
+            result.problems.append(
+                Problem(
+                    "PL101",
+                    loc,
+                    f"port {match.group()} in {entry.key} is out of range 0-65535",
+                    hint="ports are 0-65535",
+                    anchor=entry.key,
+                )
+            )
+            continue
+        result.bindings.append(
+            PortBinding(
+                location=loc,
+                kind="dotenv",
+                owner=owner,
+                role="listen",
+                port=port,
+                text=entry.raw,
+                key_path=(entry.key,),
+                identities=_identities(owner),
+                origin=_origin(entry, match.start(), match.end()),
+            )
+        )
+
+
+def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -> None:
+    for match in _URL.finditer(entry.value):
+        loc = _span_location(source, entry, match.start("port"), match.end("port"))
+        port_text = match.group("port")
+        if len(port_text.lstrip("0")) > 5 or int(port_text) > MAX_PORT:
+            result.problems.append(
+                Problem(
+                    "PL101",
+                    loc,
+                    f"port {port_text} in the URL in {entry.key} is out of range 0-65535",
+                    hint="ports are 0-65535",
+                    anchor=entry.key,
+                )
+            )
+            continue
+        host = match.group("host").strip("[]")
+        result.bindings.append(
+            PortBinding(
+                location=loc,
+                kind="dotenv",
+                owner=owner,
+                role="url",
+                port=int(port_text),
+                text=match.group(),
+                key_path=(entry.key,),
+                identities=(host,),
+                extra=(("host", host), ("scheme", match.group("scheme").lower())),
+            )
+        )
+
+
+def _url_owner(key: str) -> str:
+    """``DATABASE_URL`` -> ``database``: the app that holds the reference."""
+    lowered = key.lower()
+    for suffix in ("_url", "_uri", "_dsn", "_addr", "_address", "_endpoint"):
+        if lowered.endswith(suffix) and len(lowered) > len(suffix):
+            return lowered[: -len(suffix)]
+    return lowered
+
+
+def _identities(owner: str) -> tuple[str, ...]:
+    dashed = owner.replace("_", "-")
+    return (owner,) if dashed == owner else (owner, dashed)

@@ -1,0 +1,255 @@
+"""Variable interpolation by the compose-spec rules, keeping track of where text came from.
+
+Accepted forms (compose-spec "Interpolation"; shells and Dockerfiles use the
+same subset)::
+
+    $$              a literal dollar sign
+    $VAR            VAR: [_A-Za-z][_A-Za-z0-9]*
+    ${VAR}
+    ${VAR:-default} default when VAR is unset or empty
+    ${VAR-default}  default when VAR is unset
+    ${VAR:?error}   an error when VAR is unset or empty
+    ${VAR?error}    an error when VAR is unset
+    ${VAR:+alt}     alt when VAR is set and not empty, else empty
+    ${VAR+alt}      alt when VAR is set, else empty
+
+Defaults and alternatives may themselves hold ``${...}``. Any other ``$`` is an
+invalid template, which makes Compose refuse the file.
+
+A linter has to point at what the user wrote, not at the resolved text, so
+the result keeps a map from every resolved character back to the original:
+literal text maps one to one, and a substituted value maps to the whole
+``${...}`` expression that produced it (plus, when the value came from a
+``.env`` file, the location of that value).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from portlint.bindings import Location
+
+_NAME = re.compile(r"[_A-Za-z][_A-Za-z0-9]*")
+_OPERATORS = (":-", ":?", ":+", "-", "?", "+")
+
+
+@dataclass(frozen=True, slots=True)
+class EnvValue:
+    """A variable's value and, when it came from a file, where that value is written."""
+
+    value: str
+    location: Location | None = None
+
+
+Variables = Mapping[str, EnvValue]
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of resolved text and the original text it came from (0-based offsets)."""
+
+    start: int  # in the original text
+    end: int
+    out_start: int  # in the resolved text
+    out_end: int
+    name: str | None = None  # the variable, when this run was substituted
+    origin: Location | None = None  # where the variable's value is defined
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    """A variable that is unset with no default, or a ``?`` error that fired."""
+
+    name: str
+    start: int  # the whole ``${...}`` expression in the original text
+    end: int
+    message: str
+
+
+@dataclass(slots=True)
+class Interpolated:
+    text: str
+    pieces: list[Piece] = field(default_factory=list)
+    unresolved: list[Unresolved] = field(default_factory=list)
+    error: tuple[int, str] | None = None  # (offset, message) of an invalid template
+
+    def span(self, out_start: int, out_end: int) -> tuple[int, int]:
+        """The original text that produced resolved text ``[out_start, out_end)``.
+
+        Literal text maps character by character; anything inside a substituted
+        value maps to the whole expression that produced it.
+        """
+        lo: int | None = None
+        hi = 0
+        for piece in self.pieces:
+            if not (piece.out_start < out_end and out_start < piece.out_end):
+                continue
+            if piece.name is None and piece.end - piece.start == piece.out_end - piece.out_start:
+                start = piece.start + max(out_start, piece.out_start) - piece.out_start
+                end = piece.start + min(out_end, piece.out_end) - piece.out_start
+            else:
+                start, end = piece.start, piece.end
+            lo = start if lo is None else min(lo, start)
+            hi = max(hi, end)
+        return (out_start, out_end) if lo is None else (lo, hi)
+
+    def origin(self, out_start: int, out_end: int) -> Location | None:
+        """Where the resolved text ``[out_start, out_end)`` was defined, if one variable gave it."""
+        for piece in self.pieces:
+            if piece.out_start <= out_start and out_end <= piece.out_end and piece.name:
+                return piece.origin
+        return None
+
+
+class _Invalid(Exception):
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
+
+
+def interpolate(text: str, variables: Variables) -> Interpolated:
+    """Resolve ``text``; never raises (invalid templates land in ``error``)."""
+    result = Interpolated(text="")
+    out: list[str] = []
+    try:
+        _expand(text, 0, len(text), variables, out, result, top=True)
+    except _Invalid as exc:
+        result.error = (exc.offset, exc.message)
+    result.text = "".join(out)
+    return result
+
+
+def _closing_brace(text: str, start: int, stop: int) -> int:
+    """Offset of the ``}`` closing a ``${`` whose body starts at ``start``."""
+    depth = 1
+    i = start
+    while i < stop:
+        if text.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if text[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise _Invalid(start - 2, f"invalid interpolation: unclosed '${{' in {text!r}")
+
+
+def _expand(
+    text: str,
+    start: int,
+    stop: int,
+    variables: Variables,
+    out: list[str],
+    result: Interpolated,
+    *,
+    top: bool,
+) -> None:
+    """Append the resolution of ``text[start:stop]`` to ``out``.
+
+    Pieces are recorded only at the top level; a nested default belongs to the
+    expression that holds it, and its whole value maps to that expression.
+    """
+    i = start
+    literal_start = start
+
+    def flush(upto: int) -> None:
+        if upto > literal_start:
+            pos = sum(len(s) for s in out)
+            out.append(text[literal_start:upto])
+            if top:
+                result.pieces.append(Piece(literal_start, upto, pos, pos + upto - literal_start))
+
+    while i < stop:
+        dollar = text.find("$", i, stop)
+        if dollar < 0:
+            break
+        flush(dollar)
+        pos = sum(len(s) for s in out)
+        nxt = text[dollar + 1] if dollar + 1 < stop else ""
+        if nxt == "$":
+            out.append("$")
+            if top:
+                result.pieces.append(Piece(dollar, dollar + 2, pos, pos + 1))
+            i = literal_start = dollar + 2
+            continue
+        if nxt == "{":
+            close = _closing_brace(text, dollar + 2, stop)
+            value, name, origin = _braced(text, dollar, close, variables, result)
+            end = close + 1
+        else:
+            match = _NAME.match(text, dollar + 1, stop)
+            if match is None:
+                raise _Invalid(dollar, f"invalid interpolation format: {text[dollar:stop]!r}")
+            name = match.group()
+            end = match.end()
+            found = variables.get(name)
+            if found is None:
+                result.unresolved.append(
+                    Unresolved(name, dollar, end, f"variable {name} is not set")
+                )
+                value, origin = "", None
+            else:
+                value, origin = found.value, found.location
+        out.append(value)
+        if top:
+            result.pieces.append(Piece(dollar, end, pos, pos + len(value), name, origin))
+        i = literal_start = end
+    flush(stop)
+
+
+def _braced(
+    text: str, dollar: int, close: int, variables: Variables, result: Interpolated
+) -> tuple[str, str, Location | None]:
+    """Resolve ``${...}`` spanning ``text[dollar:close + 1]``: (value, name, origin)."""
+    body_start = dollar + 2
+    match = _NAME.match(text, body_start, close)
+    if match is None:
+        raise _Invalid(dollar, f"invalid interpolation format: {text[dollar : close + 1]!r}")
+    name = match.group()
+    rest = match.end()
+    found = variables.get(name)
+    if rest == close:
+        if found is None:
+            result.unresolved.append(
+                Unresolved(name, dollar, close + 1, f"variable {name} is not set")
+            )
+            return "", name, None
+        return found.value, name, found.location
+    op = next((o for o in _OPERATORS if text.startswith(o, rest)), None)
+    if op is None:
+        raise _Invalid(dollar, f"invalid interpolation format: {text[dollar : close + 1]!r}")
+    arg_start = rest + len(op)
+    is_set = found is not None
+    is_full = found is not None and found.value != ""
+    active = is_full if op.startswith(":") else is_set
+    kind = op[-1]
+    if kind == "-":
+        if active and found is not None:
+            return found.value, name, found.location
+        return _nested(text, arg_start, close, variables, result), name, None
+    if kind == "+":
+        if active:
+            return _nested(text, arg_start, close, variables, result), name, None
+        return "", name, None
+    # "?": required
+    if active and found is not None:
+        return found.value, name, found.location
+    detail = _nested(text, arg_start, close, variables, result)
+    why = "empty" if is_set else "not set"
+    message = f"required variable {name} is {why}" + (f": {detail}" if detail else "")
+    result.unresolved.append(Unresolved(name, dollar, close + 1, message))
+    return "", name, None
+
+
+def _nested(text: str, start: int, stop: int, variables: Variables, result: Interpolated) -> str:
+    out: list[str] = []
+    inner = Interpolated(text="")
+    _expand(text, start, stop, variables, out, inner, top=False)
+    # An unset variable inside a default is as unresolved as one outside it.
+    result.unresolved.extend(inner.unresolved)
+    return "".join(out)
