@@ -115,6 +115,11 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read symbolic links that point outside the scanned folder",
+    )
+    p.add_argument(
         "--env-file",
         action="append",
         default=[],
@@ -187,13 +192,31 @@ def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("registry", parents=[_COMMON], help="the bundled IANA registry snapshot")
+    p = sub.add_parser(
+        "registry", parents=[_COMMON], help="the IANA registry snapshot: build, update, info"
+    )
     rsub = p.add_subparsers(dest="registry_command", required=True, metavar="COMMAND")
     build = rsub.add_parser("build", help="convert an IANA export (XML or CSV) to a snapshot")
     build.add_argument("--from", dest="source", required=True, metavar="FILE")
     build.add_argument("-o", "--output", default="-", help="snapshot file (default: stdout)")
     build.add_argument("--date", default=None, help="registry date, for a CSV export")
     build.set_defaults(func=cmd_registry_build)
+    update = rsub.add_parser(
+        "update", help="fetch IANA's current export and install it in the user cache"
+    )
+    update.add_argument(
+        "--source",
+        default=None,
+        metavar="URL|PATH",
+        help="an https URL or a local XML/CSV export (default: IANA's XML export)",
+    )
+    update.add_argument(
+        "--force", action="store_true", help="install even an export older than the shipped one"
+    )
+    update.add_argument(
+        "--timeout", type=float, default=60.0, metavar="SECONDS", help="give up after (default: 60)"
+    )
+    update.set_defaults(func=cmd_registry_update)
     info = rsub.add_parser("info", help="which snapshot is in use")
     info.add_argument("--format", choices=("text", "json"), default="text")
     info.set_defaults(func=cmd_registry_info)
@@ -274,6 +297,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
         out["baseline"] = (args.baseline, "--baseline")
     if getattr(args, "no_gitignore", False):
         out["respect-gitignore"] = (False, "--no-gitignore")
+    if getattr(args, "follow_links", False):
+        out["follow-links"] = (True, "--follow-links")
     if getattr(args, "force_exclude", False):
         out["force-exclude"] = (True, "--force-exclude")
     if getattr(args, "env_file", None):
@@ -468,8 +493,9 @@ def cmd_registry_build(args: argparse.Namespace) -> int:
     import os
 
     from portlint.errors import UsageError
+    from portlint.registry import SNAPSHOT_MARKER
     from portlint.registry.convert import build_snapshot
-    from portlint.safe_write import write_atomic
+    from portlint.safe_write import starts_with, write_atomic
 
     try:
         with open(args.source, "rb") as fh:
@@ -480,8 +506,25 @@ def cmd_registry_build(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        write_atomic(args.output, text)
+        write_atomic(
+            args.output,
+            text,
+            is_ours=starts_with(SNAPSHOT_MARKER),
+            what="a portlint registry snapshot",
+        )
         sys.stderr.write(f"wrote {args.output} ({text.count(chr(10)) - 1} records)\n")
+    return EXIT_CLEAN
+
+
+def cmd_registry_update(args: argparse.Namespace) -> int:
+    from portlint.registry.update import IANA_XML_URL, update
+
+    done = update(args.source or IANA_XML_URL, force=args.force, timeout=args.timeout)
+    state = "in use" if done.in_use else "not in use: the shipped snapshot is newer"
+    sys.stdout.write(
+        f"installed {done.path} (registry date {done.date}, {done.records} records, "
+        f"from {done.source}); {state}\n"
+    )
     return EXIT_CLEAN
 
 
@@ -490,23 +533,37 @@ def cmd_registry_info(args: argparse.Namespace) -> int:
 
     from portlint import registry
 
-    reg = registry.load()
+    reg = registry.read_registry()  # not the memo: an update in this process must show
+    shipped_date = registry.snapshot_date(registry.SNAPSHOT)
+    cache = registry.cache_path()
+    cache_date = registry.snapshot_date(cache)
     data = {
+        "in_use": reg.origin,
         "path": reg.path,
         "registry_date": reg.date,
         "source": reg.source,
         "records": len(reg.entries),
         "by_status": dict(sorted(reg.counts().items())),
+        "shipped_date": shipped_date,
+        "cache_path": cache,
+        "cache_date": cache_date,
     }
     if args.format == "json":
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return EXIT_CLEAN
+    if reg.origin == "cache":
+        why = f"newer than the shipped snapshot of {shipped_date}"
+    elif cache_date is None:
+        why = "no snapshot in the user cache; `portlint registry update` fetches one"
     else:
-        sys.stdout.write(
-            f"snapshot: {reg.path}\nregistry date: {reg.date} (from {reg.source})\n"
-            f"records: {len(reg.entries)} ("
-            + ", ".join(f"{v} {k}" for k, v in sorted(reg.counts().items()))
-            + ")\n"
-        )
+        why = f"the cached snapshot ({cache_date}) is not newer"
+    sys.stdout.write(
+        f"in use: {reg.origin} snapshot ({why})\n"
+        f"snapshot: {reg.path}\nregistry date: {reg.date} (from {reg.source})\n"
+        f"records: {len(reg.entries)} ("
+        + ", ".join(f"{v} {k}" for k, v in sorted(reg.counts().items()))
+        + ")\n"
+    )
     return EXIT_CLEAN
 
 

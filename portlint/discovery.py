@@ -15,8 +15,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from portlint.bindings import Location
 from portlint.config import Config
 from portlint.errors import UsageError
+from portlint.findings import Problem
 from portlint.scanners import ScannerSpec, scanner_for
 
 SKIP_DIRS = frozenset(
@@ -42,17 +44,59 @@ SKIP_DIRS = frozenset(
 
 @dataclass(frozen=True, slots=True, order=True)
 class Candidate:
-    display: str  # relative POSIX path shown to the user
+    display: str  # relative POSIX path shown to the user, escaped to be printable
     abs_path: str
     scanner: ScannerSpec
     explicit: bool = False  # named on the command line
+    skip: str | None = None  # why the file is reported but never read
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(path: str) -> str:
+    """A path safe to print on one line: control characters and undecodable bytes escaped.
+
+    File names are bytes on POSIX; Python hands the ones that are not UTF-8
+    over as lone surrogates (``surrogateescape``), which cannot be written to
+    a UTF-8 stream, and a newline in a name would split a ``path:line:col``
+    report in two. Both are shown as escapes instead (``\\xff``, ``\\n``).
+    """
+    if path.isprintable():
+        return path
+    out = []
+    for ch in path:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, smuggled by surrogateescape
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
 
 
 def display_path(abs_path: str, cwd: str) -> str:
     rel = os.path.relpath(abs_path, cwd)
     if rel.startswith(".." + os.sep) or rel == "..":
         rel = abs_path
-    return rel.replace(os.sep, "/")
+    return printable(rel.replace(os.sep, "/"))
+
+
+def skip_problem(candidate: Candidate) -> Problem | None:
+    """The PL002 problem for a candidate that discovery decided not to read."""
+    if candidate.skip is None:
+        return None
+    return Problem(
+        "PL002",
+        Location(candidate.display, 1, 1),
+        candidate.skip,
+        hint="pass --follow-links to read files outside the scanned folder",
+    )
 
 
 def matches_glob(patterns: Iterable[str], rel: str) -> bool:
@@ -74,8 +118,24 @@ def _is_venv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _walk(root: str) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
+    """Files under ``root``; linked folders only when asked, and each real folder once.
+
+    Without ``follow_links`` a symlinked folder is never entered, so link loops
+    cannot trap the walk; with it, folders are remembered by (device, inode).
+    """
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
+        if follow_links:
+            try:
+                st = os.stat(dirpath)
+            except OSError:
+                dirnames[:] = []
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                dirnames[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(
             d for d in dirnames if d not in SKIP_DIRS and not _is_venv(os.path.join(dirpath, d))
         )
@@ -116,7 +176,7 @@ def _inside(path: str, root: str) -> bool:
 def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> list[Candidate]:
     cwd = cwd or os.getcwd()
     excludes = (*config.exclude, *config.extend_exclude)
-    found: dict[str, Candidate] = {}
+    found: dict[str, Candidate] = {}  # by absolute path: escaped display names may clash
     for given in paths or ["."]:
         abs_given = os.path.abspath(os.path.join(cwd, given))
         if not os.path.lexists(abs_given):
@@ -129,10 +189,11 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                     continue  # --force-exclude: a named file is excluded like any other
             if spec is not None:
                 shown = display_path(abs_given, cwd)
-                found[shown] = Candidate(shown, abs_given, spec, explicit=True)
+                found[abs_given] = Candidate(shown, abs_given, spec, explicit=True)
             continue
         files = _git_files(abs_given) if config.respect_gitignore else None
-        for path in files if files is not None else _walk(abs_given):
+        walked = files if files is not None else _walk(abs_given, config.follow_links)
+        for path in walked:
             spec = scanner_for(os.path.basename(path))
             rel = os.path.relpath(path, abs_given).replace(os.sep, "/")
             if spec is None and config.include and matches_glob(config.include, rel):
@@ -143,8 +204,9 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 continue
             if excludes and matches_glob(excludes, rel):
                 continue
-            if os.path.islink(path) and not _inside(path, abs_given):
-                continue  # a link out of the scanned tree is not this project's file
             shown = display_path(path, cwd)
-            found.setdefault(shown, Candidate(shown, path, spec))
+            skip = None
+            if not config.follow_links and os.path.islink(path) and not _inside(path, abs_given):
+                skip = "symbolic link to outside the scanned folder: not followed"
+            found.setdefault(path, Candidate(shown, path, spec, skip=skip))
     return sorted(found.values())

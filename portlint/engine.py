@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
 from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
-from portlint.discovery import Candidate, discover, display_path
+from portlint.discovery import Candidate, discover, display_path, skip_problem
 from portlint.findings import Finding, Problem, Severity
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import sibling_note
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.source import SourceFile, read_source
+from portlint.source import SourceFile, encoding_note, read_source
 from portlint.suppression import Directive, apply_suppressions, parse_directives
 
 
@@ -58,11 +58,17 @@ def selected_rules(config: Config) -> tuple[Rule, ...]:
 
 def scan_file(candidate: Candidate, config: Config, ctx: ScanContext) -> ScanResult:
     """Read and scan one file; never raises for bad input."""
+    skipped = skip_problem(candidate)
+    if skipped is not None:
+        return ScanResult(problems=[skipped])
     source = read_source(candidate.abs_path, candidate.display, config.max_file_size)
     if isinstance(source, Problem):
         return ScanResult(problems=[source])
     scanner = load(candidate.scanner)
     result = scanner(source, ctx)
+    note = encoding_note(source)
+    if note is not None:
+        result.notes.append(note)
     result.directives = parse_directives(source.path, source.text)
     return result
 
@@ -244,7 +250,7 @@ def run(
             result.files_scanned += 1
         result.bindings.extend(scanned.bindings)
         directives.extend(scanned.directives)
-        for problem in scanned.problems:
+        for problem in [*scanned.problems, *scanned.notes]:
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(problem_to_finding(problem, rule, config))
