@@ -53,7 +53,9 @@ def lint(project: Path, *extra: str) -> list[str]:
     registry and range rules have their own tests.
     """
     select = "PL0,PL1,PL401"
-    code, out, err = run_cli(["check", "--select", select, "-q", "--no-color", *extra, "."], project)
+    code, out, err = run_cli(
+        ["check", "--select", select, "-q", "--no-color", *extra, "."], project
+    )
     assert err == ""
     assert code == 1  # the normal project's collision always fails the run
     return [line for line in out.splitlines() if not line.startswith("  hint: ")]
