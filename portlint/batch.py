@@ -70,7 +70,7 @@ def scan_one(
     """Scan one file, noting what it read when a cache will store it."""
     from portlint.engine import scan_file
 
-    if not record:
+    if not record or candidate.skip is not None:
         return Scanned(scan_file(candidate, config, ctx, source), None, None, [])
     deps: list[Dependency] = []
     local = dataclasses.replace(ctx, read=recording_reader(ctx.read, cwd, deps))
@@ -90,7 +90,7 @@ def scan_all(
     results: list[ScanResult | None] = [None] * len(candidates)
     todo: list[tuple[int, SourceFile | Problem | None]] = []
     for i, candidate in enumerate(candidates):
-        if cache is None:
+        if cache is None or candidate.skip is not None:  # skipped files are never read
             todo.append((i, None))
             continue
         read: list[SourceFile | Problem] = []
@@ -99,7 +99,7 @@ def scan_all(
             out.append(read_source(c.abs_path, c.display, config.max_file_size))
             return out[0] if isinstance(out[0], SourceFile) else None
 
-        hit = cache.lookup(candidate.display, candidate.abs_path, reader)
+        hit = cache.lookup(candidate.abs_path, reader)
         if hit is not None:
             results[i] = hit
         else:
@@ -113,8 +113,8 @@ def scan_all(
         scanned = [scan_one(candidates[i], config, ctx, cwd, source, record) for i, source in todo]
     for (i, _source), fresh in zip(todo, scanned, strict=True):
         results[i] = fresh.result
-        if cache is not None:
-            cache.store(candidates[i].display, fresh)
+        if cache is not None and candidates[i].skip is None:
+            cache.store(candidates[i].abs_path, fresh)
     if cache is not None:
         cache.save()
     return [r if r is not None else ScanResult() for r in results]

@@ -65,12 +65,12 @@ StatKey = tuple[int, int, int, int]  # (mtime_ns, ctime_ns, size, inode)
 
 
 def cache_dir(root: str) -> str:
-    """``.portlint_cache`` in the project root, or ``$PORTLINT_CACHE_DIR`` when set.
+    """``.portlint_cache`` in the project root, or ``$PORTLINT_SCAN_CACHE_DIR`` when set.
 
     The variable moves the cache out of the tree (read-only checkouts, CI
     caches, and portlint's own test suite, which must not litter fixtures).
     """
-    return os.environ.get("PORTLINT_CACHE_DIR") or os.path.join(root, CACHE_DIR)
+    return os.environ.get("PORTLINT_SCAN_CACHE_DIR") or os.path.join(root, CACHE_DIR)
 
 
 def text_digest(source: SourceFile | None) -> str | None:
@@ -134,8 +134,9 @@ def settings_key(ctx: ScanContext, max_file_size: int, cwd: str) -> str:
 
 
 def _key_file() -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "portlint", "cache-key")
+    from portlint.registry import cache_dir as user_cache_dir
+
+    return os.path.join(user_cache_dir(), "cache-key")
 
 
 def signing_key() -> bytes | None:
@@ -233,16 +234,14 @@ class ScanCache:
     def _sign(self, body: bytes) -> bytes:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode()
 
-    def lookup(
-        self, display: str, abs_path: str, read: Callable[[], SourceFile | None]
-    ) -> ScanResult | None:
+    def lookup(self, abs_path: str, read: Callable[[], SourceFile | None]) -> ScanResult | None:
         """The cached result for a file, or None on a miss.
 
         ``read`` reads the file through the engine's reader; it is called only
         when the stat fast path fails (the caller keeps what it read, so a
         miss does not read the file twice).
         """
-        entry = self.entries.get(display)
+        entry = self.entries.get(abs_path)  # displayed names may clash once escaped
         if type(entry) is not list or len(entry) != 4:
             self.misses += 1
             return None
@@ -292,10 +291,10 @@ class ScanCache:
 
     # -- writing -------------------------------------------------------
 
-    def store(self, display: str, scanned: Scanned) -> None:
+    def store(self, abs_path: str, scanned: Scanned) -> None:
         encoded = scanned.encoded if scanned.encoded is not None else self.encode(scanned.result)
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
-        self.entries[display] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
+        self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
         self.dirty = True
 
     def save(self) -> None:
@@ -413,7 +412,7 @@ def clean(root: str) -> str | None:
 
     Only what portlint writes there is removed (index files, temporary files,
     the tag and the ``.gitignore``), then the folder if that emptied it, so a
-    ``PORTLINT_CACHE_DIR`` pointing somewhere unexpected never costs anything
+    ``PORTLINT_SCAN_CACHE_DIR`` pointing somewhere unexpected never costs anything
     else. A link planted in place of the folder is removed, not followed.
     """
     folder = cache_dir(root)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from portlint.config import Resolved
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-COMMANDS = ("check", "port", "ports", "rule", "registry", "config", "clean")
+COMMANDS = ("check", "port", "ports", "rule", "registry", "config", "suggest", "clean")
 
 
 def _version() -> str:
@@ -150,6 +150,11 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument(
+        "--follow-links",
+        action="store_true",
+        help="read symbolic links that point outside the scanned folder",
+    )
+    p.add_argument(
         "--env-file",
         action="append",
         default=[],
@@ -176,6 +181,13 @@ def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--no-listening", action="store_true", help="do not look at this machine's sockets"
     )
+    p.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="where to look for uses of the port (default: .)",
+    )
+    p.add_argument("--no-repo", action="store_true", help="do not scan the repository")
     p.set_defaults(func=cmd_port)
 
 
@@ -189,6 +201,25 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=cmd_ports)
 
 
+def _add_suggest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "suggest",
+        parents=[_common()],
+        help="propose ports free in every sense; --claim records one",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="the repository to avoid (default: .)")
+    p.add_argument("--count", type=int, default=5, help="how many ports (default: 5)")
+    p.add_argument("--near", type=int, default=None, metavar="PORT", help="closest to PORT first")
+    p.add_argument("--protocol", choices=("tcp", "udp", "sctp"), default="tcp")
+    p.add_argument(
+        "--claim",
+        default=None,
+        metavar="SERVICE",
+        help="add the first suggestion to the allocation file for SERVICE",
+    )
+    p.set_defaults(func=cmd_suggest)
+
+
 def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "rule", parents=[_common()], help="print a rule's manual, or list every rule"
@@ -200,13 +231,31 @@ def _add_rule(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("registry", parents=[_common()], help="the bundled IANA registry snapshot")
+    p = sub.add_parser(
+        "registry", parents=[_common()], help="the IANA registry snapshot: build, update, info"
+    )
     rsub = p.add_subparsers(dest="registry_command", required=True, metavar="COMMAND")
     build = rsub.add_parser("build", help="convert an IANA export (XML or CSV) to a snapshot")
     build.add_argument("--from", dest="source", required=True, metavar="FILE")
     build.add_argument("-o", "--output", default="-", help="snapshot file (default: stdout)")
     build.add_argument("--date", default=None, help="registry date, for a CSV export")
     build.set_defaults(func=cmd_registry_build)
+    update = rsub.add_parser(
+        "update", help="fetch IANA's current export and install it in the user cache"
+    )
+    update.add_argument(
+        "--source",
+        default=None,
+        metavar="URL|PATH",
+        help="an https URL or a local XML/CSV export (default: IANA's XML export)",
+    )
+    update.add_argument(
+        "--force", action="store_true", help="install even an export older than the shipped one"
+    )
+    update.add_argument(
+        "--timeout", type=float, default=60.0, metavar="SECONDS", help="give up after (default: 60)"
+    )
+    update.set_defaults(func=cmd_registry_update)
     info = rsub.add_parser("info", help="which snapshot is in use")
     info.add_argument("--format", choices=("text", "json"), default="text")
     info.set_defaults(func=cmd_registry_info)
@@ -230,6 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_rule,
         _add_registry,
         _add_config,
+        _add_suggest,
         _add_clean,
     ):
         add(sub)
@@ -289,6 +339,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
         out["baseline"] = (args.baseline, "--baseline")
     if getattr(args, "no_gitignore", False):
         out["respect-gitignore"] = (False, "--no-gitignore")
+    if getattr(args, "follow_links", False):
+        out["follow-links"] = (True, "--follow-links")
     if getattr(args, "force_exclude", False):
         out["force-exclude"] = (True, "--force-exclude")
     if getattr(args, "env_file", None):
@@ -433,6 +485,9 @@ def cmd_port(args: argparse.Namespace) -> int:
 
     port, protocol = parse_port_argument(args.port)
     info = describe_port(port, protocol, listening=not args.no_listening)
+    from portlint.portinfo import add_repository_sections
+
+    add_repository_sections(info, None if args.no_repo else args.repo)
     sys.stdout.write(render_json(info) if args.format == "json" else render_text(info))
     return EXIT_CLEAN
 
@@ -472,12 +527,41 @@ def cmd_rule(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def cmd_suggest(args: argparse.Namespace) -> int:
+    import os
+
+    from portlint.config import resolve
+    from portlint.errors import UsageError
+    from portlint.registry.allocations import load_configured_allocations
+    from portlint.suggest import claim, claim_file, repository_bindings, suggest, used_ports
+
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    if args.near is not None and not 1 <= args.near <= 65535:
+        raise UsageError(f"--near {args.near} is out of range 1-65535")
+    cwd = os.getcwd()
+    config = resolve(cwd).config
+    allocations = load_configured_allocations(config, cwd)
+    used = used_ports(repository_bindings(args.paths, config, cwd))
+    found = suggest(args.count, args.near, used, allocations, config.ephemeral_range)
+    if not found:
+        raise UsageError("no free port left in 1024-49151 outside the ephemeral range")
+    sys.stdout.write("".join(f"{port}\n" for port in found))
+    if args.claim:
+        path = claim_file(config, cwd)
+        claim(path, found[0], args.protocol, args.claim)
+        shown = os.path.relpath(path, cwd)
+        sys.stderr.write(f"claimed {found[0]}/{args.protocol} for {args.claim} in {shown}\n")
+    return EXIT_CLEAN
+
+
 def cmd_registry_build(args: argparse.Namespace) -> int:
     import os
 
     from portlint.errors import UsageError
+    from portlint.registry import SNAPSHOT_MARKER
     from portlint.registry.convert import build_snapshot
-    from portlint.safe_write import write_atomic
+    from portlint.safe_write import starts_with, write_atomic
 
     try:
         with open(args.source, "rb") as fh:
@@ -488,8 +572,25 @@ def cmd_registry_build(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        write_atomic(args.output, text)
+        write_atomic(
+            args.output,
+            text,
+            is_ours=starts_with(SNAPSHOT_MARKER),
+            what="a portlint registry snapshot",
+        )
         sys.stderr.write(f"wrote {args.output} ({text.count(chr(10)) - 1} records)\n")
+    return EXIT_CLEAN
+
+
+def cmd_registry_update(args: argparse.Namespace) -> int:
+    from portlint.registry.update import IANA_XML_URL, update
+
+    done = update(args.source or IANA_XML_URL, force=args.force, timeout=args.timeout)
+    state = "in use" if done.in_use else "not in use: the shipped snapshot is newer"
+    sys.stdout.write(
+        f"installed {done.path} (registry date {done.date}, {done.records} records, "
+        f"from {done.source}); {state}\n"
+    )
     return EXIT_CLEAN
 
 
@@ -498,23 +599,37 @@ def cmd_registry_info(args: argparse.Namespace) -> int:
 
     from portlint import registry
 
-    reg = registry.load()
+    reg = registry.read_registry()  # not the memo: an update in this process must show
+    shipped_date = registry.snapshot_date(registry.SNAPSHOT)
+    cache = registry.cache_path()
+    cache_date = registry.snapshot_date(cache)
     data = {
+        "in_use": reg.origin,
         "path": reg.path,
         "registry_date": reg.date,
         "source": reg.source,
         "records": len(reg.entries),
         "by_status": dict(sorted(reg.counts().items())),
+        "shipped_date": shipped_date,
+        "cache_path": cache,
+        "cache_date": cache_date,
     }
     if args.format == "json":
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return EXIT_CLEAN
+    if reg.origin == "cache":
+        why = f"newer than the shipped snapshot of {shipped_date}"
+    elif cache_date is None:
+        why = "no snapshot in the user cache; `portlint registry update` fetches one"
     else:
-        sys.stdout.write(
-            f"snapshot: {reg.path}\nregistry date: {reg.date} (from {reg.source})\n"
-            f"records: {len(reg.entries)} ("
-            + ", ".join(f"{v} {k}" for k, v in sorted(reg.counts().items()))
-            + ")\n"
-        )
+        why = f"the cached snapshot ({cache_date}) is not newer"
+    sys.stdout.write(
+        f"in use: {reg.origin} snapshot ({why})\n"
+        f"snapshot: {reg.path}\nregistry date: {reg.date} (from {reg.source})\n"
+        f"records: {len(reg.entries)} ("
+        + ", ".join(f"{v} {k}" for k, v in sorted(reg.counts().items()))
+        + ")\n"
+    )
     return EXIT_CLEAN
 
 

@@ -36,6 +36,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
+    follow_links: bool = False  # read symlinks that point outside the scanned folder
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     output_format: str = "text"
     baseline: str | None = None
@@ -142,6 +143,7 @@ KEYS: dict[str, str] = {
     "extend-exclude": "extend_exclude",
     "force-exclude": "force_exclude",
     "respect-gitignore": "respect_gitignore",
+    "follow-links": "follow_links",
     "max-file-size": "max_file_size",
     "select": "select",
     "extend-select": "extend_select",
@@ -431,7 +433,7 @@ def parse_table(data: Mapping[str, Any], src: _Source) -> dict[str, Any]:
             out[field_name] = _selectors(src, keys, value)
         elif key in ("include", "exclude", "extend-exclude", "env-files", "allocations"):
             out[field_name] = _expect_list(src, keys, value, str)
-        elif key in ("respect-gitignore", "force-exclude"):
+        elif key in ("respect-gitignore", "force-exclude", "follow-links"):
             if not isinstance(value, bool):
                 raise src.error(keys, f"must be true or false, not {_describe(value)}")
             out[field_name] = value

@@ -16,8 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
+from portlint.bindings import Location
 from portlint.config import Config
 from portlint.errors import UsageError
+from portlint.findings import Problem
 from portlint.scanners import ScannerSpec, scanner_for
 
 SKIP_DIRS = frozenset(
@@ -43,17 +45,59 @@ SKIP_DIRS = frozenset(
 
 @dataclass(frozen=True, slots=True, order=True)
 class Candidate:
-    display: str  # relative POSIX path shown to the user
+    display: str  # relative POSIX path shown to the user, escaped to be printable
     abs_path: str
     scanner: ScannerSpec
     explicit: bool = False  # named on the command line
+    skip: str | None = None  # why the file is reported but never read
+
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(path: str) -> str:
+    """A path safe to print on one line: control characters and undecodable bytes escaped.
+
+    File names are bytes on POSIX; Python hands the ones that are not UTF-8
+    over as lone surrogates (``surrogateescape``), which cannot be written to
+    a UTF-8 stream, and a newline in a name would split a ``path:line:col``
+    report in two. Both are shown as escapes instead (``\\xff``, ``\\n``).
+    """
+    if path.isprintable():
+        return path
+    out = []
+    for ch in path:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, smuggled by surrogateescape
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out)
 
 
 def display_path(abs_path: str, cwd: str) -> str:
     rel = os.path.relpath(abs_path, cwd)
     if rel.startswith(".." + os.sep) or rel == "..":
         rel = abs_path
-    return rel.replace(os.sep, "/")
+    return printable(rel.replace(os.sep, "/"))
+
+
+def skip_problem(candidate: Candidate) -> Problem | None:
+    """The PL002 problem for a candidate that discovery decided not to read."""
+    if candidate.skip is None:
+        return None
+    return Problem(
+        "PL002",
+        Location(candidate.display, 1, 1),
+        candidate.skip,
+        hint="pass --follow-links to read files outside the scanned folder",
+    )
 
 
 def matches_glob(patterns: Iterable[str], rel: str) -> bool:
@@ -75,8 +119,24 @@ def _is_venv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _walk(root: str) -> Iterable[str]:
-    for dirpath, dirnames, filenames in os.walk(root):
+def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
+    """Files under ``root``; linked folders only when asked, and each real folder once.
+
+    Without ``follow_links`` a symlinked folder is never entered, so link loops
+    cannot trap the walk; with it, folders are remembered by (device, inode).
+    """
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
+        if follow_links:
+            try:
+                st = os.stat(dirpath)
+            except OSError:
+                dirnames[:] = []
+                continue
+            if (st.st_dev, st.st_ino) in seen:
+                dirnames[:] = []
+                continue
+            seen.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(
             d for d in dirnames if d not in SKIP_DIRS and not _is_venv(os.path.join(dirpath, d))
         )
@@ -112,7 +172,7 @@ def _inside(path: str, root: str) -> bool:
 def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> list[Candidate]:
     cwd = cwd or os.getcwd()
     excludes = (*config.exclude, *config.extend_exclude)
-    found: dict[str, Candidate] = {}
+    found: dict[str, Candidate] = {}  # by absolute path: escaped display names may clash
     for given in paths or ["."]:
         abs_given = os.path.abspath(os.path.join(cwd, given))
         if not os.path.lexists(abs_given):
@@ -125,7 +185,7 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                     continue  # --force-exclude: a named file is excluded like any other
             if spec is not None:
                 shown = display_path(abs_given, cwd)
-                found[shown] = Candidate(shown, abs_given, spec, explicit=True)
+                found[abs_given] = Candidate(shown, abs_given, spec, explicit=True)
             continue
         files = _git_files(abs_given) if config.respect_gitignore else None
         # Displayed paths are the folder's displayed path plus the file's path
@@ -133,7 +193,8 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         shown_root = display_path(abs_given, cwd)
         prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
         if files is None:
-            listed = ((p, os.path.relpath(p, abs_given)) for p in _walk(abs_given))
+            walked = _walk(abs_given, config.follow_links)
+            listed = ((p, os.path.relpath(p, abs_given)) for p in walked)
         else:
             listed = ((os.path.join(abs_given, name), name) for name in files)
         for path, rel_native in listed:
@@ -152,8 +213,13 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 st = os.lstat(path)
             except OSError:
                 continue  # listed by git but deleted from the work tree
-            if stat.S_ISLNK(st.st_mode) and not _inside(path, abs_given):
-                continue  # a link out of the scanned tree is not this project's file
-            shown = prefix + rel
-            found.setdefault(shown, Candidate(shown, path, spec))
+            shown = prefix + printable(rel)
+            skip = None
+            if (
+                not config.follow_links
+                and stat.S_ISLNK(st.st_mode)
+                and not _inside(path, abs_given)
+            ):
+                skip = "symbolic link to outside the scanned folder: not followed"
+            found.setdefault(path, Candidate(shown, path, spec, skip=skip))
     return sorted(found.values())

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
 from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
-from portlint.discovery import Candidate, discover, display_path
+from portlint.discovery import Candidate, discover, display_path, skip_problem
 from portlint.findings import Finding, Problem, Severity
+from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
+from portlint.rules.collisions import sibling_note
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.source import SourceFile, read_source
+from portlint.source import SourceFile, encoding_note, read_source
 from portlint.suppression import Directive, apply_suppressions, parse_directives
 
 
@@ -28,6 +30,7 @@ class RunResult:
     hidden_by_baseline: int = 0
     stale_baseline: int = 0
     suppressed: int = 0
+    notes: list[str] = field(default_factory=list)  # one-line advice for human reporters
     skipped: list[Problem] = field(default_factory=list)  # PL002 problems, selected or not
     root: str = "."  # the project root (see config.project_root)
     cwd: str = "."  # displayed paths are relative to this
@@ -60,12 +63,18 @@ def scan_file(
     source: SourceFile | Problem | None = None,
 ) -> ScanResult:
     """Read (unless the caller already did) and scan one file; never raises for bad input."""
+    skipped = skip_problem(candidate)
+    if skipped is not None:
+        return ScanResult(problems=[skipped])
     if source is None:
         source = read_source(candidate.abs_path, candidate.display, config.max_file_size)
     if isinstance(source, Problem):
         return ScanResult(problems=[source])
     scanner = load(candidate.scanner)
     result = scanner(source, ctx)
+    note = encoding_note(source)
+    if note is not None:
+        result.notes.append(note)
     result.directives = parse_directives(source.path, source.text)
     return result
 
@@ -106,13 +115,39 @@ def problem_to_finding(problem: Problem, rule: Rule, config: Config) -> Finding:
     )
 
 
+def echoes_removed(bindings: Sequence[PortBinding]) -> Sequence[PortBinding]:
+    """Bindings minus ``.env`` values that a compose port was interpolated from.
+
+    The interpolated binding is the same claim with more facts (role, host IP,
+    service, image), so per-binding rules judge it once, there. Project rules
+    see everything and follow ``origin`` themselves.
+    """
+    origins = {
+        (b.origin.path, b.origin.line, b.origin.column) for b in bindings if b.origin is not None
+    }
+    if not origins:
+        return bindings
+    return [
+        b
+        for b in bindings
+        if b.origin is not None
+        or (b.location.path, b.location.line, b.location.column) not in origins
+    ]
+
+
 def check_bindings(
-    bindings: Sequence[PortBinding], selected: Iterable[Rule], config: Config
+    bindings: Sequence[PortBinding],
+    selected: Iterable[Rule],
+    config: Config,
+    allocations: Allocations | None = None,
 ) -> list[Finding]:
     settings = Settings(
-        ephemeral_range=config.ephemeral_range, nodeport_range=config.nodeport_range
+        ephemeral_range=config.ephemeral_range,
+        nodeport_range=config.nodeport_range,
+        allocations=allocations,
     )
     findings: list[Finding] = []
+    judged = echoes_removed(bindings)
     for rule in selected:
         if rule.check is None:
             continue
@@ -120,7 +155,7 @@ def check_bindings(
         options.update(config.rule_options.get(rule.code, {}))
         ctx = RuleContext(rule, options, settings, config.severity.get(rule.code))
         if rule.scope == "binding":
-            for binding in bindings:
+            for binding in judged:
                 findings.extend(rule.check(binding, ctx))
         else:
             findings.extend(rule.check(bindings, ctx))
@@ -229,11 +264,12 @@ def run(
             result.files_scanned += 1
         result.bindings.extend(scanned.bindings)
         directives.extend(scanned.directives)
-        for problem in scanned.problems:
+        for problem in [*scanned.problems, *scanned.notes]:
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(problem_to_finding(problem, rule, config))
-    findings.extend(check_bindings(result.bindings, selected, config))
+    allocations = load_configured_allocations(config, cwd)
+    findings.extend(check_bindings(result.bindings, selected, config, allocations))
     findings = apply_per_file_ignores(sorted(set(findings)), config, cwd)
     findings = suppress(findings, directives, selected, config, cwd, result)
     if use_baseline:
@@ -243,4 +279,7 @@ def run(
         findings = [f for f in findings if in_focus(f, focus)]
         result.skipped = [p for p in result.skipped if p.location.path in focus]
     result.findings = sorted(set(findings))
+    note = sibling_note(result.findings)
+    if note:
+        result.notes.append(note)
     return result

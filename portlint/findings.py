@@ -70,4 +70,5 @@ class Problem:
     port: int | None = None
     anchor: str = ""
     related: tuple[Location, ...] = ()
-    severity: Severity | None = None  # a case milder than the rule's default (a template skip)
+    severity: Severity | None = None  # milder than the rule's default: a template skip, a
+    # UTF-16 file that was decoded and scanned

@@ -121,3 +121,45 @@ def render_json(info: PortInfo) -> str:
     }
     data.update({key.replace(" ", "_"): value for key, value in info.extra.items()})
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def add_repository_sections(info: PortInfo, repo: str | None) -> None:
+    """Well-known users, the team's allocation and uses in ``repo`` (None: skip the scan)."""
+    import os
+
+    from portlint import wellknown
+    from portlint.config import resolve
+    from portlint.registry.allocations import load_configured_allocations
+
+    users = [
+        f"{w.software} ({', '.join(w.names[:3])})"
+        + (" [taken on macOS]" if w.macos else "")
+        + (" [claimed by many programs]" if w.generic else "")
+        for w in wellknown.lookup(info.port, info.protocol)
+    ]
+    info.extra["well-known users"] = users or ["none in portlint's table"]
+    cwd = os.getcwd()
+    config = resolve(cwd).config
+    allocations = load_configured_allocations(config, cwd)
+    if allocations is not None:
+        protocols = (info.protocol,) if info.protocol else ("tcp", "udp", "sctp")
+        found = [a for p in protocols if (a := allocations.find(info.port, p)) is not None]
+        info.extra["team allocation"] = [
+            f"{a.text} {a.service}" + (f" ({a.owner})" if a.owner else "") + f" at {a.where}"
+            for a in found
+        ] or [f"not allocated in {', '.join(allocations.paths)}"]
+    if repo is None:
+        return
+    from portlint.suggest import repository_bindings
+
+    uses = [
+        b
+        for b in repository_bindings([repo], config, cwd)
+        if b.port is not None
+        and (info.protocol is None or b.protocol == info.protocol)
+        and (b.port <= info.port <= (b.last_port or b.port) or b.target == info.port)
+    ]
+    rows = [f"{b.location}  {b.role} {b.owner!r} ({b.text or b.port})" for b in uses[:20]]
+    if len(uses) > 20:
+        rows.append(f"... and {len(uses) - 20} more")
+    info.extra["used in this repository"] = rows or ["nowhere"]

@@ -6,6 +6,7 @@ import atexit
 import io
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import redirect_stderr, redirect_stdout
@@ -17,14 +18,25 @@ from portlint.cli import main
 
 # In-process runs use the scan cache as users get it, but in one folder for
 # the session instead of a .portlint_cache beside every fixture.
-if "PORTLINT_CACHE_DIR" not in os.environ:
+if "PORTLINT_SCAN_CACHE_DIR" not in os.environ:
     _CACHE = tempfile.mkdtemp(prefix="portlint-test-cache-")
-    os.environ["PORTLINT_CACHE_DIR"] = _CACHE
+    os.environ["PORTLINT_SCAN_CACHE_DIR"] = _CACHE
     atexit.register(shutil.rmtree, _CACHE, True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests never read or write the developer's real registry cache."""
+    monkeypatch.delenv("PORTLINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))
+    if sys.platform in ("darwin", "win32"):  # those ignore XDG_CACHE_HOME
+        monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture

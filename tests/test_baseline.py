@@ -65,7 +65,7 @@ def test_output_is_sorted_and_deterministic(make_project) -> None:
     root = make_project(
         {
             "b/compose.yaml": COMPOSE,
-            "a/compose.yaml": COMPOSE.replace("8080", "9000"),
+            "a/compose.yaml": COMPOSE.replace("8080", "9010"),
         }
     )
     assert run_cli(["check", "--write-baseline", "bl.json"], cwd=root)[0] == 0

@@ -37,7 +37,7 @@ def test_worker_count(
 @pytest.fixture
 def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every fixture folder, three times over: all scanner kinds, broken files included."""
-    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PORTLINT_SCAN_CACHE_DIR", str(tmp_path / "cache"))
     root = tmp_path / "repo"
     for copy in ("a", "b", "c"):
         shutil.copytree(FIXTURES, root / copy, ignore=shutil.ignore_patterns("*.expected"))

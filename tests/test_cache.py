@@ -48,7 +48,7 @@ DOCKERFILE = "FROM python:3.12-slim\nEXPOSE 8000\n"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small project whose cache lives where users get it: in the project."""
-    monkeypatch.delenv("PORTLINT_CACHE_DIR", raising=False)
+    monkeypatch.delenv("PORTLINT_SCAN_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # the signing key
     root = tmp_path / "proj"
     (root / "deploy").mkdir(parents=True)
@@ -86,7 +86,9 @@ def test_second_run_scans_nothing_and_reports_the_same(project: Path, scanned: l
     assert scanned == [".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml"]
     assert lines(first) == [
         'compose.yaml:9:10 PL401 host port 8081/tcp is already published by service "web" '
-        "(compose.yaml:5:10)"
+        "(compose.yaml:5:10)",
+        "deploy/agent.yaml:11:21 PL201 host port 9100/tcp is the well-known port of "
+        'node-exporter, but container "agent" of Pod/agent is not node-exporter',
     ]
     scanned.clear()
     second = run(project)
@@ -291,7 +293,7 @@ def test_signed_but_malformed_entries_are_misses(project: Path, scanned: list[st
     path = index_file(project)
     _mac, _, body = path.read_bytes().partition(b"\n")
     doc = json.loads(body)
-    mutate(doc["files"]["compose.yaml"])
+    mutate(doc["files"][str(project / "compose.yaml")])
     path.write_bytes(signed(project, json.dumps(doc).encode()))
     scanned.clear()
     second = run(project)
@@ -348,7 +350,7 @@ def test_clean_removes_only_what_portlint_wrote(
     shared = tmp_path / "shared"
     shared.mkdir()
     (shared / "notes.txt").write_text("not portlint's\n")
-    monkeypatch.setenv("PORTLINT_CACHE_DIR", str(shared))
+    monkeypatch.setenv("PORTLINT_SCAN_CACHE_DIR", str(shared))
     run(project)
     assert sorted(p.name for p in shared.iterdir())[:3] == [
         ".gitignore",
@@ -373,9 +375,6 @@ def test_concurrent_runs_share_the_cache(project: Path) -> None:
     assert rerun.stdout in outputs
     body = index_file(project).read_bytes().partition(b"\n")[2]
     assert sorted(json.loads(body)["files"]) == [
-        ".env",
-        "Dockerfile",
-        "compose.yaml",
-        "deploy/agent.yaml",
+        str(project / name) for name in (".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml")
     ]
     assert not [p for p in (project / ".portlint_cache").iterdir() if p.name.startswith(".tmp-")]

@@ -260,7 +260,7 @@ def test_off_by_default_rule_needs_an_explicit_select() -> None:
 def test_per_file_ignores(make_project) -> None:
     root = make_project(
         {
-            "portlint.toml": '[per-file-ignores]\n"legacy/*" = ["PL401"]\n',
+            "portlint.toml": '[per-file-ignores]\n"legacy/*" = ["PL401", "PL402"]\n',
             "legacy/compose.yaml": COLLIDING,
             "current/compose.yaml": COLLIDING,
         }

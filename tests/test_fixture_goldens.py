@@ -2,8 +2,8 @@
 
 A golden lists ``path:line:col CODE`` per finding (paths relative to the
 folder that holds the case); an empty golden means the case must be clean.
-Each case is linted with every rule selected, so an off-by-default rule's
-fixture is checked too.
+Each case is linted with every rule selected (and ``--fail-on note``), so an
+off-by-default rule's fixture is checked too, notes included.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def test_fixture_matches_golden(golden: Path) -> None:
             "check",
             "--select",
             "ALL",
+            "--fail-on",
+            "note",
             "--format",
             "text",
             "-q",

@@ -112,6 +112,9 @@ def test_missing_path_is_a_usage_error() -> None:
 # PL401 sees the whole compose project: base + override, extends, include, interpolation.
 CHECKS = {
     "override": [
+        "compose.override.yaml:10:10: PL201 host port 9000/tcp is the well-known port of "
+        'clickhouse, graylog, minio, php-fpm or sonarqube, but service "worker" is not '
+        "clickhouse, graylog, minio, php-fpm or sonarqube",
         "compose.override.yaml:15:10: PL401 host port 5005/tcp is already published by "
         'service "app" (compose.override.yaml:6:20)',
     ],
@@ -120,6 +123,8 @@ CHECKS = {
         'service "metrics-base" (compose.yaml:12:10)',
     ],
     "include": [
+        "compose.yaml:8:10: PL201 host port 9090/tcp is the well-known port of prometheus, "
+        'but service "app" is not prometheus',
         "monitoring/compose.yaml:7:10: PL401 host port 9090/tcp is already published by "
         'service "app" (compose.yaml:8:10)',
     ],

@@ -78,11 +78,11 @@ services:
   worker:
     image: example/worker
     # portlint: ignore[PL401]
-    ports: ["9090:9090"]
+    ports: ["8090:9090"]
   metrics:
     image: example/metrics
     # portlint: ignore
-    ports: ["9090:9091"]
+    ports: ["8090:9091"]
 """
 
 
@@ -96,10 +96,10 @@ def test_used_unused_and_malformed(make_project) -> None:
         "compose.yaml:15:5: PL003 suppression without codes: ignore needs [CODE, ...]",
         "  hint: name what to silence, e.g. `# portlint: ignore[PL401]`; blanket "
         "suppressions are not supported",
-        'compose.yaml:16:14: PL401 host port 9090/tcp is already published by service "worker" '
+        'compose.yaml:16:14: PL401 host port 8090/tcp is already published by service "worker" '
         "(compose.yaml:12:14)",
         "  hint: give one of them another host port, or bind them to different host IPs",
-        "Found 3 findings (1 error, 2 warnings) in 1 file; 1 suppressed.",
+        "Found 3 findings (2 errors, 1 warning) in 1 file; 1 suppressed.",
     ]
 
 

@@ -1,13 +1,18 @@
-"""The IANA port registry, from the snapshot bundled with portlint.
+"""The IANA port registry: the snapshot shipped with portlint, or a newer one in the cache.
 
 Loaded on first use and kept for the life of the process: ``portlint
 --version`` and runs whose selected rules never ask about the registry do not
-pay for it. The snapshot is produced by :mod:`portlint.registry.convert`.
+pay for it. Snapshots are produced by :mod:`portlint.registry.convert`;
+``portlint registry update`` (:mod:`portlint.registry.update`) installs a
+fresher one in the user cache folder, and whichever of the two has the later
+registry date is used. Choosing costs one short read of each file's header.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +27,9 @@ MAX_PORT = 65535
 
 _STATUS = {"a": "assigned", "r": "reserved", "u": "unassigned", "h": "historic"}
 SNAPSHOT = os.path.join(os.path.dirname(__file__), "data", "iana-ports.tsv")
+CACHE_FILE = "iana-ports.tsv"
+SNAPSHOT_MARKER = b"#portlint-iana-snapshot\t"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +72,13 @@ RANGE_LABELS: dict[str, str] = {
 class Registry:
     """Lookups over one snapshot."""
 
-    def __init__(self, date: str, source: str, entries: list[Entry], path: str = "") -> None:
+    def __init__(
+        self, date: str, source: str, entries: list[Entry], path: str = "", origin: str = ""
+    ) -> None:
         self.date = date
         self.source = source
         self.path = path
+        self.origin = origin  # "shipped" or "cache"
         self.entries = entries
         self._single: dict[int, list[Entry]] = {}
         ranges: list[Entry] = []
@@ -143,17 +154,90 @@ def parse_snapshot(text: str, path: str = "") -> Registry:
     return Registry(header[2], header[3] if len(header) > 3 else "", entries, path)
 
 
-def snapshot_candidates() -> list[str]:
-    """Snapshots to consider, newest source first: the user cache, then the bundled one."""
-    return [SNAPSHOT]
+def cache_dir(
+    environ: dict[str, str] | os._Environ[str] | None = None, platform: str | None = None
+) -> str:
+    """The user cache folder for portlint: the platform's usual place.
+
+    ``PORTLINT_CACHE_DIR`` wins everywhere (for CI and tests); then
+    ``$XDG_CACHE_HOME/portlint`` (default ``~/.cache/portlint``) on Linux and
+    other Unixes, ``~/Library/Caches/portlint`` on macOS and
+    ``%LOCALAPPDATA%\\portlint`` on Windows.
+    """
+    env = os.environ if environ is None else environ
+    platform = platform or sys.platform
+    if env.get("PORTLINT_CACHE_DIR"):
+        return env["PORTLINT_CACHE_DIR"]
+    home = env.get("HOME") or os.path.expanduser("~")
+    if platform == "win32":
+        base = env.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
+    elif platform == "darwin":
+        base = os.path.join(home, "Library", "Caches")
+    else:
+        xdg = env.get("XDG_CACHE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else os.path.join(home, ".cache")
+    return os.path.join(base, "portlint")
+
+
+def cache_path() -> str:
+    return os.path.join(cache_dir(), CACHE_FILE)
+
+
+def snapshot_date(path: str) -> str | None:
+    """The registry date in a snapshot's header line, or None if it is not a snapshot."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.readline(4096)
+    except OSError:
+        return None
+    if not head.startswith(SNAPSHOT_MARKER):
+        return None
+    fields = head.decode("utf-8", "replace").rstrip("\n").split("\t")
+    if len(fields) < 3 or fields[1] != "1" or not _DATE.match(fields[2]):
+        return None
+    return fields[2]
+
+
+def snapshot_candidates() -> list[tuple[str, str]]:
+    """(path, origin) of the snapshots to consider, the one to use first.
+
+    The cache wins only with a strictly later registry date: an old or broken
+    cache never hides a newer portlint release's shipped snapshot.
+    """
+    shipped = (SNAPSHOT, "shipped")
+    cached = cache_path()
+    cache_date = snapshot_date(cached)
+    if cache_date is not None and cache_date > (snapshot_date(SNAPSHOT) or ""):
+        return [(cached, "cache"), shipped]
+    return [shipped]
+
+
+def read_registry() -> Registry:
+    """The registry to use, read now (no memo; :func:`load` is the memoised one)."""
+    candidates = snapshot_candidates()
+    for path, origin in candidates[:-1]:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                reg = parse_snapshot(fh.read(), path)
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+        ):  # a damaged cache: fall back to the shipped snapshot
+            continue
+        reg.origin = origin
+        return reg
+    path, origin = candidates[-1]
+    with open(path, encoding="utf-8") as fh:
+        reg = parse_snapshot(fh.read(), path)
+    reg.origin = origin
+    return reg
 
 
 @cache
 def load() -> Registry:
     """The registry in use (loaded once per process)."""
-    path = SNAPSHOT
-    with open(path, encoding="utf-8") as fh:
-        return parse_snapshot(fh.read(), path)
+    return read_registry()
 
 
 def lookup(port: int, protocol: str | None = None) -> list[Entry]:

@@ -137,13 +137,20 @@ def read_xml(data: bytes) -> tuple[str, list[RawRecord]]:
 
 
 def read_csv(data: bytes) -> tuple[str, list[RawRecord]]:
-    text = data.decode("utf-8-sig")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"not an IANA export: not UTF-8 text (byte {exc.start})") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    if not reader.fieldnames or "Port Number" not in reader.fieldnames:
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise UsageError(f"not an IANA CSV export: {exc}") from None
+    if not fieldnames or "Port Number" not in fieldnames:
         raise UsageError("not an IANA CSV export: no 'Port Number' column")
     records: list[RawRecord] = []
     newest = ""
-    for row in reader:
+    for row in _rows(reader):
         number = parse_number(row.get("Port Number") or "")
         updated = (row.get("Modification Date") or row.get("Registration Date") or "").strip()
         for date in (row.get("Modification Date"), row.get("Registration Date")):
@@ -164,6 +171,13 @@ def read_csv(data: bytes) -> tuple[str, list[RawRecord]]:
         )
     # The CSV carries no "last updated" field; its newest row date is the best stand-in.
     return newest, records
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str, str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise UsageError(f"not an IANA CSV export: line {reader.line_num}: {exc}") from None
 
 
 def read_export(data: bytes) -> tuple[str, list[RawRecord]]:
@@ -248,9 +262,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.output == "-":
         sys.stdout.write(text)
     else:
-        from portlint.safe_write import write_atomic
+        from portlint.registry import SNAPSHOT_MARKER
+        from portlint.safe_write import starts_with, write_atomic
 
-        write_atomic(args.output, text)
+        write_atomic(args.output, text, is_ours=starts_with(SNAPSHOT_MARKER))
     return 0
 
 

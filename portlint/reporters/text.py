@@ -121,4 +121,6 @@ class TextReporter:
         if self.statistics and run.findings:
             out.write(statistics(run))
         if not self.quiet:
+            for note in run.notes:
+                out.write(self._paint(f"note: {note}", _DIM) + "\n")
             out.write(summary_line(run) + "\n")

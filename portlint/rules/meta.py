@@ -8,11 +8,13 @@ from portlint.rules.base import scanner_rule
 
 @scanner_rule("PL001", "unparsable-file", severity=Severity.ERROR)
 def unparsable_file() -> None:
-    """A YAML, TOML or JSON file that does not parse.
+    """A config file that does not parse.
 
     ## When it fires
-    The parser stops on a syntax error. The finding points at the line and
-    column the parser reports and quotes its complaint.
+    A YAML, TOML or JSON file stops its parser with a syntax error, or a
+    `.env` line is neither `KEY=VALUE`, `export KEY=VALUE`, a comment nor
+    blank. The finding points at the line and column the parser reports and
+    quotes its complaint.
 
     ## Why it matters
     A file portlint cannot parse is a file your tools cannot parse either, and
@@ -51,7 +53,7 @@ def skipped_file() -> None:
     """
 
 
-@scanner_rule("PL003", "malformed-suppression", severity=Severity.WARNING)
+@scanner_rule("PL003", "malformed-suppression", severity=Severity.ERROR)
 def malformed_suppression() -> None:
     """A `# portlint:` comment that portlint cannot read as a suppression.
 

@@ -83,18 +83,21 @@ def unset_port_variable() -> None:
     """A port that stays unresolved after variable interpolation.
 
     ## When it fires
-    A port is written with a variable (`"${API_PORT}:80"`) that neither the
-    `.env` file beside the compose file, `--env-file`, nor (with
+    A Compose port is written with a variable (`"${API_PORT}:80"`) that
+    neither the `.env` file beside the compose file, `--env-file`, nor (with
     `--use-environment`) the process environment defines, and no default is
-    given.
+    given. In a Dockerfile, an `EXPOSE $PORT` whose `PORT` no `ARG` or `ENV`
+    default defines fires too.
 
     ## Why it matters
     Compose replaces an unset variable with an empty string: `"${UNSET}:80"`
     becomes `":80"` and the service is published on a random host port, so
-    clients configured for a fixed port fail.
+    clients configured for a fixed port fail. A Dockerfile's `EXPOSE $PORT`
+    with no default documents no port at all.
 
     ## How to fix
-    Define the variable in `.env`, or give a default: `"${API_PORT:-8080}:80"`.
+    Define the variable in `.env`, or give a default: `"${API_PORT:-8080}:80"`;
+    in a Dockerfile, `ARG PORT=8080` before the `EXPOSE`.
 
     ## How to silence
     `# portlint: ignore[PL104]` at the end of the line or alone on the line above.

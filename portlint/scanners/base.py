@@ -17,11 +17,13 @@ class ScanResult:
     bindings: list[PortBinding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     directives: tuple[Directive, ...] = ()  # inline suppressions found in the file's text
+    notes: list[Problem] = field(default_factory=list)  # how it was read; not a skip (UTF-16)
 
     def extend(self, other: ScanResult) -> None:
         self.bindings.extend(other.bindings)
         self.problems.extend(other.problems)
         self.directives += other.directives
+        self.notes.extend(other.notes)
 
 
 @dataclass(frozen=True, slots=True)

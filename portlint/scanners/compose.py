@@ -244,6 +244,7 @@ class _Service:
     image: str | None
     profiles: tuple[str, ...]
     host_network: bool
+    shared_network: str | None = None  # "service:x" / "container:x": PL403 needs it
 
     def binding(
         self,
@@ -264,6 +265,8 @@ class _Service:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
             extra = (*extra, ("network_mode", "host"))
+        if self.shared_network:
+            extra = (*extra, ("network_mode", self.shared_network))
         return PortBinding(
             location=location,
             kind="compose",
@@ -314,6 +317,9 @@ def _service(name: str, project: str, chain: Chain) -> _Service:
         image=image,
         profiles=profiles,
         host_network=first("network_mode") == "host",
+        shared_network=mode
+        if (mode := first("network_mode") or "").startswith(("service:", "container:"))
+        else None,
     )
 
 

@@ -194,6 +194,33 @@ class _Object:
             return None
         return value
 
+    def fixed_port(
+        self, entry: Node, key: str, what: str, path: KeyPath
+    ) -> tuple[Node, int] | None:
+        """A field that must hold a real port number (``containerPort``, Service ``port``).
+
+        Unlike ``targetPort`` these take no names, and 0 is not a port: each
+        mistake is reported once and yields None.
+        """
+        node = _yaml.get(entry, key)
+        if node is None:
+            self.problem("PL102", entry, f"port entry has no {key}", path)
+            return None
+        value = self.number(node, what, (*path, key))
+        if isinstance(value, str):
+            self.problem(
+                "PL102",
+                node,
+                f"{what} must be a number, not {value!r}",
+                (*path, key),
+                hint="name the port with `name:` and give the number here",
+            )
+            return None
+        if value == 0:
+            self.problem("PL101", node, f"{what} 0 is not a port (1-65535)", (*path, key), port=0)
+            return None
+        return None if value is None else (node, value)
+
     def protocol(self, entry: Node, path: KeyPath) -> str | None:
         node = _yaml.get(entry, "protocol")
         text = _yaml.scalar(node)
@@ -292,32 +319,11 @@ class _Object:
             if not isinstance(entry, MappingNode):
                 continue
             ppath = (*path, "ports", index)
-            cp_node = _yaml.get(entry, "containerPort")
-            if cp_node is None:
-                self.problem("PL102", entry, "port entry has no containerPort", ppath)
+            fixed = self.fixed_port(entry, "containerPort", "containerPort", ppath)
+            protocol = self.protocol(entry, ppath) if fixed is not None else None
+            if fixed is None or protocol is None:
                 continue
-            container_port = self.number(cp_node, "containerPort", (*ppath, "containerPort"))
-            if isinstance(container_port, str):
-                self.problem(
-                    "PL102",
-                    cp_node,
-                    f"containerPort must be a number, not {container_port!r}",
-                    (*ppath, "containerPort"),
-                    hint="name the port with `name:` and give the number here",
-                )
-                continue
-            if container_port == 0:
-                self.problem(
-                    "PL101",
-                    cp_node,
-                    "containerPort 0 is not a port (1-65535)",
-                    (*ppath, "containerPort"),
-                    port=0,
-                )
-                continue
-            protocol = self.protocol(entry, ppath)
-            if container_port is None or protocol is None:
-                continue
+            cp_node, container_port = fixed
             port_name = _yaml.scalar(_yaml.get(entry, "name"))
             named = (("name", port_name),) if port_name else ()
             self.result.bindings.append(
@@ -455,32 +461,11 @@ class _Object:
             if not isinstance(entry, MappingNode):
                 continue
             ppath = (*path, "spec", "ports", index)
-            port_node = _yaml.get(entry, "port")
-            if port_node is None:
-                self.problem("PL102", entry, "Service port entry has no port", ppath)
+            fixed = self.fixed_port(entry, "port", "Service port", ppath)
+            protocol = self.protocol(entry, ppath) if fixed is not None else None
+            if fixed is None or protocol is None:
                 continue
-            port = self.number(port_node, "Service port", (*ppath, "port"))
-            if isinstance(port, str):
-                self.problem(
-                    "PL102",
-                    port_node,
-                    f"Service port must be a number, not {port!r}",
-                    (*ppath, "port"),
-                    hint="name the port with `name:` and give the number here",
-                )
-                continue
-            if port == 0:
-                self.problem(
-                    "PL101",
-                    port_node,
-                    "Service port 0 is not a port (1-65535)",
-                    (*ppath, "port"),
-                    port=0,
-                )
-                continue
-            protocol = self.protocol(entry, ppath)
-            if port is None or protocol is None:
-                continue
+            port_node, port = fixed
             port_name = _yaml.scalar(_yaml.get(entry, "name"))
             named: tuple[tuple[str, str], ...] = (("name", port_name),) if port_name else ()
             tp_node = _yaml.get(entry, "targetPort")

@@ -217,6 +217,21 @@ def _lookup(data: Any, path: Path) -> Any:
     return data
 
 
+def _editor_position(source: SourceFile, line: int, column: int) -> tuple[int, int]:
+    """tomllib counts lines at ``\\n`` only; a stray ``\\r`` (invalid TOML) also ends one for us.
+
+    Found by fuzzing: without this, an error after a lone CR pointed past the end of its line.
+    """
+    text = source.text
+    offset = 0
+    for _ in range(line - 1):
+        nl = text.find("\n", offset)
+        if nl < 0:
+            return line, column
+        offset = nl + 1
+    return source.line_col(min(offset + column - 1, len(text)))
+
+
 def parse(source: SourceFile) -> dict[str, Any] | Problem:
     try:
         return tomllib.loads(source.text)
@@ -224,7 +239,7 @@ def parse(source: SourceFile) -> dict[str, Any] | Problem:
         message = str(exc)
         match = _ERROR_AT.search(message)
         if match is not None:
-            line, column = int(match.group(1)), int(match.group(2))
+            line, column = _editor_position(source, int(match.group(1)), int(match.group(2)))
             message = message[: match.start()] + message[match.end() :]
         else:
             line, column = len(source.line_starts), 1

@@ -70,6 +70,10 @@ def test_text_show_source_and_statistics(make_project) -> None:
         "  hint: give one of them another host port, or bind them to different host IPs",
         '7 |     ports: ["8080:8081"]',
         "  |              ^^^^",
+        "shop/compose.yaml:10:14: PL501 redis port 6379/tcp is published on all interfaces",
+        '  hint: publish it on loopback only: "127.0.0.1:6379:6379"',
+        '10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
+        "   |              ^^^^",
         "shop/compose.yaml:10:27: PL004 unused suppression: ignore[PL401] silenced nothing",
         "  hint: remove the code from the directive (or the whole directive)",
         '10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
@@ -78,7 +82,8 @@ def test_text_show_source_and_statistics(make_project) -> None:
         "1  PL002  skipped-file",
         "1  PL004  unused-suppression",
         "1  PL401  duplicate-host-port",
-        "Found 3 findings (1 error, 2 warnings) in 1 file; 1 file skipped.",
+        "1  PL501  sensitive-port-exposed",
+        "Found 4 findings (1 error, 3 warnings) in 1 file; 1 file skipped.",
     ]
 
 
@@ -87,7 +92,7 @@ def test_quiet_and_output_file(make_project, tmp_path) -> None:
     target = tmp_path / "report.json"
     code, out, _ = run_cli(["check", "-q", "--format", "json", "--output-file", str(target)], root)
     assert (code, out) == (1, "")
-    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 3
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["findings"] == 4
     code, out, _ = run_cli(["check", "-q", "--no-color", "shop"], cwd=root)
     assert not out.splitlines()[-1].startswith("Found")
 
@@ -151,10 +156,11 @@ def test_github_drops_columns_for_multi_line_spans() -> None:
 def test_junit_is_well_formed_and_counts_failures(make_project) -> None:
     _, out = render(make_project, "junit")
     root = ET.fromstring(out.split("\n", 1)[1])
-    assert (root.get("tests"), root.get("failures")) == ("3", "3")
+    assert (root.get("tests"), root.get("failures")) == ("4", "4")
     names = [case.get("name") for case in root.iter("testcase")]
     assert names == [
         "PL401 duplicate-host-port at 7:14",
+        "PL501 sensitive-port-exposed at 10:14",
         "PL004 unused-suppression at 10:27",
         "PL002 skipped-file at 1:1",
     ]

@@ -101,8 +101,16 @@ def test_alias_bomb_costs_one_visit_per_node() -> None:
         lines.append(f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [*{prev}, *{prev}, *{prev}]")
     source = SourceFile("bomb.yaml", "\n".join(lines) + "\n")
     result = yaml.scan(source, ScanContext())
-    assert [(b.port, b.location.line, b.location.column) for b in result.bindings] == [
-        (8080, 1, 18)
+    # _yaml.compose_documents measures the expansion on the shared nodes and refuses the
+    # file (PL002, as the rule table says for alias bombs) before any walker runs.
+    assert result.bindings == []
+    assert [(p.code, p.location.line, p.location.column, p.message) for p in result.problems] == [
+        (
+            "PL002",
+            11,
+            4,
+            "YAML aliases expand to 1059110761816 nodes from 52 (an alias bomb): not scanned",
+        )
     ]
 
 

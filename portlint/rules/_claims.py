@@ -1,0 +1,50 @@
+"""Small facts about bindings that several rule families share."""
+
+from __future__ import annotations
+
+from portlint.bindings import CLAIM_ROLES, PortBinding
+
+MAX_CHECKED_RANGE = 1024
+"""Ranges longer than this are judged by their first port only: a 20,000-port
+range is a different problem (PL406 or a typo), not 20,000 findings."""
+
+
+def describe(binding: PortBinding) -> str:
+    """How a message names the other party: ``service "api"``, ``container "web"``."""
+    if binding.kind == "kubernetes":
+        extra = dict(binding.extra)
+        if "container" in extra:
+            return f'container "{extra["container"]}" of {extra.get("object", binding.owner)}'
+        kind, _, name = extra.get("object", "").partition("/")
+        return f'{kind} "{name}"' if name else f'object "{binding.owner}"'
+    kind = {"compose": "service", "dotenv": "variable"}.get(binding.kind, "owner")
+    return f'{kind} "{binding.owner}"'
+
+
+def is_engine_picked(binding: PortBinding) -> bool:
+    """``"8000-9000:80"``: the engine picks one host port from the range."""
+    return (
+        binding.role == "host"
+        and binding.end_port is not None
+        and binding.target is not None
+        and binding.target_end is None
+    )
+
+
+def claimed_ports(binding: PortBinding) -> range:
+    """The ports a host, listen or node binding certainly occupies."""
+    if binding.role not in CLAIM_ROLES or binding.port is None or is_engine_picked(binding):
+        return range(0)
+    ports = binding.ports()
+    return ports if len(ports) <= MAX_CHECKED_RANGE else range(binding.port, binding.port + 1)
+
+
+def role_label(binding: PortBinding) -> str:
+    return {"host": "host port", "listen": "listening port", "node": "nodePort"}.get(
+        binding.role, "port"
+    )
+
+
+def where(binding: PortBinding) -> str:
+    loc = binding.location
+    return f"{loc.path}:{loc.line}:{loc.column}"

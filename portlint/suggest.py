@@ -1,0 +1,129 @@
+"""``portlint suggest``: ports that are free in every sense, and claiming one.
+
+Free means: at least 1024 (rootless engines can bind it), below the dynamic
+range and outside the OS ephemeral range, not assigned or reserved by IANA
+for any protocol, not the default of any software in the well-known table,
+not written anywhere in the repository (any role, any protocol) and not in
+the team's allocation file. A port that passes all of that is one nobody
+will fight you for.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+
+from portlint import registry, wellknown
+from portlint.bindings import PortBinding
+from portlint.config import Config
+from portlint.discovery import discover
+from portlint.errors import UsageError
+from portlint.registry.allocations import (
+    DEFAULT_FILE,
+    Allocations,
+    claim_text,
+    parse_allocations,
+)
+from portlint.safe_write import write_atomic
+
+DEFAULT_START = 10000
+"""Without ``--near``, suggestions count up from here: past the crowded low
+thousands, far below the ephemeral range."""
+
+MAX_USED_RANGE = 4096
+
+
+def repository_bindings(paths: Sequence[str], config: Config, cwd: str) -> list[PortBinding]:
+    """Every binding the scanners find (no rules, no filtering)."""
+    from portlint.engine import make_scan_context, scan_file
+
+    ctx = make_scan_context(config, cwd)
+    out: list[PortBinding] = []
+    for candidate in discover(paths, config, cwd):
+        out.extend(scan_file(candidate, config, ctx).bindings)
+    return out
+
+
+def used_ports(bindings: Sequence[PortBinding]) -> set[int]:
+    used: set[int] = set()
+    for binding in bindings:
+        for first, last in (
+            (binding.port, binding.last_port),
+            (binding.target, binding.target_end),
+        ):
+            if first is None:
+                continue
+            end = last if last is not None else first
+            if end - first <= MAX_USED_RANGE:
+                used.update(range(first, end + 1))
+    return used
+
+
+def is_free(
+    port: int,
+    used: set[int],
+    allocations: Allocations | None,
+    ephemeral: tuple[int, int],
+) -> bool:
+    if port < 1024 or port >= registry.DYNAMIC_MIN:
+        return False
+    if ephemeral[0] <= port <= ephemeral[1]:
+        return False
+    if port in used or port in wellknown.load():
+        return False
+    if allocations is not None and allocations.find_any(port) is not None:
+        return False
+    return all(e.status == "unassigned" for e in registry.lookup(port))
+
+
+def _candidates(near: int | None) -> Iterator[int]:
+    if near is None:
+        yield from range(DEFAULT_START, registry.DYNAMIC_MIN)
+        return
+    yield near
+    for distance in range(1, 65536):
+        for port in (near - distance, near + distance):
+            if 0 < port < 65536:
+                yield port
+
+
+def suggest(
+    count: int,
+    near: int | None,
+    used: set[int],
+    allocations: Allocations | None,
+    ephemeral: tuple[int, int],
+) -> list[int]:
+    """Up to ``count`` free ports, nearest to ``near`` first (ascending from 10000 without)."""
+    out: list[int] = []
+    for port in _candidates(near):
+        if is_free(port, used, allocations, ephemeral):
+            out.append(port)
+            if len(out) >= count:
+                break
+    return out
+
+
+def claim_file(config: Config, cwd: str) -> str:
+    """The allocation file ``--claim`` writes to: the first configured one, else ./ports.toml."""
+    if config.allocations:
+        first = config.allocations[0]
+        root = config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
+        return first if os.path.isabs(first) else os.path.join(root, first)
+    return os.path.join(cwd, DEFAULT_FILE)
+
+
+def claim(path: str, port: int, protocol: str, service: str) -> None:
+    """Append one allocation to ``path`` atomically, keeping every other byte."""
+    if not service.strip() or any(c in service for c in "\r\n"):
+        raise UsageError(f"--claim needs a service name on one line, not {service!r}")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            existing = fh.read()
+    except FileNotFoundError:
+        existing = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read the allocation file: {exc}") from None
+    text = claim_text(existing, port, protocol, service.strip())
+    parse_allocations(text, path)  # never write a file that would not load
+    write_atomic(path, text)

@@ -1,0 +1,298 @@
+"""PL402-PL406 on hand-built bindings (PL401 is covered by its fixtures)."""
+
+from __future__ import annotations
+
+from portlint.bindings import Location
+from portlint.findings import Finding, Severity
+from portlint.rules.collisions import (
+    dangling_target_port,
+    duplicate_container_port,
+    duplicate_node_port,
+    possible_host_port_overlap,
+    repository_port_conflict,
+    sibling_note,
+)
+from tests.rules._helpers import bind, run
+
+
+def _compose(path: str, owner: str, port: int, line: int = 5, **kw: object):
+    folder = path.rsplit("/", 1)[0] if "/" in path else "."
+    return bind(
+        port, owner=owner, path=path, line=line, column=10, project=f"compose:{folder}", **kw
+    )
+
+
+def test_once_per_claimant_after_the_first_never_per_pair() -> None:
+    a = _compose("admin/compose.yaml", "admin", 8080)
+    b = _compose("blog/compose.yaml", "web", 8080)
+    c = _compose("shop/compose.yaml", "storefront", 8080)
+    found = run(repository_port_conflict, [c, a, b])
+    assert [(f.location.path, [r.path for r in f.related]) for f in found] == [
+        ("blog/compose.yaml", ["admin/compose.yaml"]),
+        ("shop/compose.yaml", ["admin/compose.yaml", "blog/compose.yaml"]),
+    ]
+    assert found[1].message == (
+        'host port 8080/tcp is also claimed by service "admin" (admin/compose.yaml:5:10) '
+        "and 1 other"
+    )
+    assert found[0].severity is Severity.WARNING
+
+
+def test_same_project_is_pl401s_business_and_overrides_are_one_claim() -> None:
+    base = _compose("app/compose.yaml", "web", 8080)
+    override = _compose("app/compose.override.yaml", "web", 8080)
+    sibling = _compose("app/compose.yaml", "api", 8080, line=9)
+    assert run(repository_port_conflict, [base, override, sibling]) == []
+
+
+def test_env_value_interpolated_into_compose_is_one_claim() -> None:
+    env_value = Location("svc/.env", 2, 10)
+    dotenv = bind(
+        8081,
+        role="listen",
+        owner="API_PORT",
+        kind="dotenv",
+        path="svc/.env",
+        line=2,
+        column=10,
+        project=None,
+    )
+    compose = _compose("svc/compose.yaml", "api", 8081, origin=env_value)
+    other_key = bind(
+        8081,
+        role="listen",
+        owner="ADMIN_PORT",
+        kind="dotenv",
+        path="svc/.env",
+        line=3,
+        column=12,
+        project=None,
+    )
+    # API_PORT's value is the compose claim (judged there, with the service's name);
+    # ADMIN_PORT is a second key of the same .env on the same port
+    (finding,) = run(repository_port_conflict, [dotenv, compose, other_key])
+    assert (finding.location.path, finding.location.line) == ("svc/compose.yaml", 5)
+    assert finding.message == (
+        'host port 8081/tcp is also claimed by variable "ADMIN_PORT" (svc/.env:3:12)'
+    )
+
+
+def test_protocols_host_ips_and_nodeports() -> None:
+    bindings = [
+        _compose("a/compose.yaml", "dns", 5353, protocol="udp"),
+        _compose("b/compose.yaml", "dns", 5353, protocol="tcp"),
+        _compose("c/compose.yaml", "x", 9000, host_ip="127.0.0.1"),
+        _compose("d/compose.yaml", "y", 9000, host_ip="127.0.0.2"),
+        bind(30080, role="node", owner="web", kind="kubernetes", path="k8s/a.yaml", project=None),
+        bind(30080, role="node", owner="api", kind="kubernetes", path="k8s/b.yaml", project=None),
+    ]
+    assert run(repository_port_conflict, bindings) == []
+
+
+def test_independent_folders() -> None:
+    bindings = [
+        _compose("examples/flask/compose.yaml", "web", 5001),
+        _compose("examples/django/compose.yaml", "web", 5001),
+        _compose("examples/django/other/compose.yaml", "worker", 5001),
+        _compose("services/api/compose.yaml", "api", 5001),
+    ]
+    found = run(repository_port_conflict, bindings, options={"independent": ["examples/*"]})
+    # django's two projects share one sample folder; services/api runs with every sample
+    assert [(f.location.path, [r.path for r in f.related]) for f in found] == [
+        ("examples/django/other/compose.yaml", ["examples/django/compose.yaml"]),
+        (
+            "services/api/compose.yaml",
+            [
+                "examples/django/compose.yaml",
+                "examples/django/other/compose.yaml",
+                "examples/flask/compose.yaml",
+            ],
+        ),
+    ]
+
+
+def test_hot_port_related_locations_are_capped() -> None:
+    bindings = [_compose(f"s{i:03}/compose.yaml", "web", 8080) for i in range(60)]
+    found = run(repository_port_conflict, bindings)
+    assert len(found) == 59
+    assert len(found[-1].related) == 20
+    assert found[-1].message.endswith("and at least 19 others")
+
+
+def _pl402(path: str, related: str) -> Finding:
+    return Finding(
+        Location(path, 1, 1),
+        "PL402",
+        "repository-port-conflict",
+        Severity.WARNING,
+        "m",
+        related=(Location(related, 1, 1),),
+    )
+
+
+def test_sibling_note_threshold() -> None:
+    ten = [_pl402(f"samples/s{i}/compose.yaml", "samples/a/compose.yaml") for i in range(10)]
+    assert sibling_note(ten) is None
+    eleven = [*ten, _pl402("samples/z/compose.yaml", "samples/a/compose.yaml")]
+    assert sibling_note(eleven) == (
+        "11 PL402 findings are between sibling folders of samples/; if their projects never "
+        'run together, set PL402\'s option independent = ["samples/*"]'
+    )
+    same_folder = [_pl402("app/.env", "app/compose.yaml") for _ in range(20)]
+    assert sibling_note(same_folder) is None
+
+
+def _k8s(port, *, role="container", container=None, obj="Deployment/web", **kw):
+    extra = [("namespace", "default"), ("object", obj)]
+    if container:
+        extra.append(("container", container))
+    extra.extend(kw.pop("extra", ()))
+    owner = f"default/{obj}/{container}" if container else f"default/{obj}"
+    project = kw.pop("project", f"k8s:default/{obj}")
+    return bind(
+        port, role=role, owner=owner, kind="kubernetes", project=project, extra=tuple(extra), **kw
+    )
+
+
+def test_duplicate_container_port_in_pod() -> None:
+    web = _k8s(8080, container="web", path="k8s/deploy.yaml", line=20, column=28)
+    sidecar = _k8s(8080, container="metrics", path="k8s/deploy.yaml", line=25, column=28)
+    init = _k8s(
+        8080,
+        container="migrate",
+        path="k8s/deploy.yaml",
+        line=30,
+        column=28,
+        extra=(("container_group", "initContainers"),),
+    )
+    other_pod = _k8s(
+        8080, container="api", obj="Deployment/api", path="k8s/api.yaml", line=20, column=28
+    )
+    (finding,) = run(duplicate_container_port, [web, sidecar, init, other_pod])
+    assert (finding.location.line, finding.location.column) == (25, 28)
+    assert finding.message == (
+        'container port 8080/tcp is already declared by container "web" of Deployment/web '
+        "(k8s/deploy.yaml:20:28) in the same pod"
+    )
+
+
+def test_duplicate_container_port_compose_network_mode() -> None:
+    app = bind(8000, owner="app", line=5, column=14, target=80)
+    proxy = bind(
+        80,
+        role="container",
+        owner="proxy",
+        line=12,
+        column=10,
+        extra=(("network_mode", "service:app"),),
+    )
+    alone = bind(80, role="container", owner="other", line=20, column=10)
+    (finding,) = run(duplicate_container_port, [app, proxy, alone])
+    assert finding.location.line == 12
+    assert finding.message == (
+        'container port 80/tcp is already declared by service "app" (compose.yaml:5:14) '
+        'in the network namespace of service "app"'
+    )
+
+
+def test_duplicate_node_port() -> None:
+    web = _k8s(
+        30080, role="node", obj="Service/web", path="k8s/web.yaml", line=14, column=17, project=None
+    )
+    web_again = _k8s(
+        30080,
+        role="node",
+        obj="Service/web",
+        path="k8s/overlays/prod/web.yaml",
+        line=9,
+        column=17,
+        project=None,
+    )
+    api = _k8s(
+        30080, role="node", obj="Service/api", path="k8s/api.yaml", line=14, column=17, project=None
+    )
+    # path order: api is first; the overlay's copy of web reports once, the base copy
+    # of web is the same Service again
+    (finding,) = run(duplicate_node_port, [web, web_again, api])
+    assert (finding.location.path, finding.message) == (
+        "k8s/overlays/prod/web.yaml",
+        'nodePort 30080/tcp is already used by Service "api" (k8s/api.yaml:14:17)',
+    )
+
+
+def test_dangling_target_port_and_probe() -> None:
+    named = _k8s(8080, container="web", path="k8s/deploy.yaml", extra=(("name", "http"),))
+    ok_ref = _k8s(
+        None,
+        obj="Service/web",
+        path="k8s/svc.yaml",
+        line=12,
+        extra=(("ref", "targetPort"), ("port_name", "http")),
+    )
+    bad_ref = _k8s(
+        None,
+        obj="Service/web",
+        path="k8s/svc.yaml",
+        line=20,
+        column=21,
+        extra=(("ref", "targetPort"), ("port_name", "metrics")),
+    )
+    elsewhere = _k8s(
+        None,
+        obj="Service/x",
+        path="other/svc.yaml",
+        extra=(("ref", "targetPort"), ("port_name", "http")),
+    )
+    probe_ok = _k8s(
+        None,
+        container="web",
+        path="k8s/deploy.yaml",
+        line=30,
+        extra=(("ref", "probe"), ("port_name", "http")),
+    )
+    probe_bad = _k8s(
+        None,
+        container="web",
+        path="k8s/deploy.yaml",
+        line=34,
+        column=23,
+        extra=(("ref", "probe"), ("port_name", "health")),
+    )
+    ingress = _k8s(
+        None,
+        obj="Ingress/web",
+        path="k8s/ing.yaml",
+        project=None,
+        extra=(("ref", "ingress"), ("port_name", "nope")),
+    )
+    found = run(
+        dangling_target_port, [named, ok_ref, bad_ref, elsewhere, probe_ok, probe_bad, ingress]
+    )
+    assert [(f.location.path, f.location.line, f.message) for f in found] == [
+        (
+            "k8s/deploy.yaml",
+            34,
+            'probe port "health" of container "web" of Deployment/web is not a port name '
+            "of its pod",
+        ),
+        (
+            "k8s/svc.yaml",
+            20,
+            'targetPort "metrics" of Service "web" names no container port in k8s/',
+        ),
+        ("other/svc.yaml", 1, 'targetPort "http" of Service "x" names no container port in other/'),
+    ]
+
+
+def test_possible_host_port_overlap() -> None:
+    api = bind(8080, owner="api", line=7, column=10, target=8080)
+    workers = bind(8000, end_port=8100, target=9000, owner="worker", line=13, column=10)
+    udp = bind(8000, end_port=8100, target=9001, owner="worker", protocol="udp", line=14)
+    loop = bind(8050, end_port=8090, target=9000, owner="w2", host_ip="127.0.0.1", line=15)
+    other_ip = bind(8080, owner="api2", host_ip="127.0.0.2", line=16, target=80)
+    found = run(possible_host_port_overlap, [api, workers, udp, loop, other_ip])
+    assert [(f.location.line, f.port) for f in found] == [(13, 8080), (15, 8080)]
+    assert found[0].message == (
+        'host port range 8000-8100/tcp includes 8080, published by service "api" '
+        "(compose.yaml:7:10)"
+    )

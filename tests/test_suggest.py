@@ -1,0 +1,65 @@
+"""`portlint suggest`: free in every sense; --claim writes the allocation file."""
+
+from __future__ import annotations
+
+from portlint import registry, wellknown
+from portlint.registry.allocations import Allocation, merge
+from portlint.suggest import is_free, suggest
+from tests.conftest import run_cli
+
+EPHEMERAL = (32768, 60999)
+
+
+def test_is_free_excludes_every_kind_of_taken() -> None:
+    allocs = merge([Allocation("udp", 10276, 10276, "x")])
+    assert is_free(10277, set(), None, EPHEMERAL)
+    assert not is_free(10276, set(), allocs, EPHEMERAL)  # allocated, even for another protocol
+    assert not is_free(10277, {10277}, None, EPHEMERAL)  # used in the repository
+    assert not is_free(5432, set(), None, EPHEMERAL)  # IANA + well-known
+    assert not is_free(10500, set(), None, EPHEMERAL)  # IANA reserved
+    assert not is_free(4318, set(), None, EPHEMERAL)  # unassigned, but OTLP/HTTP's default
+    assert not is_free(1000, set(), None, EPHEMERAL)
+    assert not is_free(40000, set(), None, EPHEMERAL)
+    assert not is_free(50000, set(), None, EPHEMERAL)
+
+
+def test_suggestions_are_really_free_and_nearest_first() -> None:
+    found = suggest(5, 10276, {10275}, None, EPHEMERAL)
+    assert found[0] in (10276, 10277, 10274) and len(found) == 5
+    distances = [abs(p - 10276) for p in found]
+    assert distances == sorted(distances)
+    for port in found:
+        assert all(e.status == "unassigned" for e in registry.lookup(port))
+        assert port not in wellknown.load() and port != 10275
+
+
+def test_cli_suggest_and_claim(make_project) -> None:
+    root = make_project(
+        {
+            "compose.yaml": "services:\n  api:\n    image: x\n    ports: ['10277:80']\n",
+            "ports.toml": '# Our ports.\n[[allocation]]\nport = 10276\nservice = "billing"\n',
+        }
+    )
+    code, out, err = run_cli(["suggest", "--near", "10276", "--count", "2"], cwd=root)
+    assert (code, err) == (0, "")
+    first, second = (int(x) for x in out.split())
+    assert 10276 not in (first, second) and 10277 not in (first, second)
+    code, out, err = run_cli(["suggest", "--near", "10276", "--claim", "search"], cwd=root)
+    assert code == 0
+    claimed = int(out.split()[0])
+    assert claimed == first
+    assert err == f"claimed {claimed}/tcp for search in ports.toml\n"
+    assert (root / "ports.toml").read_text(encoding="utf-8") == (
+        '# Our ports.\n[[allocation]]\nport = 10276\nservice = "billing"\n\n'
+        f'[[allocation]]\nport = {claimed}\nprotocol = "tcp"\nservice = "search"\n'
+    )
+    # the claimed port is no longer suggested
+    _, out, _ = run_cli(["suggest", "--near", "10276", "--count", "1"], cwd=root)
+    assert int(out) != claimed
+
+
+def test_cli_suggest_refuses_a_broken_allocation_file(make_project) -> None:
+    root = make_project({"ports.toml": "[[allocation]]\nport = 1\n"})
+    code, out, err = run_cli(["suggest"], cwd=root)
+    assert (code, out) == (2, "")
+    assert err == "portlint: error: ports.toml:1: an allocation needs a `service` name\n"
