@@ -92,14 +92,16 @@ def find_duplicates(
             continue
         index = by_scope[(binding.project, binding.protocol)]
         earlier: list[PortBinding] = []
+        seen: set[int] = set()  # ids: a range meets the same claim on many ports
         clash_port = -1
         for port in fixed_ports(binding):
             for other in index.get(port, ()):
                 if len(earlier) >= MAX_RELATED:
                     break
-                if other is binding or same_claim(other, binding) or other in earlier:
+                if other is binding or id(other) in seen or same_claim(other, binding):
                     continue
                 if ips_overlap(other.host_ip, binding.host_ip):
+                    seen.add(id(other))
                     earlier.append(other)
                     if clash_port < 0:
                         clash_port = port
