@@ -40,6 +40,16 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
+def location_key(loc: Location) -> tuple[str, int, int, int | None, int | None]:
+    """A location's own order as a plain tuple.
+
+    Sorting by it gives exactly the dataclass order, but the comparisons run
+    in C instead of through the generated ``__lt__`` (tens of thousands of
+    bindings and findings are sorted per run).
+    """
+    return (loc.path, loc.line, loc.column, loc.end_line, loc.end_column)
+
+
 @dataclass(frozen=True, slots=True)
 class PortBinding:
     """One port number as written in one file, with what it means there.

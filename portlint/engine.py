@@ -10,7 +10,7 @@ from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
 from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
 from portlint.discovery import Candidate, discover, display_path, skip_problem
-from portlint.findings import Finding, Problem, Severity
+from portlint.findings import Finding, Problem, Severity, finding_key
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import sibling_note
@@ -270,7 +270,7 @@ def run(
                 findings.append(problem_to_finding(problem, rule, config))
     allocations = load_configured_allocations(config, cwd)
     findings.extend(check_bindings(result.bindings, selected, config, allocations))
-    findings = apply_per_file_ignores(sorted(set(findings)), config, cwd)
+    findings = apply_per_file_ignores(sorted(set(findings), key=finding_key), config, cwd)
     findings = suppress(findings, directives, selected, config, cwd, result)
     if use_baseline:
         checked = [c.display for c in candidates if focus is None or c.display in focus]
@@ -278,7 +278,7 @@ def run(
     if focus is not None:
         findings = [f for f in findings if in_focus(f, focus)]
         result.skipped = [p for p in result.skipped if p.location.path in focus]
-    result.findings = sorted(set(findings))
+    result.findings = sorted(set(findings), key=finding_key)
     note = sibling_note(result.findings)
     if note:
         result.notes.append(note)

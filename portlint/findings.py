@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
-from portlint.bindings import Location
+from portlint.bindings import Location, location_key
 
 
 class Severity(enum.IntEnum):
@@ -72,3 +73,23 @@ class Problem:
     related: tuple[Location, ...] = ()
     severity: Severity | None = None  # milder than the rule's default: a template skip, a
     # UTF-16 file that was decoded and scanned
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Location):
+        return location_key(value)
+    if isinstance(value, tuple) and value and isinstance(value[0], Location):
+        return tuple(location_key(v) for v in value)
+    return value
+
+
+def finding_key(finding: Finding) -> tuple[Any, ...]:
+    """``Finding``'s own order (every field, in declaration order) as plain tuples.
+
+    ``sorted(findings, key=finding_key)`` equals ``sorted(findings)``, a few
+    times faster: no generated ``__lt__`` per comparison.
+    """
+    return tuple(_plain(getattr(finding, name)) for name in _FINDING_FIELDS)

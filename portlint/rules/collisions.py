@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import Location, PortBinding, location_key
 from portlint.findings import Finding, Severity
 from portlint.rules._claims import claimed_ports, describe, is_engine_picked, role_label, where
 from portlint.rules.base import Option, RuleContext, project_rule
@@ -87,7 +87,7 @@ def find_duplicates(
     by_scope: dict[tuple[str, str], dict[int, list[PortBinding]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for binding in sorted(bindings, key=lambda b: b.location):
+    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
         if binding.role != "host" or binding.project is None:
             continue
         index = by_scope[(binding.project, binding.protocol)]
@@ -480,7 +480,7 @@ def duplicate_container_port(
     """
     first_by: dict[tuple[tuple[str, str], str, int], PortBinding] = {}
     declared: set[tuple[tuple[tuple[str, str], str, int], str]] = set()
-    for binding in sorted(bindings, key=lambda b: b.location):
+    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
         space = _namespace(binding)
         if space is None:
             continue
@@ -532,7 +532,7 @@ def duplicate_node_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     """
     first_by: dict[tuple[str, int], PortBinding] = {}
     owners: set[tuple[str, int, str]] = set()
-    for binding in sorted(bindings, key=lambda b: b.location):
+    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
         if binding.role != "node" or binding.port is None:
             continue
         first = first_by.setdefault((binding.protocol, binding.port), binding)
@@ -586,7 +586,7 @@ def dangling_target_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> I
             by_folder[posixpath.dirname(binding.location.path)].add(extra["name"])
             if binding.project is not None:
                 by_pod[binding.project].add(extra["name"])
-    for binding, ref, name in sorted(refs, key=lambda r: r[0].location):
+    for binding, ref, name in sorted(refs, key=lambda r: location_key(r[0].location)):
         folder = posixpath.dirname(binding.location.path)
         if ref == "targetPort" and name not in by_folder[folder]:
             yield ctx.finding(
@@ -641,8 +641,8 @@ def possible_host_port_overlap(
             for port in fixed_ports(binding):
                 fixed[(binding.project, binding.protocol)].append((port, binding))
     for entries in fixed.values():
-        entries.sort(key=lambda e: (e[0], e[1].location))
-    for binding in sorted(ranged, key=lambda b: b.location):
+        entries.sort(key=lambda e: (e[0], location_key(e[1].location)))
+    for binding in sorted(ranged, key=lambda b: location_key(b.location)):
         entries = fixed.get((binding.project or "", binding.protocol), [])
         end = binding.last_port or 0
         i = bisect_left(entries, binding.port or 0, key=lambda e: e[0])
