@@ -3,7 +3,7 @@
     python benchmarks/bench.py                    # 1,000 and 10,000 generated files
     python benchmarks/bench.py --files 1000 --runs 3
     python benchmarks/bench.py --repo ~/src/some-project
-    python benchmarks/bench.py --write docs/benchmarks.md
+    python benchmarks/bench.py --write docs/benchmarks.md   # replaces the measured table only
 
 Every figure is a ratio against a floor measured in the same run on the same
 machine, so a loaded or slow machine moves both sides together:
@@ -207,6 +207,26 @@ def measure(root: str, runs: int, with_yamllint: bool) -> dict[str, tuple[float,
     return r
 
 
+def write_region(path: str, name: str, text: str) -> None:
+    """Put ``text`` between ``<!-- name:start -->`` and ``<!-- name:end -->`` in ``path``.
+
+    The prose around the measured table (what the figures mean, what is in
+    the way of a target) is written by hand; only the region is replaced.
+    """
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = fh.read()
+    except FileNotFoundError:
+        doc = f"# portlint benchmarks\n\n{start}\n{end}\n"
+    if start not in doc or end not in doc:
+        doc = doc.rstrip("\n") + f"\n\n{start}\n{end}\n"
+    head, rest = doc.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"{head}{start}\n{text.rstrip()}\n{end}{tail}")
+
+
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
     try:
@@ -251,8 +271,7 @@ def main() -> None:
     text = render(results, args)
     print(text)
     if args.write:
-        with open(args.write, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        write_region(args.write, "bench", text)
 
 
 def render(results: dict[str, dict[str, tuple[float, float]]], args: argparse.Namespace) -> str:

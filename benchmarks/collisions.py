@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python benchmarks/collisions.py            # prints a markdown table
     PYTHONPATH=. python benchmarks/collisions.py --sizes 100000
+    PYTHONPATH=. python benchmarks/collisions.py --write docs/benchmarks.md
 
 No files and no scanning: synthetic bindings go straight into every
 project-scope rule of the catalogue (on or off by default), one rule at a
@@ -97,6 +98,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="time the project-scope rules")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--shapes", default="spread,one-project,one-port")
+    parser.add_argument("--write", metavar="MARKDOWN", help="replace the table region here")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     rules = [r for r in ALL_RULES if r.scope == "project" and r.check is not None]
@@ -119,6 +121,11 @@ def main() -> None:
             cells.append(f"{seconds * 1000:.0f} ms")
             lines.append(f"| {shape} | {n:,} | " + " | ".join(cells) + " |")
     print("\n".join(lines))
+    if args.write:
+        from bench import machine, write_region
+
+        note = f"Machine: {machine()}. Measured {time.strftime('%Y-%m-%d %H:%M')}."
+        write_region(args.write, "collisions", note + "\n\n" + "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -160,7 +160,12 @@ def read_source(
                 return _skip(display_path, f"{_kind(st.st_mode)}, not a regular file: not read")
             if st.st_size > max_size:
                 return _too_large(display_path, st.st_size, max_size)
-            data = fh.read(max_size + 1)
+            # Ask for the size fstat saw (plus one byte, to notice growth):
+            # read(max_size + 1) would allocate 2 MiB per file, which costs
+            # more than reading a whole config file.
+            data = fh.read(min(st.st_size, max_size) + 1)
+            if len(data) > st.st_size:  # grew since fstat: read on, to the cap
+                data += fh.read(max_size + 1 - len(data))
     except OSError as exc:
         return _unreadable(display_path, exc)
     if len(data) > max_size:  # grew while we looked

@@ -117,6 +117,12 @@ def check_tree(source: SourceFile, root: Node) -> Problem | None:
     expanded size and height and finds cycles (an anchor used inside itself)
     and duplicate keys, which Compose and kubectl refuse too.
     """
+    if "*" not in source.text:
+        # No alias in the text, so every node is its own object: a plain tree
+        # cannot loop or explode; only duplicate keys and depth remain.
+        plain = _check_plain_tree(source, root)
+        if plain is not _TOO_DEEP:
+            return plain
     size: dict[int, int] = {}
     height: dict[int, int] = {}
     on_path: set[int] = set()
@@ -173,6 +179,33 @@ def check_tree(source: SourceFile, root: Node) -> Problem | None:
             f"YAML nested deeper than {MAX_DEPTH} levels: not scanned",
         )
     return None
+
+
+_TOO_DEEP = Problem("PL002", Location("", 1, 1), "")  # marker: let the full check explain
+
+
+def _check_plain_tree(source: SourceFile, root: Node) -> Problem | None:
+    """check_tree for a tree without aliases: one pre-order pass, same first problem.
+
+    Duplicate keys are found in the same document order as the full check;
+    a tree deeper than MAX_DEPTH returns ``_TOO_DEEP`` so the full check
+    picks the node to report, exactly as it always did.
+    """
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    deepest = 1
+    while stack:
+        node, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+        if isinstance(node, ScalarNode):
+            continue
+        if isinstance(node, MappingNode):
+            duplicate = _duplicate_key(source, node)
+            if duplicate is not None:
+                return duplicate
+        below = depth + 1
+        stack.extend((child, below) for child in reversed(_children(node)))
+    return _TOO_DEEP if deepest > MAX_DEPTH else None
 
 
 def _duplicate_key(source: SourceFile, node: MappingNode) -> Problem | None:
