@@ -15,6 +15,7 @@ docs/benchmarks.md), so ``--jobs`` defaults to serial below
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Sequence
 from typing import Any
@@ -133,8 +134,8 @@ def _init_worker(config: Config, ctx: ScanContext, cwd: str, record: bool) -> No
     _WORKER = (config, dataclasses.replace(ctx, read=reader), cwd, record)
 
 
-def _scan_chunk(chunk: list[Candidate]) -> list[tuple[Any, Any, Any, Any]]:
-    """Scan in a worker; results travel as plain JSON data (see portlint.codec)."""
+def _scan_chunk(chunk: list[Candidate]) -> list[tuple[str, Any, Any, Any]]:
+    """Scan in a worker; results travel as JSON text (see portlint.codec), cheap to pickle."""
     from portlint.codec import codec_for
 
     if _WORKER is None:  # pragma: no cover - the initializer always ran
@@ -145,7 +146,8 @@ def _scan_chunk(chunk: list[Candidate]) -> list[tuple[Any, Any, Any, Any]]:
     for candidate in chunk:
         s = scan_one(candidate, config, ctx, cwd, record=record)
         deps = [(d.path, d.stat, d.digest) for d in s.deps]
-        out.append((encode(s.result), s.stat, s.digest, deps))
+        text = json.dumps(encode(s.result), separators=(",", ":"))
+        out.append((text, s.stat, s.digest, deps))
     return out
 
 
@@ -185,7 +187,7 @@ def _parallel(
         return None  # no process support here (some sandboxes): scan serially
     done: dict[int, list[Scanned]] = {}
     with pool:
-        futures: list[Future[list[tuple[Any, Any, Any, Any]]]] = [
+        futures: list[Future[list[tuple[str, Any, Any, Any]]]] = [
             pool.submit(_scan_chunk, [candidates[i] for i, _source in chunk]) for chunk in chunks
         ]
         for k in range(len(chunks) - 1, -1, -1):
@@ -199,14 +201,14 @@ def _parallel(
             if k in done:
                 out.extend(done[k])
                 continue
-            for encoded, before, digest, deps in future.result():
+            for text, before, digest, deps in future.result():
                 out.append(
                     Scanned(
-                        decode(encoded),
+                        decode(json.loads(text)),
                         before,
                         digest,
                         [Dependency(p, st, dg) for p, st, dg in deps],
-                        encoded,
+                        text,
                     )
                 )
     return out

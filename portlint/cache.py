@@ -19,6 +19,11 @@ An entry is reused only when all of these are unchanged:
   portlint's version and the code itself (a digest of the package's files),
   PyYAML's, and the Python version. These select one index file.
 
+Each entry keeps its scan result as JSON text inside the index, parsed only
+when the entry is used: a warm run holds a few megabytes of strings instead
+of a tree of small objects, and writing the index back after one change
+re-encodes only that file's entry.
+
 The folder is inside a repository that may be hostile, so nothing in it is
 trusted. Index files are JSON (never pickle or marshal) and carry an HMAC made
 with a per-user key kept outside the repository; a file portlint did not
@@ -188,7 +193,7 @@ class Scanned:
     stat: StatKey | None
     digest: str | None
     deps: list[Dependency]
-    encoded: Any = None  # the result as JSON data, when a worker already encoded it
+    encoded: str | None = None  # the result as JSON text, when a worker already made it
 
 
 class ScanCache:
@@ -245,7 +250,7 @@ class ScanCache:
         if type(entry) is not list or len(entry) != 4:
             self.misses += 1
             return None
-        stat_then, digest, deps, encoded = entry
+        stat_then, digest, deps, text = entry
         now = stat_key(abs_path)
         if now is None or _as_stat(stat_then) != now:
             source = read()
@@ -257,9 +262,12 @@ class ScanCache:
         if not self._deps_unchanged(deps):
             self.misses += 1
             return None
+        if type(text) is not str:
+            self.misses += 1
+            return None
         try:
-            result: ScanResult = self.decode(encoded)
-        except (Invalid, RecursionError):
+            result: ScanResult = self.decode(json.loads(text))
+        except (Invalid, ValueError, RecursionError):
             self.misses += 1
             return None
         self.hits += 1
@@ -292,7 +300,9 @@ class ScanCache:
     # -- writing -------------------------------------------------------
 
     def store(self, abs_path: str, scanned: Scanned) -> None:
-        encoded = scanned.encoded if scanned.encoded is not None else self.encode(scanned.result)
+        encoded = scanned.encoded
+        if encoded is None:
+            encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
         self.dirty = True

@@ -271,7 +271,7 @@ def test_unsigned_entry_claiming_a_clean_file_is_ignored(project: Path) -> None:
     mac, _, body = path.read_bytes().partition(b"\n")
     doc = json.loads(body)
     for entry in doc["files"].values():
-        entry[3] = []  # "nothing here"
+        entry[3] = "[[], [], []]"  # "nothing here"
     path.write_bytes(b"f" * len(mac) + b"\n" + json.dumps(doc).encode())
     assert lines(run(project)) == lines(first)
 
@@ -279,21 +279,37 @@ def test_unsigned_entry_claiming_a_clean_file_is_ignored(project: Path) -> None:
 @pytest.mark.parametrize(
     "mutate",
     [
-        lambda e: e[3][0][0].__setitem__(4, "8080"),  # a port as a string
-        lambda e: e[3][0][0].__setitem__(3, "everywhere"),  # a role that does not exist
-        lambda e: e[3][0][0].__setitem__(0, ["compose.yaml", 1]),  # a short location
-        lambda e: e[3].__setitem__(0, {"bindings": []}),  # an object for a list
-        lambda e: e.__setitem__(2, [["../../etc/passwd"]]),  # a malformed dependency
-        lambda e: e[3].__setitem__(0, [[[[[[[[[[[]]]]]]]]]]]),  # nesting where a binding is
+        lambda e, r: r[0][0].__setitem__(4, "8080"),  # a port as a string
+        lambda e, r: r[0][0].__setitem__(3, "everywhere"),  # a role that does not exist
+        lambda e, r: r[0][0].__setitem__(0, ["compose.yaml", 1]),  # a short location
+        lambda e, r: r.__setitem__(0, {"bindings": []}),  # an object for a list
+        lambda e, r: r.__setitem__(0, [[[[[[[[[[[]]]]]]]]]]]),  # nesting where a binding is
+        lambda e, r: e.__setitem__(2, [["../../etc/passwd"]]),  # a malformed dependency
+        lambda e, r: e.__setitem__(3, "[[[{"),  # result text that is not JSON
+        lambda e, r: e.__setitem__(3, 7),  # a result that is not text
     ],
-    ids=["port-type", "role-value", "location-shape", "object", "dependency", "nesting"],
+    ids=[
+        "port-type",
+        "role-value",
+        "location-shape",
+        "object",
+        "nesting",
+        "dependency",
+        "bad-json",
+        "not-text",
+    ],
 )
 def test_signed_but_malformed_entries_are_misses(project: Path, scanned: list[str], mutate) -> None:  # type: ignore[no-untyped-def]
     first = run(project)
     path = index_file(project)
     _mac, _, body = path.read_bytes().partition(b"\n")
     doc = json.loads(body)
-    mutate(doc["files"][str(project / "compose.yaml")])
+    entry = doc["files"][str(project / "compose.yaml")]
+    result = json.loads(entry[3])
+    entry[3] = None
+    mutate(entry, result)
+    if entry[3] is None:
+        entry[3] = json.dumps(result)
     path.write_bytes(signed(project, json.dumps(doc).encode()))
     scanned.clear()
     second = run(project)
