@@ -171,3 +171,11 @@ def test_kubernetes_env_port_listens_inside_its_pod() -> None:
     found = run(well_known_port_conflict, [env_port, host_port])
     assert [(f.location.line, f.location.column, f.port) for f in found] == [(29, 25, 5000)]
     assert "AirPlay" in found[0].message
+
+
+def test_unassigned_port_spares_the_softwares_own_de_facto_port() -> None:
+    """15672 is RabbitMQ's management UI: on a rabbitmq service it is no gamble."""
+    own = bind(15672, owner="mq", image="rabbitmq:3.13-management", line=8, column=9)
+    other = bind(15672, owner="reports", line=14, column=9)
+    found = run(unassigned_port, [own, other])
+    assert [(f.location.line, f.location.column, f.port) for f in found] == [(14, 9, 15672)]
