@@ -17,8 +17,14 @@ class PortInfo:
     range_class: str
     registry_date: str
     entries: list[registry.Entry]
-    listening: list[Listener] | None  # None: not checked or not supported here
+    listening: list[Listener] | None  # None: not checked (see listening_note)
     extra: dict[str, Any] = field(default_factory=dict)
+    listening_note: str = ""  # why the sockets were not looked at
+
+    @property
+    def reserved_for(self) -> list[str]:
+        """Protocols IANA reserves this port for ("all" for a protocol-less record)."""
+        return sorted({e.protocol or "all" for e in self.entries if e.status == "reserved"})
 
     @property
     def assigned(self) -> list[registry.Entry]:
@@ -32,10 +38,12 @@ class PortInfo:
 def describe_port(port: int, protocol: str | None, listening: bool = True) -> PortInfo:
     reg = registry.load()
     found: list[Listener] | None = None
+    note = "--no-listening"
     if listening:
         from portlint import listening as sockets
 
-        if sockets.supported():
+        note = "" if sockets.supported() else "this system has no /proc/net socket tables"
+        if not note:
             found = sockets.listeners(port, protocol if protocol in ("tcp", "udp") else None)
     return PortInfo(
         port=port,
@@ -44,15 +52,23 @@ def describe_port(port: int, protocol: str | None, listening: bool = True) -> Po
         registry_date=reg.date,
         entries=reg.lookup(port, protocol),
         listening=found,
+        listening_note=note,
     )
 
 
 def _entry_text(entry: registry.Entry) -> str:
-    proto = entry.protocol or "all protocols"
-    names = ", ".join((entry.name, *entry.aliases)) if entry.name else "(no name)"
+    where = (
+        f"{entry.port_text}/{entry.protocol}"
+        if entry.protocol
+        else (f"{entry.port_text} (all protocols)")
+    )
     desc = entry.description.replace("\n", " ")
+    if not entry.name:  # IANA's nameless rows are "Reserved" or "Unassigned" themselves
+        extra = "" if desc.lower() in ("", entry.status) else f": {desc}"
+        return f"  {where}  {entry.status}{extra}"
+    names = ", ".join((entry.name, *entry.aliases))
     status = "" if entry.status == "assigned" else f" [{entry.status}]"
-    return f"  {entry.port_text}/{proto}  {names}: {desc}{status}"
+    return f"  {where}  {names}" + (f": {desc}" if desc else "") + status
 
 
 def render_text(info: PortInfo) -> str:
@@ -63,21 +79,28 @@ def render_text(info: PortInfo) -> str:
             "  IANA never assigns this range; operating systems hand it out to outgoing connections"
         )
     lines.append(f"IANA registry (as of {info.registry_date}):")
-    if info.assigned:
-        lines.extend(_entry_text(e) for e in info.assigned)
-    elif info.reserved:
-        lines.append("  reserved by IANA: not to be used")
-    else:
-        what = f" for {info.protocol}" if info.protocol else ""
+    shown = [e for e in info.entries if e.status != "unassigned"]
+    lines.extend(_entry_text(e) for e in shown)
+    # No record for a protocol means the port is not assigned for it.
+    covered = {e.protocol for e in shown}
+    wanted = [info.protocol] if info.protocol else ["tcp", "udp"]
+    free = [p for p in wanted if p not in covered and "" not in covered]
+    if free:
+        partial = info.protocol or len(free) < len(wanted) or shown
+        what = f" for {'/'.join(free)}" if partial else ""
         lines.append(f"  unassigned in the IANA registry{what} (as of {info.registry_date})")
-    if info.assigned and info.reserved:
-        lines.extend(_entry_text(e) for e in info.entries if e.status == "reserved")
-    lines.append(f"  reserved: {'yes' if info.reserved else 'no'}")
+    reserved = info.reserved_for
+    if not reserved:
+        lines.append("  reserved: no")
+    elif "all" in reserved or set(wanted) <= set(reserved):
+        lines.append("  reserved: yes (IANA keeps it unassigned on purpose)")
+    else:
+        lines.append(f"  reserved: for {'/'.join(reserved)} only")
     for title, rows in info.extra.items():
         lines.append(f"{title}:")
         lines.extend(f"  {row}" for row in rows)
     if info.listening is None:
-        lines.append("listening now: not checked (unsupported on this system)")
+        lines.append(f"listening now: not checked ({info.listening_note})")
     elif not info.listening:
         lines.append("listening now: nothing on this machine")
     else:

@@ -37,8 +37,22 @@ def test_port_ssh_system_range() -> None:
 
 
 def test_port_reserved() -> None:
-    _, out, _ = run_cli(["port", "1024", "--no-listening"])
-    assert "reserved: yes" in out and "reserved by IANA" in out
+    _, out, _ = run_cli(["port", "1024", "--no-listening", "--no-repo"])
+    assert "  1024/tcp  reserved\n  1024/udp  reserved\n" in out
+    assert "  reserved: yes (IANA keeps it unassigned on purpose)\n" in out
+
+
+def test_port_reserved_for_one_protocol_only() -> None:
+    """6379 is redis on TCP but Reserved on UDP: say which, not a bare "yes"."""
+    _, out, _ = run_cli(["port", "6379", "--no-listening", "--no-repo"])
+    assert "  6379/tcp  redis: An advanced key-value cache and store\n" in out
+    assert "  6379/udp  reserved\n  reserved: for udp only\n" in out
+    assert out.endswith("listening now: not checked (--no-listening)\n")
+
+
+def test_port_unassigned_for_the_asked_protocol() -> None:
+    _, out, _ = run_cli(["port", "80/dccp", "--no-listening", "--no-repo"])
+    assert "  unassigned in the IANA registry for dccp (as of 2026-08-17)\n" in out
 
 
 def test_port_json() -> None:

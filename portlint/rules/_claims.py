@@ -31,9 +31,25 @@ def is_engine_picked(binding: PortBinding) -> bool:
     )
 
 
+def inside_pod(binding: PortBinding) -> bool:
+    """A Kubernetes container's env ``PORT``: it listens in its own pod, like a containerPort.
+
+    The pod's network namespace is not a shared machine, so the number squats
+    on nothing there (PL2xx, PL3xx) and collides with nothing outside the pod
+    (PL402); only the pod's ``hostPort`` and the Service's ``nodePort`` reach
+    a node.
+    """
+    return binding.role == "listen" and binding.kind == "kubernetes"
+
+
 def claimed_ports(binding: PortBinding) -> range:
-    """The ports a host, listen or node binding certainly occupies."""
-    if binding.role not in CLAIM_ROLES or binding.port is None or is_engine_picked(binding):
+    """The ports a host, listen or node binding certainly occupies on a shared machine."""
+    if (
+        binding.role not in CLAIM_ROLES
+        or binding.port is None
+        or is_engine_picked(binding)
+        or inside_pod(binding)
+    ):
         return range(0)
     ports = binding.ports()
     return ports if len(ports) <= MAX_CHECKED_RANGE else range(binding.port, binding.port + 1)

@@ -16,7 +16,14 @@ from fnmatch import fnmatchcase
 
 from portlint.bindings import Location, PortBinding, location_key
 from portlint.findings import Finding, Severity
-from portlint.rules._claims import claimed_ports, describe, is_engine_picked, role_label, where
+from portlint.rules._claims import (
+    claimed_ports,
+    describe,
+    inside_pod,
+    is_engine_picked,
+    role_label,
+    where,
+)
 from portlint.rules.base import Option, RuleContext, project_rule
 
 MAX_EXPANDED_RANGE = 65536
@@ -249,7 +256,7 @@ def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
         and not (
             b.role == "listen"
             and (
-                b.kind == "kubernetes"  # a container's env PORT: inside its own pod
+                inside_pod(b)
                 or (posixpath.basename(posixpath.dirname(b.location.path)), b.port) in inside
             )
         )

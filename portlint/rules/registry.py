@@ -166,14 +166,24 @@ def iana_registered_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Fin
             return
 
 
+def _own_de_facto_port(binding: PortBinding, port: int) -> bool:
+    """The software's own well-known port (RabbitMQ's 15672, Graylog's 12201): no gamble."""
+    return any(
+        not known.squat and identity.matches(identity.binding_names(binding), known.names)
+        for known in wellknown.lookup(port, binding.protocol)
+    )
+
+
 @binding_rule("PL203", "unassigned-port", severity=Severity.NOTE, enabled=False)
 def unassigned_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """A port nobody has registered: neither IANA nor the team.
 
     ## When it fires
     A host, listening or node port below 49152 has no IANA assignment for its
-    protocol and is not in the team's allocation file. Reserved ports are
-    PL204's business and the dynamic range PL301's. Off by default.
+    protocol and is not in the team's allocation file. The software's own
+    de facto port (RabbitMQ's 15672 on a `rabbitmq` service) does not fire:
+    the same table as PL201 decides. Reserved ports are PL204's business and
+    the dynamic range PL301's. Off by default.
 
     ## Why it matters
     An unregistered port is a gamble: the next service a colleague writes
@@ -195,6 +205,8 @@ def unassigned_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]
             continue
         entries = reg.lookup(port, binding.protocol)
         if any(e.status in ("assigned", "reserved") for e in entries):
+            continue
+        if _own_de_facto_port(binding, port):
             continue
         yield ctx.finding(
             binding,

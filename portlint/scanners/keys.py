@@ -10,10 +10,13 @@ linter that calls ``replicas: 3`` a port is one people switch off:
 key (last path segment)        value                                       role
 =============================  ==========================================  ======
 ``port``, ``*Port``,           int or numeric string, 1-65535              listen
-``*_port``, ``*-port``         (``nodePort``: role ``node``)
+``*_port``, ``*-port``         (``nodePort``: role ``node``;
+                               in YAML ``containerPort``, ``targetPort``:
+                               role ``container``)
 ``ports``, ``*Ports``,         list items / mapping values that are        listen
 ``*_ports``, ``*-ports``       ints or numeric strings (a mapping key
-                               becomes ``("name", key)`` in ``extra``)
+                               becomes ``("name", key)`` in ``extra``;
+                               YAML ``containerPorts``: role ``container``)
 ``listen``, ``bind``,          ``host:port``, ``:port``, ``[v6]:port``     listen
 ``address``, ``addr``,         (``listen``/``bind``: a bare number too;
 ``*_address``, ``*Addr``,      a URL: its port)
@@ -316,8 +319,34 @@ def _number(
     if isinstance(kind_key, str) and parent is not None and key_kind(parent) == "ports":
         extra.append(("name", kind_key))
     is_node = isinstance(kind_key, str) and kind_key.lower() == "nodeport"
-    role: Role = "node" if is_node else "listen"
+    role: Role = "listen"
+    if is_node:
+        role = "node"
+    elif ctx.kind == "yaml" and _container_side(kind_key, parent):
+        role = "container"
     yield _binding(leaf, ctx, location, role, number, stripped, tuple(extra))
+
+
+# Kubernetes words for the port inside a container, as Helm values spell them
+# (``containerPort``, ``service.targetPort``, ``containerPorts: {http: 8080}``).
+# ``metricsContainerPort`` and ``extraContainerPorts`` too.
+_CONTAINER_SIDE = ("containerport", "targetport", "containerports")
+
+
+def _container_side(kind_key: str | int | None, parent: str | None) -> bool:
+    """In YAML, a port inside a container (role ``container``), not a machine-wide claim.
+
+    Helm charts mirror the pod spec in their values: ``containerPort: 8080`` and
+    the Service's ``targetPort: 8080`` are one number in the pod's own network
+    namespace, as a manifest's ``containerPort`` is; reading them as listening
+    ports made a chart collide with itself and with every compose file
+    publishing 8080. Only YAML: netlify.toml's ``[dev] targetPort`` is the
+    local dev server's port, a real listening claim.
+    """
+    for key in (kind_key, parent):
+        if isinstance(key, str) and re.sub(r"[_.-]", "", key.lower()).endswith(_CONTAINER_SIDE):
+            return True
+    return False
 
 
 def _address(

@@ -63,3 +63,14 @@ def test_nodeport_range() -> None:
     assert (finding.location.line, finding.location.column) == (12, 17)
     assert finding.message == "nodePort 8080/tcp is outside the nodePort range 30000-32767"
     assert run(nodeport_out_of_range, bindings, options={"range": [8000, 32767]}) == []
+
+
+def test_dynamic_range_skips_a_kubernetes_env_port() -> None:
+    env_port = bind(
+        50051,
+        role="listen",
+        kind="kubernetes",
+        owner="default/Deployment/payment/server",
+        project="k8s:default/Deployment/payment",
+    )
+    assert run(dynamic_range_port, [env_port]) == []

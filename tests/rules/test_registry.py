@@ -138,3 +138,44 @@ def test_unallocated_port_only_with_allocations() -> None:
     assert run(unallocated_port, [bind(10300, owner="billing-api")], settings) == []
     # nodePorts are the cluster's business
     assert run(unallocated_port, [bind(30080, role="node", kind="kubernetes")], settings) == []
+
+
+def test_kubernetes_env_port_listens_inside_its_pod() -> None:
+    """A container's env ``PORT`` is judged like its containerPort: not on a shared machine.
+
+    Only the pod's ``hostPort`` reaches a node, so only it meets PL201/PL202.
+    """
+    pod = "k8s:default/Deployment/pricing"
+    env_port = bind(
+        7000,
+        role="listen",
+        kind="kubernetes",
+        owner="default/Deployment/pricing/server",
+        path="deploy/pricing.yaml",
+        line=22,
+        column=23,
+        project=pod,
+    )
+    host_port = bind(
+        5000,
+        role="host",
+        kind="kubernetes",
+        owner="default/Deployment/pricing/debug-proxy",
+        path="deploy/pricing.yaml",
+        line=29,
+        column=25,
+        project=pod,
+    )
+    assert run(well_known_port_conflict, [env_port]) == []
+    assert run(iana_registered_port, [env_port]) == []
+    found = run(well_known_port_conflict, [env_port, host_port])
+    assert [(f.location.line, f.location.column, f.port) for f in found] == [(29, 25, 5000)]
+    assert "AirPlay" in found[0].message
+
+
+def test_unassigned_port_spares_the_softwares_own_de_facto_port() -> None:
+    """15672 is RabbitMQ's management UI: on a rabbitmq service it is no gamble."""
+    own = bind(15672, owner="mq", image="rabbitmq:3.13-management", line=8, column=9)
+    other = bind(15672, owner="reports", line=14, column=9)
+    found = run(unassigned_port, [own, other])
+    assert [(f.location.line, f.location.column, f.port) for f in found] == [(14, 9, 15672)]

@@ -164,3 +164,37 @@ def test_sibling_protocol_applies_to_ports_below() -> None:
         (5353, "udp", 3, 17),
         (53, "udp", 4, 19),
     ]
+
+
+HELM_VALUES = """\
+service:
+  type: ClusterIP
+  port: 80
+  targetPort: 8081
+deployment:
+  containerPort: 8081
+  extraContainerPorts:
+    admin: 9901
+"""
+
+
+def test_helm_container_side_ports_are_container_role() -> None:
+    """Pod-spec words in YAML values name a port inside the container, not a claim."""
+    result = _scan("values.yaml", HELM_VALUES)
+    got = [
+        (b.location.line, b.location.column, b.port, b.role, ".".join(map(str, b.key_path)))
+        for b in result.bindings
+    ]
+    assert got == [
+        (3, 9, 80, "listen", "service.port"),
+        (4, 15, 8081, "container", "service.targetPort"),
+        (6, 18, 8081, "container", "deployment.containerPort"),
+        (8, 12, 9901, "container", "deployment.extraContainerPorts.admin"),
+    ]
+
+
+def test_netlify_dev_target_port_stays_a_listening_port() -> None:
+    """In netlify.toml ``[dev] targetPort`` is the local framework server: a real claim."""
+    result = _scan("netlify.toml", "[dev]\n  port = 8888\n  targetPort = 5173\n")
+    got = [(b.location.line, b.location.column, b.port, b.role) for b in result.bindings]
+    assert got == [(2, 10, 8888, "listen"), (3, 16, 5173, "listen")]

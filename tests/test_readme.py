@@ -1,0 +1,38 @@
+"""The README's promises are the product's behaviour: its sample output is real."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _block_after(marker: str) -> str:
+    """The body of the first fenced block that follows ``marker``."""
+    start = README.index(marker)
+    match = re.compile(r"```[a-z]*\n(.*?)```", re.S).search(README, start + len(marker))
+    assert match is not None, f"no code block after {marker!r}"
+    return match.group(1)
+
+
+def test_examples_output_in_readme_is_the_golden() -> None:
+    shown = _block_after("pip install . && portlint examples/\n```")
+    expected = (ROOT / "examples" / "expected" / "check.txt").read_text(encoding="utf-8")
+    assert shown == expected
+
+
+def test_port_sample_in_readme_is_what_portlint_prints() -> None:
+    shown = _block_after("on Linux, from the").split("\n", 1)[1]  # drop the `$ ...` line
+    _, out, _ = run_cli(["port", "10276"], cwd=ROOT / "examples")
+    # The last line reports this machine's sockets: compare everything before it.
+    assert shown.splitlines()[:-1] == out.splitlines()[:-1]
+    assert out.splitlines()[-1].startswith("listening now:")
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    command = _block_after("Run the whole test suite").strip()
+    assert command == 'pip install -e ".[test]" && python -m pytest'
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert command in ci.splitlines()
