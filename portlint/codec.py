@@ -213,7 +213,7 @@ def _dataclass(cls: type) -> tuple[Encoder, Decoder]:
     A dataclass decode runs once per binding of a cached run (tens of
     thousands), so it is generated like ``dataclasses`` generates ``__init__``:
     one function with each field's check inline, instead of a loop over
-    per-field closures (about three times faster, see docs/benchmarks.md).
+    per-field closures.
     The generated source depends only on the class's own fields, never on
     the data being decoded.
     """

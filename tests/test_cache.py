@@ -394,3 +394,24 @@ def test_concurrent_runs_share_the_cache(project: Path) -> None:
         str(project / name) for name in (".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml")
     ]
     assert not [p for p in (project / ".portlint_cache").iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_old_index_files_are_pruned(project: Path) -> None:
+    folder = project / ".portlint_cache"
+    folder.mkdir()
+    for n in range(10):
+        old = folder / f"scan-old{n}.json"
+        old.write_text("stale")
+        os.utime(old, ns=(n * 10**9, n * 10**9))
+    run(project)
+    names = sorted(p.name for p in folder.glob("scan-*.json"))
+    current = index_file_name(project)
+    assert current in names
+    assert sorted(set(names) - {current}) == [f"scan-old{n}.json" for n in range(3, 10)]
+
+
+def index_file_name(project: Path) -> str:
+    key = cache.settings_key(
+        engine.make_scan_context(Config(), str(project)), Config().max_file_size, str(project)
+    )
+    return f"scan-{key}.json"
