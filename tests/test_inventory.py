@@ -113,14 +113,13 @@ def test_missing_path_is_a_usage_error() -> None:
 CHECKS = {
     "override": [
         "compose.override.yaml:10:10: PL201 host port 9000/tcp is the well-known port of "
-        'clickhouse, graylog, minio, php-fpm or sonarqube, but service "worker" is not '
-        "clickhouse, graylog, minio, php-fpm or sonarqube",
+        'clickhouse, graylog, minio, php-fpm or sonarqube, but service "worker" is none of them',
         "compose.override.yaml:15:10: PL401 host port 5005/tcp is already published by "
         'service "app" (compose.override.yaml:6:20)',
     ],
     "extends": [
-        "compose.yaml:12:10: PL401 host port 9404/tcp is already published by "
-        'service "metrics-base" (compose.yaml:12:10)',
+        'compose.yaml:12:10: PL401 host port 9404/tcp is published by service "metrics-base" '
+        'and again by service "billing-metrics", which inherits this entry via `extends`',
     ],
     "include": [
         "compose.yaml:8:10: PL201 host port 9090/tcp is the well-known port of prometheus, "

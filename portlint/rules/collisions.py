@@ -145,11 +145,23 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     for binding, earlier, port in find_duplicates(bindings):
         first = earlier[0]
         where = f"{first.location.path}:{first.location.line}:{first.location.column}"
+        if first.location == binding.location:
+            # One line, two services: the second inherits the entry through `extends`.
+            message = (
+                f"host port {port}/{binding.protocol} is published by {describe(first)} and "
+                f'again by service "{binding.owner}", which inherits this entry via `extends`'
+            )
+            hint = "Compose appends inherited `ports`: move the entry out of the base service"
+        else:
+            message = (
+                f"host port {port}/{binding.protocol} is already published by "
+                f"{describe(first)} ({where})"
+            )
+            hint = "give one of them another host port, or bind them to different host IPs"
         yield ctx.finding(
             binding,
-            f"host port {port}/{binding.protocol} is already published by "
-            f"{describe(first)} ({where})",
-            hint="give one of them another host port, or bind them to different host IPs",
+            message,
+            hint=hint,
             related=[b.location for b in earlier],
             port=port,
         )

@@ -97,10 +97,12 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
                 "software, name the service or image after it"
             )
         )
-        keys = _owner_list([e.key for e in owners])
+        keys = [e.key for e in owners]
+        who = _owner_list(keys)
+        verdict = f"is not {who}" if len(set(keys)) == 1 else "is none of them"
         yield ctx.finding(
             binding,
-            f"{label} is the well-known port of {keys}, but {describe(binding)} is not {keys}",
+            f"{label} is the well-known port of {who}, but {describe(binding)} {verdict}",
             hint=hint,
             port=port,
         )
