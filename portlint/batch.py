@@ -16,8 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import os
+import pickle
+import sys
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import Any
 
 from portlint.cache import (
@@ -123,6 +127,30 @@ def scan_all(
 
 # -- worker processes ---------------------------------------------------------
 
+# fork where it is the safe, cheap choice (helpers inherit imported modules);
+# elsewhere the platform's default (spawn on macOS and Windows, forkserver on
+# Linux from Python 3.14 is avoided by asking for fork explicitly).
+START_METHOD: str | None = "fork" if sys.platform == "linux" else None
+
+
+def _picklable(value: Any) -> Any:
+    """A copy of ``Config`` (or anything inside it) without read-only mapping proxies.
+
+    ``Config`` keeps its tables in ``MappingProxyType``, which cannot be
+    pickled; a spawned helper gets plain dicts with the same contents.
+    """
+    if isinstance(value, MappingProxyType):
+        return {k: _picklable(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _picklable(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init and isinstance(getattr(value, f.name), MappingProxyType)
+        }
+        return dataclasses.replace(value, **changes) if changes else value
+    return value
+
+
 _WORKER: tuple[Config, ScanContext, str, bool] | None = None
 
 
@@ -178,12 +206,18 @@ def _parallel(
     size = max(1, -(-len(todo) // parts))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
     _encode, decode = codec_for(ScanResult)
-    plain = dataclasses.replace(ctx, read=None)
+    initargs = (_picklable(config), dataclasses.replace(ctx, read=None), cwd, record)
     try:
+        method = START_METHOD if START_METHOD in multiprocessing.get_all_start_methods() else None
+        if method != "fork":  # helpers get their settings pickled, not inherited
+            pickle.dumps(initargs)
         pool = ProcessPoolExecutor(
-            workers - 1, initializer=_init_worker, initargs=(config, plain, cwd, record)
+            workers - 1,
+            mp_context=multiprocessing.get_context(method),
+            initializer=_init_worker,
+            initargs=initargs,
         )
-    except (OSError, NotImplementedError, ImportError):
+    except (OSError, NotImplementedError, ImportError, pickle.PicklingError, TypeError):
         return None  # no process support here (some sandboxes): scan serially
     done: dict[int, list[Scanned]] = {}
     with pool:

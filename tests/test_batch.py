@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from portlint import batch
 from portlint.batch import AUTO_SERIAL_BELOW, worker_count
 from tests.conftest import run_cli
 
@@ -63,3 +64,26 @@ def test_jobs_and_cache_give_the_serial_output(monorepo: Path, fmt: str) -> None
     # cold (filling the cache) in parallel, then warm, then warm in parallel
     for extra in (["--jobs", "2"], ["--jobs", "1"], ["--jobs", "2"]):
         assert run_cli([*base, *extra, "."], cwd=monorepo) == (0, serial, "")
+
+
+def test_spawned_helpers_give_the_serial_output(
+    monorepo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where helpers are spawned (macOS, Windows), settings travel by pickle."""
+    base = ["check", "--format", "json", "--no-color", "--exit-zero", "--no-cache"]
+    config = monorepo / ".portlint.toml"
+    config.write_text('[per-file-ignores]\n"a/*" = ["PL402"]\n')
+    code, serial, err = run_cli([*base, "--jobs", "1", "."], cwd=monorepo)
+    assert (code, err) == (0, "")
+    monkeypatch.setattr(batch, "START_METHOD", "spawn")
+    outcomes: list[bool] = []
+    real = batch._parallel
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        scanned = real(*args, **kwargs)
+        outcomes.append(scanned is not None)  # None would mean "fell back to serial"
+        return scanned
+
+    monkeypatch.setattr(batch, "_parallel", recording)
+    assert run_cli([*base, "--jobs", "2", "."], cwd=monorepo) == (0, serial, "")
+    assert outcomes == [True]
