@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from portlint.bindings import Location, location_key
@@ -75,21 +75,23 @@ class Problem:
     # UTF-16 file that was decoded and scanned
 
 
-_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Location):
-        return location_key(value)
-    if isinstance(value, tuple) and value and isinstance(value[0], Location):
-        return tuple(location_key(v) for v in value)
-    return value
-
-
 def finding_key(finding: Finding) -> tuple[Any, ...]:
-    """``Finding``'s own order (every field, in declaration order) as plain tuples.
+    """``Finding``'s own order (its fields, in declaration order) as plain tuples.
 
     ``sorted(findings, key=finding_key)`` equals ``sorted(findings)``, a few
-    times faster: no generated ``__lt__`` per comparison.
+    times faster: no generated ``__lt__`` per comparison. A test keeps the
+    field list here in step with the dataclass.
     """
-    return tuple(_plain(getattr(finding, name)) for name in _FINDING_FIELDS)
+    f = finding
+    related = tuple(location_key(r) for r in f.related) if f.related else ()
+    return (
+        location_key(f.location),
+        f.code,
+        f.name,
+        f.severity,
+        f.message,
+        f.hint,
+        related,
+        f.port,
+        f.anchor,
+    )

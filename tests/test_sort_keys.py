@@ -43,3 +43,13 @@ def test_finding_key_sorts_like_the_dataclass(items: list[Finding], rng: random.
 @given(st.lists(locations, max_size=30))
 def test_location_key_sorts_like_the_dataclass(items: list[Location]) -> None:
     assert sorted(items, key=location_key) == sorted(items)
+
+
+def test_finding_key_covers_every_field_in_order() -> None:
+    """finding_key spells the fields out; a new field must be added there too."""
+    import dataclasses
+
+    names = [f.name for f in dataclasses.fields(Finding)]
+    assert names == [
+        "location", "code", "name", "severity", "message", "hint", "related", "port", "anchor"
+    ]  # fmt: skip

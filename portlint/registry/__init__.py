@@ -91,9 +91,21 @@ class Registry:
         self._ranges = ranges
         self._range_starts = [e.port for e in ranges]
         self._max_span = max((e.end - e.port for e in ranges if e.end is not None), default=0)
+        self._memo: dict[tuple[int, str | None], tuple[Entry, ...]] = {}
 
     def lookup(self, port: int, protocol: str | None = None) -> list[Entry]:
-        """Every record covering ``port`` (for ``protocol``, if given), in registry order."""
+        """Every record covering ``port`` (for ``protocol``, if given), in registry order.
+
+        Memoised: a large run asks about the same few thousand ports once per
+        binding and per rule. Callers get a fresh list each time.
+        """
+        key = (port, protocol)
+        cached = self._memo.get(key)
+        if cached is None:
+            cached = self._memo[key] = self._lookup(port, protocol)
+        return list(cached)
+
+    def _lookup(self, port: int, protocol: str | None) -> tuple[Entry, ...]:
         found = [e for e in self._single.get(port, ()) if e.applies_to(protocol)]
         idx = bisect_right(self._range_starts, port)
         while idx > 0:
@@ -107,7 +119,7 @@ class Registry:
                 and entry.applies_to(protocol)
             ):
                 found.append(entry)
-        return sorted(found, key=lambda e: (e.port, e.protocol, e.name))
+        return tuple(sorted(found, key=lambda e: (e.port, e.protocol, e.name)))
 
     def assigned(self, port: int, protocol: str | None = None) -> list[Entry]:
         return [e for e in self.lookup(port, protocol) if e.status == "assigned"]
