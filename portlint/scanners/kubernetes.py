@@ -221,6 +221,17 @@ class _Object:
             return None
         return None if value is None else (node, value)
 
+    def optional_port(self, entry: Node, key: str, path: KeyPath) -> tuple[Node, int] | None:
+        """``hostPort`` / ``nodePort``: absent or 0 means "none" (Kubernetes' own default)."""
+        node = _yaml.get(entry, key)
+        value = self.number(node, key, (*path, key))
+        if node is None or value is None or value == 0:
+            return None
+        if isinstance(value, str):
+            self.problem("PL102", node, f"{key} must be a number, not {value!r}", (*path, key))
+            return None
+        return node, value
+
     def protocol(self, entry: Node, path: KeyPath) -> str | None:
         node = _yaml.get(entry, "protocol")
         text = _yaml.scalar(node)
@@ -337,16 +348,9 @@ class _Object:
                     extra=named,
                 )
             )
-            hp_node = _yaml.get(entry, "hostPort")
-            host_port = self.number(hp_node, "hostPort", (*ppath, "hostPort"))
-            if isinstance(host_port, str) and hp_node is not None:
-                self.problem(
-                    "PL102",
-                    hp_node,
-                    f"hostPort must be a number, not {host_port!r}",
-                    (*ppath, "hostPort"),
-                )
-            elif isinstance(host_port, int) and host_port != 0 and hp_node is not None:
+            host = self.optional_port(entry, "hostPort", ppath)
+            if host is not None:
+                hp_node, host_port = host
                 self.result.bindings.append(
                     owner.binding(
                         location=self.loc(hp_node),
@@ -487,16 +491,9 @@ class _Object:
                 self.reference(
                     tp_node, target, (*ppath, "targetPort"), owner, (("ref", "targetPort"),)
                 )
-            np_node = _yaml.get(entry, "nodePort")
-            node_port = self.number(np_node, "nodePort", (*ppath, "nodePort"))
-            if isinstance(node_port, str) and np_node is not None:
-                self.problem(
-                    "PL102",
-                    np_node,
-                    f"nodePort must be a number, not {node_port!r}",
-                    (*ppath, "nodePort"),
-                )
-            elif isinstance(node_port, int) and node_port and np_node is not None:
+            node = self.optional_port(entry, "nodePort", ppath)
+            if node is not None:
+                np_node, node_port = node
                 self.result.bindings.append(
                     owner.binding(
                         location=self.loc(np_node),
