@@ -29,11 +29,39 @@ MIX = (
 IMAGES = ("postgres:16", "redis:7", "nginx:1.27", "ghcr.io/acme/api:1", "node:20", "rabbitmq:3")
 
 
-def _port(rng: random.Random) -> int:
-    return rng.choice((80, 443, 3000, 5432, 6379, 8000, 8080, 9090)) + rng.randrange(0, 400)
+class PortRandom(random.Random):
+    """A seeded random source that also hands out the repository's port numbers.
+
+    ``few`` collisions (the default) models a repository that already lints
+    clean in CI: every claim gets its own port from a shuffled pool, except
+    about one in a hundred that reuses an earlier one (a real collision).
+    ``dense`` draws every port from a few hundred numbers around popular
+    defaults, so most claims collide: the worst case for the rules and the
+    reporter, not what a pre-commit hook usually sees.
+    """
+
+    def __init__(self, seed: int, collisions: str = "few") -> None:
+        super().__init__(seed)
+        self.collisions = collisions
+        self.pool = list(range(10000, 30000))
+        self.shuffle(self.pool)
+        self.used: list[int] = []
+
+    def port(self) -> int:
+        if self.collisions == "dense":
+            return self.choice((80, 443, 3000, 5432, 6379, 8000, 8080, 9090)) + self.randrange(400)
+        if self.used and (self.random() < 0.01 or not self.pool):
+            return self.choice(self.used)
+        value = self.pool.pop()
+        self.used.append(value)
+        return value
 
 
-def compose(rng: random.Random, i: int) -> str:
+def _port(rng: PortRandom) -> int:
+    return rng.port()
+
+
+def compose(rng: PortRandom, i: int) -> str:
     lines = ["services:"]
     for s in range(rng.randint(2, 6)):
         p = _port(rng)
@@ -45,14 +73,14 @@ def compose(rng: random.Random, i: int) -> str:
             f"      REPLICAS: {rng.randint(1, 5)}",
             "    ports:",
             f'      - "{p}:{p}"',
-            f'      - "127.0.0.1:{p + 1}:{rng.randint(1, 9000)}"',
+            f'      - "127.0.0.1:{_port(rng)}:{rng.randint(1, 9000)}"',
             "    expose:",
             f'      - "{rng.randint(1024, 9000)}"',
         ]
     return "\n".join(lines) + "\n"
 
 
-def override(rng: random.Random, i: int) -> str:
+def override(rng: PortRandom, i: int) -> str:
     p = _port(rng)
     return (
         f'services:\n  svc{i}-0:\n    ports:\n      - "{p}:{p}"\n'
@@ -60,14 +88,14 @@ def override(rng: random.Random, i: int) -> str:
     )
 
 
-def dotenv(rng: random.Random, i: int) -> str:
+def dotenv(rng: PortRandom, i: int) -> str:
     return (
         f"# service {i}\nAPP_NAME=svc{i}\nAPI_PORT={_port(rng)}\nWORKERS={rng.randint(1, 8)}\n"
         f"DATABASE_URL=postgres://app:secret@db:5432/app{i}\nTIMEOUT=30\n"
     )
 
 
-def k8s(rng: random.Random, i: int) -> str:
+def k8s(rng: PortRandom, i: int) -> str:
     p = _port(rng)
     return f"""apiVersion: apps/v1
 kind: Deployment
@@ -106,7 +134,7 @@ spec:
 """
 
 
-def values(rng: random.Random, i: int) -> str:
+def values(rng: PortRandom, i: int) -> str:
     return f"""replicaCount: {rng.randint(1, 4)}
 image:
   repository: ghcr.io/acme/chart{i}
@@ -124,7 +152,7 @@ resources:
 """
 
 
-def toml(rng: random.Random, i: int) -> str:
+def toml(rng: PortRandom, i: int) -> str:
     return f"""app = "svc{i}"
 primary_region = "ams"
 
@@ -138,7 +166,7 @@ handlers = ["tls", "http"]
 """
 
 
-def json_file(rng: random.Random, i: int) -> str:
+def json_file(rng: PortRandom, i: int) -> str:
     import json
 
     doc = {
@@ -150,14 +178,14 @@ def json_file(rng: random.Random, i: int) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def dockerfile(rng: random.Random, i: int) -> str:
+def dockerfile(rng: PortRandom, i: int) -> str:
     return (
         f"FROM python:3.12-slim\nARG PORT={_port(rng)}\nENV PORT=$PORT\n"
         'EXPOSE $PORT 9100/udp\nCMD ["app"]\n'
     )
 
 
-def workflow(rng: random.Random, i: int) -> str:
+def workflow(rng: PortRandom, i: int) -> str:
     return f"""name: ci-{i}
 on: [push]
 jobs:
@@ -170,7 +198,7 @@ jobs:
 """
 
 
-def noise(rng: random.Random, i: int) -> str:
+def noise(rng: PortRandom, i: int) -> str:
     return f"# notes {i}\n\nNothing to see here; version {rng.randint(1, 99)}.\n"
 
 
@@ -188,9 +216,9 @@ WRITERS = {
 }
 
 
-def generate(root: str, files: int, seed: int = 1) -> list[str]:
+def generate(root: str, files: int, seed: int = 1, collisions: str = "few") -> list[str]:
     """Write ``files`` files under ``root``; returns their relative paths."""
-    rng = random.Random(seed)
+    rng = PortRandom(seed, collisions)
     written: list[str] = []
     counts = {kind: max(1, round(files * share)) for kind, share in MIX}
     counts["noise"] += files - sum(counts.values())
@@ -211,8 +239,9 @@ def main() -> None:
     parser.add_argument("root")
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--collisions", choices=("few", "dense"), default="few")
     args = parser.parse_args()
-    print(len(generate(args.root, args.files, args.seed)), "files")
+    print(len(generate(args.root, args.files, args.seed, args.collisions)), "files")
 
 
 if __name__ == "__main__":

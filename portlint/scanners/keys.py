@@ -324,7 +324,27 @@ def _number(
         role = "node"
     elif ctx.kind == "yaml" and _container_side(kind_key, parent):
         role = "container"
+    elif _fly_edge_port(ctx, leaf.key_path):
+        role = "service"
     yield _binding(leaf, ctx, location, role, number, stripped, tuple(extra))
+
+
+def _fly_edge_port(ctx: Context, key_path: tuple[str | int, ...]) -> bool:
+    """``fly.toml``'s ``[[services.ports]] port``: the app's public port on Fly's proxy.
+
+    Every Fly app has its own addresses, so ten apps that all serve 443 share
+    nothing; the port the app itself listens on is ``internal_port``, which
+    stays a listening claim.
+    """
+    name = ctx.source.path.rsplit("/", 1)[-1]
+    return (
+        ctx.kind == "toml"
+        and name.startswith("fly")
+        and name.endswith(".toml")
+        and len(key_path) >= 3
+        and key_path[0] == "services"
+        and "ports" in key_path[1:]
+    )
 
 
 # Kubernetes words for the port inside a container, as Helm values spell them

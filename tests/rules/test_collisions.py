@@ -296,3 +296,36 @@ def test_possible_host_port_overlap() -> None:
         'host port range 8000-8100/tcp includes 8080, published by service "api" '
         "(compose.yaml:7:10)"
     )
+
+
+FLY = """\
+app = "{app}"
+
+[http_service]
+  internal_port = {internal}
+
+[[services]]
+  internal_port = {internal}
+  [[services.ports]]
+    port = 443
+    handlers = ["tls", "http"]
+"""
+
+
+def test_fly_edge_ports_of_two_apps_do_not_collide(make_project) -> None:
+    """Every Fly app serves 443 on its own addresses: only internal_port is a claim."""
+    from tests.conftest import run_cli
+
+    root = make_project(
+        {
+            "billing/fly.toml": FLY.format(app="billing", internal=8081),
+            "search/fly.toml": FLY.format(app="search", internal=8081),
+        }
+    )
+    code, out, _ = run_cli(["check", "-q", "--no-color", "--select", "PL402", "."], cwd=root)
+    findings = [line for line in out.splitlines() if not line.startswith("  ")]
+    assert findings == [
+        "search/fly.toml:4:19: PL402 listening port 8081/tcp is also claimed by owner "
+        '"billing" (billing/fly.toml:4:19)',
+    ]
+    assert code == 1
