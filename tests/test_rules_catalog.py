@@ -47,11 +47,7 @@ def _cases(kind: str) -> set[str]:
     return codes
 
 
-@pytest.mark.parametrize(
-    "rule",
-    [r for r in ALL_RULES if r.scope != "scanner"],  # scanner rules: the scanners' tests
-    ids=lambda r: r.code,
-)
+@pytest.mark.parametrize("rule", ALL_RULES, ids=lambda r: r.code)
 def test_rule_has_firing_and_clean_fixture(rule) -> None:
     assert rule.code in _cases("fires"), f"no tests/fixtures/**/{rule.code.lower()}-fires case"
     assert rule.code in _cases("clean"), f"no tests/fixtures/**/{rule.code.lower()}-clean case"

@@ -414,7 +414,10 @@ def _value(
                 "PL104",
                 _at(file.source, node, unset.start, unset.end),
                 f"{unset.message}: port {raw!r} does not resolve",
-                hint=f"define {unset.name} in .env or give a default: ${{{unset.name}:-PORT}}",
+                hint=(
+                    f"define {unset.name} in .env or give a default, "
+                    f"e.g. ${{{unset.name}:-8080}} with a port of yours"
+                ),
                 anchor=anchor,
             )
         )
