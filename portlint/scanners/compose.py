@@ -461,7 +461,8 @@ def _short_syntax(
         spec = parse_port_spec(text)
     except PortSpecError as exc:
         if ok:
-            _problem(result, exc, value.whole(), anchor)
+            where = value.location(*exc.span) if exc.span else value.whole()
+            _problem(result, exc, where, anchor)
         return
     if spec.host is not None and spec.host_offset is not None:
         start, end = spec.host_offset, spec.host_offset + _span(text, spec.host_offset)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from portlint.bindings import PROTOCOLS
@@ -33,11 +34,31 @@ MAX_PORT = 65535
 
 
 class PortSpecError(ValueError):
-    def __init__(self, code: str, message: str, hint: str | None = None) -> None:
+    """A spec Compose would reject; ``span`` is the offending part's [start, end) in the spec."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        hint: str | None = None,
+        span: tuple[int, int] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.hint = hint
+        self.span = span
+
+
+def _blame(start: int, text: str) -> Callable[[PortSpecError], PortSpecError]:
+    """Give an error without a span the span of the part being parsed."""
+
+    def attach(exc: PortSpecError) -> PortSpecError:
+        if exc.span is None and text:
+            exc.span = (start, start + len(text))
+        return exc
+
+    return attach
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +151,11 @@ def parse_port_spec(spec: str) -> PortSpec:
         raise PortSpecError("PL102", f"no port specified in {spec!r}")
     elif proto_text == "":
         proto_text = "tcp"
-    protocol = parse_protocol(proto_text, spec)
+    body_at = lead  # offsets below are into ``spec`` as written
+    try:
+        protocol = parse_protocol(proto_text, spec)
+    except PortSpecError as exc:
+        raise _blame(body_at + len(body) + 1, proto_text if slash else "")(exc) from None
     parts = body.split(":")
     container_text = parts[-1]
     host_text = ""
@@ -141,19 +166,29 @@ def parse_port_spec(spec: str) -> PortSpec:
         host_text = parts[-2]
         ip_text = ":".join(parts[:-2])
         if ip_text:
-            ip = parse_ip(ip_text, spec)
-    container, container_end = parse_range(container_text, "container port", spec)
-    container_offset = lead + len(body) - len(container_text)
-    host_offset = lead + len(body) - len(container_text) - 1 - len(host_text) if host_text else None
+            try:
+                ip = parse_ip(ip_text, spec)
+            except PortSpecError as exc:
+                raise _blame(body_at, ip_text)(exc) from None
+    container_offset = body_at + len(body) - len(container_text)
+    host_offset = container_offset - 1 - len(host_text) if host_text else None
+    try:
+        container, container_end = parse_range(container_text, "container port", spec)
+    except PortSpecError as exc:
+        raise _blame(container_offset, container_text)(exc) from None
     host: int | None = None
     host_end: int | None = None
-    if host_text:
-        host, host_end = parse_range(host_text, "host port", spec)
+    if host_text and host_offset is not None:
+        try:
+            host, host_end = parse_range(host_text, "host port", spec)
+        except PortSpecError as exc:
+            raise _blame(host_offset, host_text)(exc) from None
         if container_end != container and (host_end - host) != (container_end - container):
             raise PortSpecError(
                 "PL103",
                 f"host range {host_text} and container range {container_text} differ in length",
                 hint="both sides of a range mapping need the same number of ports",
+                span=(host_offset, container_offset + len(container_text)),
             )
     return PortSpec(
         container, container_end, host, host_end, ip, protocol, host_offset, container_offset

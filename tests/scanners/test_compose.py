@@ -73,7 +73,9 @@ REJECTED = [
         "invalid range specified for host port: '9000-8000' (end before start)",
     ),
     ('"8000-:80"', "PL102", 10, "invalid host port: '' in '8000-:80'"),
-    ('"80/xyz"', "PL102", 10, "invalid protocol 'xyz' in '80/xyz'"),
+    ('"80/xyz"', "PL102", 13, "invalid protocol 'xyz' in '80/xyz'"),
+    ('"127.0.0.1:70000:80"', "PL101", 20, "host port 70000 is out of range 0-65535"),
+    ('"8080:80000"', "PL101", 15, "container port 80000 is out of range 0-65535"),
     (
         '"localhost:1234:1234"',
         "PL102",
