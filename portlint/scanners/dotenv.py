@@ -31,6 +31,7 @@ from portlint.bindings import Location, PortBinding
 from portlint.findings import Problem
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, interpolate
+from portlint.scanners.keys import connection_setting, names_another_host
 from portlint.source import SourceFile
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
@@ -237,12 +238,34 @@ def port_key_owner(key: str, path: str) -> str | None:
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     parsed = parse(source, ctx.environ)
     result = ScanResult(problems=list(parsed.problems))
+    values = {e.key.upper(): (e.key, e.value) for e in parsed.entries}  # later wins
     for entry in parsed.entries:
         owner = port_key_owner(entry.key, source.path)
         if owner is not None:
-            _port_values(source, entry, owner, result)
+            _port_values(source, entry, owner, _host_of(entry.key, values), result)
         _urls(source, entry, owner or _url_owner(entry.key), result)
     return result
+
+
+_HOST_SUFFIXES = ("_HOST", "_HOSTNAME", "_ADDR", "_SERVER")
+
+
+def _host_of(key: str, values: Mapping[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """``DB_HOST=postgres`` beside ``DB_PORT``: another machine's name, and the key saying so.
+
+    None when the sibling is missing, empty, loopback or a wildcard: then
+    ``DB_PORT`` is where this app listens.
+    """
+    match = _PORT_KEY.fullmatch(key)
+    prefix = match.group("owner") if match is not None else None
+    if not prefix:
+        return None
+    for suffix in _HOST_SUFFIXES:
+        found = values.get(prefix.upper() + suffix)
+        if found is not None:
+            host = names_another_host(found[1])
+            return (host, found[0]) if host is not None else None
+    return None
 
 
 def _span_location(source: SourceFile, entry: EnvEntry, start: int, end: int) -> Location:
@@ -261,7 +284,13 @@ def _origin(entry: EnvEntry, start: int, end: int) -> Location | None:
     return entry.expanded.origin(start, end)
 
 
-def _port_values(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -> None:
+def _port_values(
+    source: SourceFile,
+    entry: EnvEntry,
+    owner: str,
+    host: tuple[str, str] | None,
+    result: ScanResult,
+) -> None:
     value = entry.value
     if not value.strip():
         return
@@ -284,19 +313,20 @@ def _port_values(source: SourceFile, entry: EnvEntry, owner: str, result: ScanRe
                 )
             )
             continue
-        result.bindings.append(
-            PortBinding(
-                location=loc,
-                kind="dotenv",
-                owner=owner,
-                role="listen",
-                port=port,
-                text=entry.raw,
-                key_path=(entry.key,),
-                identities=_identities(owner),
-                origin=_origin(entry, match.start(), match.end()),
-            )
+        binding = PortBinding(
+            location=loc,
+            kind="dotenv",
+            owner=owner,
+            role="listen",
+            port=port,
+            text=entry.raw,
+            key_path=(entry.key,),
+            identities=_identities(owner),
+            origin=_origin(entry, match.start(), match.end()),
         )
+        if host is not None:
+            binding = connection_setting(binding, *host)
+        result.bindings.append(binding)
 
 
 def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -> None:

@@ -489,6 +489,47 @@ def _anchor(key_path: tuple[str | int, ...]) -> str:
 
 _PROTOCOLS = {"tcp": "tcp", "udp": "udp", "sctp": "sctp"}
 
+# Keys that say which machine a sibling ``port`` lives on.
+HOST_KEYS = frozenset({"host", "hostname", "server", "address"})
+_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+_WILDCARDS = frozenset({"", "*", "0.0.0.0", "::", "[::]"})
+
+
+def names_another_host(value: str) -> str | None:
+    """The host a host setting names when it is another machine, else None.
+
+    A port beside ``host = "db"`` is where the app connects, not where it
+    listens; beside a loopback or wildcard host (``127.0.0.1``, ``0.0.0.0``,
+    ``*``) or no host at all it is the app's own listening port. An
+    ``host:port`` value is judged by its host part.
+    """
+    host = value.strip()
+    if host.count(":") == 1 and not host.startswith("["):
+        host = host.split(":", 1)[0]
+    elif host.startswith("[") and "]" in host:
+        host = host[1 : host.index("]")]
+    if host in _WILDCARDS or host.lower() in _LOOPBACK_NAMES or "${" in host:
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return None if address.is_loopback or address.is_unspecified else host
+
+
+def connection_setting(binding: PortBinding, host: str, host_key: str) -> PortBinding:
+    """A listening port turned into what it is: the port of ``host``, a reference."""
+    return dataclasses.replace(
+        binding,
+        role="url",
+        host_ip=None,
+        extra=(
+            *binding.extra,
+            ("host", host),
+            ("connection", f"{host_key} names another host"),
+        ),
+    )
+
 
 def scan_leaves(leaves: Iterable[Leaf], ctx: Context) -> tuple[list[PortBinding], list[Problem]]:
     """Classify every leaf; a sibling ``protocol = "udp"`` applies to the ports beside and below it.
@@ -499,11 +540,15 @@ def scan_leaves(leaves: Iterable[Leaf], ctx: Context) -> tuple[list[PortBinding]
     bindings: list[PortBinding] = []
     problems: list[Problem] = []
     protocols: dict[tuple[str | int, ...], str] = {}
+    hosts: dict[tuple[str | int, ...], tuple[str, str]] = {}
     for leaf in leaves:
-        if leaf.key_path and leaf.key_path[-1] == "protocol" and isinstance(leaf.value, str):
+        last = leaf.key_path[-1] if leaf.key_path else None
+        if last == "protocol" and isinstance(leaf.value, str):
             proto = _PROTOCOLS.get(leaf.value.strip().lower())
             if proto is not None:
                 protocols[leaf.key_path[:-1]] = proto
+        if isinstance(last, str) and last.lower() in HOST_KEYS and isinstance(leaf.value, str):
+            hosts[leaf.key_path[:-1]] = (last, leaf.value)
         for item in classify(leaf, ctx):
             if isinstance(item, Problem):
                 problems.append(item)
@@ -511,7 +556,27 @@ def scan_leaves(leaves: Iterable[Leaf], ctx: Context) -> tuple[list[PortBinding]
                 bindings.append(item)
     if protocols:
         bindings = [_with_protocol(b, protocols) for b in bindings]
+    if hosts:
+        bindings = [_with_host(b, hosts) for b in bindings]
     return bindings, problems
+
+
+def _with_host(
+    binding: PortBinding, hosts: dict[tuple[str | int, ...], tuple[str, str]]
+) -> PortBinding:
+    """``{host: db, port: 5432}``: the port of ``db``, which this app connects to.
+
+    Only a ``port`` key beside the host key counts; a ``ports`` list or a
+    ``listen`` address says where this app itself listens.
+    """
+    last = binding.key_path[-1] if binding.key_path else None
+    if binding.role != "listen" or not isinstance(last, str) or key_kind(last) != "port":
+        return binding
+    sibling = hosts.get(binding.key_path[:-1])
+    if sibling is None:
+        return binding
+    host = names_another_host(sibling[1])
+    return connection_setting(binding, host, sibling[0]) if host is not None else binding
 
 
 def _with_protocol(

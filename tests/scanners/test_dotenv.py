@@ -111,3 +111,46 @@ def test_scan_claims_and_references(tmp_path: Path) -> None:
     assert dict(result.bindings[6].extra)["host"] == "fd00::5"
     assert result.bindings[7].origin == Location(".env", 1, 10, 1, 14)
     assert result.bindings[0].key_path == ("API_PORT",)
+
+
+CLIENT_ENV = """\
+DB_HOST=postgres
+DB_PORT=5432
+REDIS_PORT=6379
+SMTP_SERVER=127.0.0.1
+SMTP_PORT=2525
+API_HOST=0.0.0.0
+API_PORT=8080
+CACHE_PORT=11211
+CACHE_ADDR=memcached:11211
+"""
+
+
+def test_port_beside_a_host_naming_another_machine_is_a_reference(tmp_path: Path) -> None:
+    """``DB_HOST=postgres`` makes ``DB_PORT`` where the app connects, not where it listens."""
+    result = scan(tmp_path, {".env": CLIENT_ENV}, ".env")
+    got = [
+        (b.key_path[0], b.role, b.port, b.location.line, b.location.column, dict(b.extra))
+        for b in result.bindings
+    ]
+    assert got == [
+        (
+            "DB_PORT",
+            "url",
+            5432,
+            2,
+            9,
+            {"host": "postgres", "connection": "DB_HOST names another host"},
+        ),
+        ("REDIS_PORT", "listen", 6379, 3, 12, {}),  # no REDIS_HOST: still a claim
+        ("SMTP_PORT", "listen", 2525, 5, 11, {}),  # loopback host: this machine
+        ("API_PORT", "listen", 8080, 7, 10, {}),  # wildcard host: a listener
+        (
+            "CACHE_PORT",
+            "url",
+            11211,
+            8,
+            12,
+            {"host": "memcached", "connection": "CACHE_ADDR names another host"},
+        ),
+    ]

@@ -198,3 +198,40 @@ def test_netlify_dev_target_port_stays_a_listening_port() -> None:
     result = _scan("netlify.toml", "[dev]\n  port = 8888\n  targetPort = 5173\n")
     got = [(b.location.line, b.location.column, b.port, b.role) for b in result.bindings]
     assert got == [(2, 10, 8888, "listen"), (3, 16, 5173, "listen")]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line", "col"),
+    [
+        ("app.toml", '[database]\nhost = "db"\nport = 5432\n', 3, 8),
+        ("app.yaml", "redis:\n  port: 6379\n  hostname: cache.internal\n", 2, 9),
+        ("app.json", '{"smtp": {"server": "mail", "port": 587}}\n', 1, 37),
+    ],
+)
+def test_port_beside_a_host_naming_another_machine_is_a_reference(
+    name: str, text: str, line: int, col: int
+) -> None:
+    (binding,) = _scan(name, text).bindings
+    assert (binding.location.line, binding.location.column, binding.role) == (line, col, "url")
+    assert dict(binding.extra)["connection"].endswith("names another host")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[server]\nhost = "0.0.0.0"\nport = 8080\n',
+        '[server]\nhost = "127.0.0.1"\nport = 8080\n',
+        '[server]\nhost = "localhost"\nport = 8080\n',
+        '[server]\nhost = "::"\nport = 8080\n',
+        '[server]\nhost = ""\nport = 8080\n',
+        "[server]\nport = 8080\n",
+        '[server]\nport = 8080\n[db]\nhost = "db"\n',  # another mapping's host
+    ],
+)
+def test_port_beside_a_local_or_absent_host_stays_a_claim(text: str) -> None:
+    (binding,) = _scan("app.toml", text).bindings
+    assert (binding.location.line, binding.location.column, binding.role) == (
+        text.split("\n").index("port = 8080") + 1,
+        8,
+        "listen",
+    )
