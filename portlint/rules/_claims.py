@@ -17,6 +17,10 @@ def describe(binding: PortBinding) -> str:
             return f'container "{extra["container"]}" of {extra.get("object", binding.owner)}'
         kind, _, name = extra.get("object", "").partition("/")
         return f'{kind} "{name}"' if name else f'object "{binding.owner}"'
+    if binding.kind == "dotenv" and binding.key_path and isinstance(binding.key_path[0], str):
+        # the key as written (``DB_PORT``); the owner derived from it (``db``) is
+        # for identity matching and names nothing the reader can find
+        return f'variable "{binding.key_path[0]}"'
     kind = {"compose": "service", "dotenv": "variable"}.get(binding.kind, "owner")
     return f'{kind} "{binding.owner}"'
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
 
+from portlint import identity
 from portlint.bindings import Location, PortBinding, location_key
 from portlint.findings import Finding, Severity
 from portlint.rules._claims import (
@@ -255,9 +256,78 @@ def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
     return inside
 
 
+def _project_folder(project: str) -> str | None:
+    """The folder of a compose project key (``compose:api`` or ``compose:api/stack.yml``)."""
+    kind, _, rest = project.partition(":")
+    if kind != "compose" or not rest:
+        return None
+    return posixpath.dirname(rest) if rest.endswith((".yml", ".yaml")) else rest
+
+
+def _env_file_ports(bindings: Sequence[PortBinding]) -> dict[tuple[str, int], list[PortBinding]]:
+    """(.env path, port) -> the compose bindings of the project that ``.env`` configures.
+
+    A ``.env`` beside a compose file, or one a service names in ``env_file:``,
+    belongs to that project; a port there is keyed by the binding's host port
+    and by its container port.
+    """
+    out: dict[tuple[str, int], list[PortBinding]] = defaultdict(list)
+    for b in bindings:
+        if b.kind != "compose" or b.role not in ("host", "container"):
+            continue
+        folders = {posixpath.dirname(b.location.path)}
+        folder = _project_folder(b.project) if b.project else None
+        if folder is not None:
+            folders.add("" if folder == "." else folder)
+        envs = {posixpath.join(f, ".env") for f in folders}
+        envs.update(value for key, value in b.extra if key == "env_file")
+        ports = {b.target} if b.role == "host" else {b.port}
+        if b.role == "host" and not is_engine_picked(b):
+            ports.add(b.port)
+        for env in envs:
+            for port in ports:
+                if port is not None:
+                    out[(env, port)].append(b)
+    return out
+
+
+def _project_env_claim(
+    b: PortBinding, env_ports: dict[tuple[str, int], list[PortBinding]]
+) -> PortBinding | None:
+    """The compose binding a project's ``.env`` port repeats, if any.
+
+    ``PORT=3000`` beside ``"3000:3000"`` is the service's own port: one claim,
+    not two. A bare ``PORT`` is the project's app; a named key
+    (``REDIS_PORT``) must name the service (its name, container name or
+    image), so ``ADMIN_PORT`` sharing a value with another service still
+    collides.
+    """
+    if b.kind != "dotenv" or b.role != "listen" or b.port is None:
+        return None
+    candidates = env_ports.get((b.location.path, b.port))
+    if not candidates:
+        return None
+    key = str(b.key_path[0]).upper() if b.key_path else ""
+    if key in ("PORT", "PORTS"):
+        return candidates[0]
+    names = identity.binding_names(b)
+    for candidate in candidates:
+        if identity.matches(names, identity.binding_names(candidate)):
+            return candidate
+    return None
+
+
 def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
     """Claims in path order; an interpolated port belongs to the claimant of its .env value."""
     inside = _inside_a_service(bindings)
+    env_ports = _env_file_ports(bindings)
+    services = {id(b): s for b in bindings if (s := _project_env_claim(b, env_ports)) is not None}
+
+    def in_container(b: PortBinding) -> bool:
+        """The ``.env`` port is the service's container port only: no host claim at all."""
+        service = services.get(id(b))
+        return service is not None and b.port not in claimed_ports(service)
+
     echoes = {_link(b.origin) for b in bindings if b.origin is not None}
     found = [
         b
@@ -269,6 +339,7 @@ def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
             b.role == "listen"
             and (
                 inside_pod(b)
+                or in_container(b)
                 or (posixpath.basename(posixpath.dirname(b.location.path)), b.port) in inside
             )
         )
@@ -277,7 +348,10 @@ def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
     at: dict[tuple[str, int, int], Claimant] = {}
     used_in: dict[tuple[str, int, int], str | None] = {}  # .env value -> project using it
     for binding in found:
-        at.setdefault(_link(binding.location), _claimant(binding))
+        service = services.get(id(binding))
+        at.setdefault(_link(binding.location), _claimant(service or binding))
+        if service is not None:
+            used_in.setdefault(_link(binding.location), service.project)
         if binding.origin is not None:
             used_in.setdefault(_link(binding.origin), binding.project)
     out = []

@@ -245,6 +245,7 @@ class _Service:
     profiles: tuple[str, ...]
     host_network: bool
     shared_network: str | None = None  # "service:x" / "container:x": PL403 needs it
+    env_files: tuple[str, ...] = ()  # paths as the engine sees them: PL402 needs them
 
     def binding(
         self,
@@ -267,6 +268,7 @@ class _Service:
             extra = (*extra, ("network_mode", "host"))
         if self.shared_network:
             extra = (*extra, ("network_mode", self.shared_network))
+        extra = (*extra, *(("env_file", path) for path in self.env_files))
         return PortBinding(
             location=location,
             kind="compose",
@@ -305,6 +307,12 @@ def _service(name: str, project: str, chain: Chain) -> _Service:
         if node is not None:
             profiles = tuple(_strings(file, node))
             break
+    env_files: tuple[str, ...] = ()
+    for file, _name, body in chain:
+        node = _yaml.get(body, "env_file")
+        if node is not None:
+            env_files = tuple(join(file.folder, p) for p in _env_file_paths(file, node))
+            break
     image = first("image")
     identities = [name]
     for value in (first("container_name"), first("hostname"), image):
@@ -320,7 +328,19 @@ def _service(name: str, project: str, chain: Chain) -> _Service:
         shared_network=mode
         if (mode := first("network_mode") or "").startswith(("service:", "container:"))
         else None,
+        env_files=env_files,
     )
+
+
+def _env_file_paths(file: _File, node: Node) -> list[str]:
+    """``env_file: .env``, ``[a.env, b.env]`` or ``[{path: a.env, required: false}]``."""
+    items = node.value if isinstance(node, SequenceNode) else [node]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, MappingNode):
+            item = _yaml.get(item, "path")
+        out.extend(_strings(file, item))
+    return out
 
 
 def _service_ports(

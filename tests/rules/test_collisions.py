@@ -329,3 +329,77 @@ def test_fly_edge_ports_of_two_apps_do_not_collide(make_project) -> None:
         '"billing" (billing/fly.toml:4:19)',
     ]
     assert code == 1
+
+
+def _env(path: str, key: str, port: int, owner: str, line: int = 1, column: int = 6):
+    return bind(
+        port,
+        role="listen",
+        owner=owner,
+        kind="dotenv",
+        path=path,
+        line=line,
+        column=column,
+        project=None,
+        key_path=(key,),
+    )
+
+
+def test_project_env_port_is_the_service_own_claim_and_named_as_written() -> None:
+    """``PORT=3000`` beside ``"3000:3000"`` is one claim; another project's .env still collides."""
+    service = _compose("storefront/compose.yaml", "app", 3000, target=3000)
+    own = _env("storefront/.env", "PORT", 3000, owner="storefront")
+    inner = _env("storefront/.env", "PORT", 9000, owner="storefront", line=2)
+    published = _compose("storefront/compose.yaml", "app", 8081, line=6, target=9000)
+    other = _env("worker/.env", "WORKER_PORT", 3000, owner="worker", column=13)
+    busy = _compose("metrics/compose.yaml", "grafana", 9000)
+    found = run(repository_port_conflict, [service, own, inner, published, other, busy])
+    # storefront's PORT=9000 is the container side of "8081:9000": no claim, so
+    # metrics' 9000 collides with nothing; worker's 3000 collides with storefront
+    assert [(f.location.path, f.location.line, f.location.column) for f in found] == [
+        ("worker/.env", 1, 13)
+    ]
+    assert found[0].message == (
+        'listening port 3000/tcp is also claimed by variable "PORT" (storefront/.env:1:6)'
+    )
+
+
+def test_env_file_named_by_a_service_belongs_to_its_project() -> None:
+    service = _compose(
+        "billing/compose.yaml",
+        "api",
+        8000,
+        target=8000,
+        extra=(("env_file", "billing/env/api.env"),),
+    )
+    own = _env("billing/env/api.env", "PORT", 8000, owner="env")
+    stray = _env("tools/.env", "PORT", 8000, owner="tools")
+    found = run(repository_port_conflict, [service, own, stray])
+    assert [(f.location.path, f.message) for f in found] == [
+        (
+            "tools/.env",
+            'listening port 8000/tcp is also claimed by service "api" (billing/compose.yaml:5:10)',
+        )
+    ]
+
+
+def test_named_env_key_joins_only_the_service_it_names() -> None:
+    """``REDIS_PORT=6379`` is the redis image's port; ``DB_PORT=6379`` beside it is not."""
+    cache = _compose(
+        "app/compose.yaml",
+        "cache",
+        6379,
+        target=6379,
+        identities=("cache", "redis:7"),
+        image="redis:7",
+    )
+    redis = _env("app/.env", "REDIS_PORT", 6379, owner="redis", column=12)
+    db = _env("app/.env", "DB_PORT", 6379, owner="db", line=2, column=9)
+    found = run(repository_port_conflict, [cache, redis, db])
+    assert [(f.location.line, f.location.column, f.message) for f in found] == [
+        (
+            2,
+            9,
+            'listening port 6379/tcp is also claimed by variable "REDIS_PORT" (app/.env:1:12)',
+        )
+    ]
