@@ -4,7 +4,9 @@ The ports a dev container opens on the developer's machine:
 
 - ``forwardPorts``: numbers (``3000``) and ``"service:port"`` strings
   (``"db:5432"``, forwarded from a compose service) -> role ``host``, the
-  local port; the service goes in ``extra`` as ``("service", name)``.
+  local port; the service goes in ``extra`` as ``("service", name)`` and
+  is the binding's owner and identity: ``"db:5432"`` is db's port, not the
+  dev container's (a bare number is the dev container's own).
 - ``appPort``: a number (published as ``N:N``, as the devcontainer CLI
   does), a Docker ``-p`` string (``"8000:8000"``, ``"127.0.0.1:8000:8000"``),
   or an array of those -> role ``host`` with ``target``; a string without a
@@ -26,8 +28,8 @@ from collections.abc import Iterator
 
 from portlint.bindings import PortBinding, Role
 from portlint.findings import Problem
+from portlint.scanners import _yaml, keys
 from portlint.scanners import json as jsonc
-from portlint.scanners import keys
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.portspec import PortSpecError, parse_port_spec
 from portlint.source import SourceFile
@@ -37,9 +39,49 @@ _RANGE = re.compile(r"\A(?P<port>[0-9]{1,5})(?:-(?P<end>[0-9]{1,5}))?\Z")
 OWN_KEYS = ("forwardPorts", "appPort", "portsAttributes")
 
 
+def _compose_identities(
+    source: SourceFile, root: jsonc.JNode, ctx: ScanContext
+) -> dict[str, tuple[tuple[str, ...], str | None]]:
+    """Service name -> (identities, image): what ``dockerComposeFile`` says that service is.
+
+    ``"db:5432"`` forwards the ``db`` service's port; the compose file tells
+    that ``db`` runs ``postgres:16``, which is what lets PL201 see postgres on
+    5432. The files are read through the engine's reader (so the cache tracks
+    them); a missing or broken one leaves the service known by name only.
+    """
+    node = root.get("dockerComposeFile")
+    if node is None or ctx.read is None:
+        return {}
+    items = node.items if node.items is not None else [node]
+    folder = posixpath.dirname(source.path)
+    found: dict[str, tuple[tuple[str, ...], str | None]] = {}
+    for item in items:
+        if not isinstance(item.scalar, str) or not item.scalar:
+            continue
+        path = posixpath.normpath(posixpath.join(folder, item.scalar))
+        compose = ctx.read(path)
+        docs = _yaml.compose_documents(compose) if compose is not None else None
+        if not isinstance(docs, list) or not docs:
+            continue
+        services = _yaml.get(docs[0], "services")
+        if not isinstance(services, _yaml.MappingNode):
+            continue
+        for name, _key, body in _yaml.items(services):
+            names = [name]
+            for key in ("container_name", "hostname", "image"):
+                value = _yaml.scalar(_yaml.get(body, key))
+                if value and "$" not in value and value not in names:
+                    names.append(value)
+            image = _yaml.scalar(_yaml.get(body, "image"))
+            usable = image if image and "$" not in image else None
+            found[name] = (tuple(names), usable)  # a later file overrides, as in Compose
+    return found
+
+
 class _File:
-    def __init__(self, source: SourceFile, root: jsonc.JNode) -> None:
+    def __init__(self, source: SourceFile, root: jsonc.JNode, ctx: ScanContext) -> None:
         self.source = source
+        self.services = _compose_identities(source, root, ctx)
         name = root.get("name")
         image = root.get("image")
         self.image = image.scalar if image is not None and isinstance(image.scalar, str) else None
@@ -64,12 +106,17 @@ class _File:
         protocol: str = "tcp",
         host_ip: str | None = None,
         extra: tuple[tuple[str, str], ...] = (),
+        service: str | None = None,
     ) -> PortBinding:
+        """``service`` names the compose service whose port a forward reaches; it owns the port."""
         start = node.start + offset
+        identities, image = self.identities, self.image
+        if service:
+            identities, image = self.services.get(service, ((service,), None))
         return PortBinding(
             location=self.source.location(start, start + length),
             kind="devcontainer",
-            owner=self.owner,
+            owner=service or self.owner,
             role=role,
             port=port,
             end_port=end_port,
@@ -80,8 +127,8 @@ class _File:
             text=self.source.text[node.start : node.end],
             key_path=key_path,
             project=self.project,
-            identities=self.identities,
-            image=self.image,
+            identities=identities,
+            image=image,
             extra=extra,
         )
 
@@ -127,6 +174,7 @@ class _File:
                 port=number,
                 key_path=path,
                 extra=(("service", service),) if service else (),
+                service=service,
             )
 
     def app_port(self, node: jsonc.JNode) -> Iterator[PortBinding | Problem]:
@@ -232,7 +280,7 @@ def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     result = ScanResult()
     if root.members is None:
         return result
-    config = _File(source, root)
+    config = _File(source, root, ctx)
     for key, method in (
         ("forwardPorts", config.forward_ports),
         ("appPort", config.app_port),
