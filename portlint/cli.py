@@ -514,7 +514,7 @@ def cmd_ports(args: argparse.Namespace) -> int:
 def cmd_rule(args: argparse.Namespace) -> int:
     from portlint import rules
     from portlint.errors import UsageError
-    from portlint.rules.manual import render_json, render_list, render_manual
+    from portlint.rules.manual import render_json, render_json_one, render_list, render_manual
 
     if args.all:
         chosen = list(rules.ALL_RULES)
@@ -526,7 +526,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
     rule = rules.get(args.rule)
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r}", hint="`portlint rule --all` lists them")
-    sys.stdout.write(render_json([rule]) if args.format == "json" else render_manual(rule))
+    sys.stdout.write(render_json_one(rule) if args.format == "json" else render_manual(rule))
     return EXIT_CLEAN
 
 
