@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -73,9 +74,18 @@ def render(entries: Sequence[Entry]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+# The first bytes of every baseline portlint writes (see :func:`render`).
+_BASELINE_START = re.compile(rb'\A\s*\{\s*"version"\s*:\s*\d+\s*,\s*"findings"\s*:')
+
+
+def is_baseline(head: bytes) -> bool:
+    """Whether an existing file is a portlint baseline, so ``--write-baseline`` may replace it."""
+    return _BASELINE_START.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
 def write(path: str, findings: Iterable[Finding], rebase: Rebase) -> int:
     entries = entries_for(findings, rebase)
-    write_atomic(path, render(entries))
+    write_atomic(path, render(entries), is_ours=is_baseline, what="a portlint baseline")
     return len(entries)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import argparse
@@ -304,13 +304,14 @@ def _normalise(argv: list[str]) -> list[str]:
     return [*argv[:i], "check", *rest]
 
 
-def _open_output(path: str | None) -> TextIO:
-    if path is None:
-        return sys.stdout
+def _write_report(path: str, text: str) -> None:
+    """``--output-file``: atomic, and never over a file that is not an earlier report."""
     from portlint.errors import UsageError
+    from portlint.reporters import looks_like_report
+    from portlint.safe_write import write_atomic
 
     try:
-        return open(path, "w", encoding="utf-8")
+        write_atomic(path, text, is_ours=looks_like_report, what="a portlint report")
     except OSError as exc:
         raise UsageError(f"{path}: cannot write output file: {exc.strerror or exc}") from None
 
@@ -412,12 +413,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         show_source=args.show_source,
         statistics=args.statistics,
     )
-    out = _open_output(args.output_file)
-    try:
-        reporter.render(result, out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
+    if args.output_file is None:
+        reporter.render(result, sys.stdout)
+    else:
+        import io
+
+        buffer = io.StringIO()
+        reporter.render(result, buffer)
+        _write_report(args.output_file, buffer.getvalue())
     if result.failed(config.fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
@@ -511,7 +514,7 @@ def cmd_ports(args: argparse.Namespace) -> int:
 def cmd_rule(args: argparse.Namespace) -> int:
     from portlint import rules
     from portlint.errors import UsageError
-    from portlint.rules.manual import render_json, render_list, render_manual
+    from portlint.rules.manual import render_json, render_json_one, render_list, render_manual
 
     if args.all:
         chosen = list(rules.ALL_RULES)
@@ -523,7 +526,7 @@ def cmd_rule(args: argparse.Namespace) -> int:
     rule = rules.get(args.rule)
     if rule is None:
         raise UsageError(f"unknown rule {args.rule!r}", hint="`portlint rule --all` lists them")
-    sys.stdout.write(render_json([rule]) if args.format == "json" else render_manual(rule))
+    sys.stdout.write(render_json_one(rule) if args.format == "json" else render_manual(rule))
     return EXIT_CLEAN
 
 

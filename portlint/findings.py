@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,11 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r}; use error, warning or note") from None
 
 
+# Positions quoted in messages ("(compose.yaml:4:14)", "first at line 3"):
+# a finding without a key path is identified by its message minus these.
+_POSITIONS = re.compile(r"(?<=:)\d+:\d+\b|\bline \d+|\bcolumn \d+")
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Finding:
     location: Location  # first, so findings sort by path, line, column
@@ -49,9 +55,8 @@ class Finding:
         paths of related locations.
         """
         related = ",".join(sorted({loc.path for loc in self.related}))
-        key = "\x1f".join(
-            (self.code, self.location.path, str(self.port), self.anchor or self.message, related)
-        )
+        what = self.anchor or _POSITIONS.sub("#", self.message)
+        key = "\x1f".join((self.code, self.location.path, str(self.port), what, related))
         return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from portlint import registry
+from portlint.bindings import PortBinding
 from portlint.listening import Listener
 
 
@@ -109,6 +110,12 @@ def render_text(info: PortInfo) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _use(binding: PortBinding, port: int) -> str:
+    """How a binding uses ``port``: its own role, or the container side of a mapping."""
+    own = binding.port is not None and binding.port <= port <= (binding.last_port or binding.port)
+    return binding.role if own else f"{binding.role} (container side)"
+
+
 def render_json(info: PortInfo) -> str:
     data: dict[str, Any] = {
         "version": 1,
@@ -142,7 +149,9 @@ def render_json(info: PortInfo) -> str:
             for item in info.listening
         ],
     }
-    data.update({key.replace(" ", "_"): value for key, value in info.extra.items()})
+    data.update(
+        {key.replace(" ", "_").replace("-", "_"): value for key, value in info.extra.items()}
+    )
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -182,7 +191,9 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
         and (info.protocol is None or b.protocol == info.protocol)
         and (b.port <= info.port <= (b.last_port or b.port) or b.target == info.port)
     ]
-    rows = [f"{b.location}  {b.role} {b.owner!r} ({b.text or b.port})" for b in uses[:20]]
+    rows = [
+        f"{b.location}  {_use(b, info.port)} {b.owner!r} ({b.text or b.port})" for b in uses[:20]
+    ]
     if len(uses) > 20:
         rows.append(f"... and {len(uses) - 20} more")
     info.extra["used in this repository"] = rows or ["nowhere"]

@@ -87,3 +87,13 @@ def test_broken_baseline_is_exit_two(make_project) -> None:
     assert err.startswith("portlint: error: ") and "not a portlint baseline (version 1)" in err
     code, _, err = run_cli(["check", "--baseline", "missing.json"], cwd=root)
     assert code == 2 and "baseline file not found" in err
+
+
+def test_findings_without_a_key_path_survive_moved_lines(make_project) -> None:
+    """A duplicate key (PL001) quotes a line number in its message; moving it is no change."""
+    text = "services:\n  a:\n    image: x\n  a:\n    image: y\n"
+    root = make_project({"compose.yaml": text})
+    assert run_cli(["check", "--write-baseline"], cwd=root)[0] == 0
+    (root / "compose.yaml").write_text("# header\n# more\n" + text, encoding="utf-8")
+    code, out, _ = run_cli(["check", "--baseline", ".portlint-baseline.json"], cwd=root)
+    assert (code, out) == (0, "All clear: no findings in 1 file; 1 hidden by the baseline.\n")

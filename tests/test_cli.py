@@ -178,3 +178,14 @@ def test_console_script_smoke() -> None:
     )
     assert (proc.returncode, proc.stderr) == (0, "")
     assert proc.stdout.startswith("All clear")
+
+
+def test_rule_json_is_an_object_for_one_rule() -> None:
+    code, out, _ = run_cli(["rule", "PL201", "--format", "json"])
+    data = json.loads(out)
+    assert code == 0
+    assert (data["code"], data["name"], data["severity"]) == (
+        "PL201",
+        "well-known-port-conflict",
+        "warning",
+    )

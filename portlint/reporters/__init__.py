@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from typing import Any
 
 REPORTERS: dict[str, str] = {
@@ -20,3 +21,23 @@ def get_reporter(name: str, **options: Any) -> Any:
     module_name, _, attr = REPORTERS[name].partition(":")
     cls = getattr(importlib.import_module(module_name), attr)
     return cls(**options)
+
+
+# How each format's output begins. ``--output-file`` replaces an existing file
+# only when it starts like one of these (or is empty): a report from an earlier
+# run. A typo must not turn somebody's compose file into a report.
+_REPORT_STARTS = re.compile(
+    rb"\A\s*(?:"
+    rb"\{\s*\"schema_version\"[^{]*\{\s*\"name\"\s*:\s*\"portlint\""  # json
+    rb"|\{\s*\"\$schema\"\s*:\s*\"[^\"]*sarif"  # sarif
+    rb"|\[\s*(?:\]|\{\s*\"description\")"  # gitlab code quality
+    rb"|<\?xml[^>]*>\s*<testsuites name=\"portlint\""  # junit
+    rb"|::(?:error|warning|notice|group)\b"  # github workflow commands
+    rb"|[^\n]*:\d+:\d+: PL\d{3} |All clear: |Found \d+ findings? "  # text
+    rb")"
+)
+
+
+def looks_like_report(head: bytes) -> bool:
+    """Whether an existing file's first bytes are a portlint report of any format."""
+    return _REPORT_STARTS.match(head.removeprefix(b"\xef\xbb\xbf")) is not None

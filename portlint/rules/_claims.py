@@ -50,7 +50,7 @@ def claimed_ports(binding: PortBinding) -> range:
     """The ports a host, listen or node binding certainly occupies on a shared machine."""
     if (
         binding.role not in CLAIM_ROLES
-        or binding.port is None
+        or not binding.port  # None, or 0: "any free port", which the engine picks
         or is_engine_picked(binding)
         or inside_pod(binding)
     ):

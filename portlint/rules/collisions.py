@@ -685,7 +685,7 @@ def dangling_target_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> I
             yield ctx.finding(
                 binding,
                 f'targetPort "{name}" of {describe(binding)} names no container port '
-                f"in {folder or '.'}/",
+                + (f"in {folder}/" if folder else "in the manifests beside it"),
                 hint=f'name a container port "{name}", or use the port number',
             )
         elif ref == "probe":

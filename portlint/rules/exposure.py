@@ -91,15 +91,36 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
         if not found:
             continue
         keys = ", ".join(dict.fromkeys(e.key for e in found[:3]))
-        host = binding.port if binding.end_port is None else f"{binding.port}-{binding.end_port}"
+        host = _host_port_for(binding, port)
         published = "" if host == port else f" as host port {host}"
         yield ctx.finding(
             binding,
             f"{keys} port {port}/{binding.protocol} is published on all interfaces{published}",
-            hint=f'publish it on loopback only: "127.0.0.1:{host}:{port}"',
+            hint=_loopback_hint(binding),
             port=binding.port,
         )
         return
+
+
+def _host_port_for(binding: PortBinding, port: int) -> int | None:
+    """The host port that carries container ``port`` (ranges map pairwise)."""
+    if binding.port is None or binding.target is None:
+        return binding.port if binding.port is not None else None
+    return binding.port + (port - binding.target)
+
+
+def _span(start: int | None, end: int | None) -> str:
+    return f"{start}" if end is None or end == start else f"{start}-{end}"
+
+
+def _loopback_hint(binding: PortBinding) -> str:
+    """The same mapping bound to 127.0.0.1, every port of it kept."""
+    if binding.kind != "compose" or binding.target is None:
+        return "bind it to 127.0.0.1 (or another private address) instead of all interfaces"
+    proto = "" if binding.protocol == "tcp" else f"/{binding.protocol}"
+    host = _span(binding.port, binding.end_port)
+    target = _span(binding.target, binding.target_end)
+    return f'publish it on loopback only: "127.0.0.1:{host}:{target}{proto}"'
 
 
 @binding_rule("PL502", "plaintext-control-port", severity=Severity.ERROR)

@@ -55,7 +55,13 @@ def as_dict(rule: Rule) -> dict[str, object]:
 
 
 def render_json(rules: Sequence[Rule]) -> str:
+    """The catalogue as a JSON array (``rule --all``)."""
     return json.dumps([as_dict(r) for r in rules], indent=2, default=list) + "\n"
+
+
+def render_json_one(rule: Rule) -> str:
+    """One rule as a JSON object (``rule CODE``)."""
+    return json.dumps(as_dict(rule), indent=2, default=list) + "\n"
 
 
 def render_docs(rules: Sequence[Rule]) -> str:

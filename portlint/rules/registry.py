@@ -60,8 +60,8 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     after it.
 
     ## How to silence
-    `# portlint: ignore[PL201]` on the line, or ignore PL201 for the file with
-    `per-file-ignores`.
+    `# portlint: ignore[PL201]` at the end of the line or alone on the line
+    above, or ignore PL201 for the file with `per-file-ignores`.
     """
     if binding.role not in ("host", "listen", "node"):
         return

@@ -109,8 +109,8 @@ def unquoted_port_mapping() -> None:
     """An unquoted `HOST:CONTAINER` that YAML 1.1 reads as a base-60 number.
 
     ## When it fires
-    A plain (unquoted) YAML scalar in `ports:` or `expose:` whose parts are all
-    below 60, such as `- 22:22` or `- 2222:22`. YAML 1.1 reads it as a
+    A plain (unquoted) YAML scalar in `ports:` or `expose:` whose parts after
+    the first are all below 60, such as `- 22:22` or `- 2222:22`. YAML 1.1 reads it as a
     sexagesimal integer (`22:22` is 1342). Quoting style alone is never a
     finding: `- 8080:80` parses as a string and is left alone.
 

@@ -346,18 +346,56 @@ def _env_file_paths(file: _File, node: Node) -> list[str]:
 def _service_ports(
     file: _File, name: str, body: MappingNode, service: _Service, result: ScanResult
 ) -> None:
-    ports = _yaml.get(body, "ports")
-    if isinstance(ports, SequenceNode):
-        for index, entry in enumerate(ports.value):
-            key_path: KeyPath = ("services", name, "ports", index)
-            if isinstance(entry, MappingNode):
-                _long_syntax(file, entry, key_path, service, result)
-            else:
-                _short_syntax(file, entry, key_path, service, result)
-    expose = _yaml.get(body, "expose")
-    if isinstance(expose, SequenceNode):
-        for index, entry in enumerate(expose.value):
-            _expose(file, entry, ("services", name, "expose", index), service, result)
+    ports = _listed(file, body, name, "ports", result)
+    for index, entry in ports:
+        key_path: KeyPath = ("services", name, "ports", index)
+        if isinstance(entry, MappingNode):
+            _long_syntax(file, entry, key_path, service, result)
+        else:
+            _short_syntax(file, entry, key_path, service, result)
+    for index, entry in _listed(file, body, name, "expose", result):
+        _expose(file, entry, ("services", name, "expose", index), service, result)
+
+
+def _listed(
+    file: _File, body: MappingNode, name: str, key: str, result: ScanResult
+) -> list[tuple[int, Node]]:
+    """The entries of ``ports:`` or ``expose:`` by index, reporting shapes Compose refuses.
+
+    Compose wants a list; a bare string or a mapping there, or an empty entry
+    in the list, makes ``docker compose`` stop, so each is a PL102 rather
+    than silence that would make the file look clean.
+    """
+    node = _yaml.get(body, key)
+    if node is None or (isinstance(node, ScalarNode) and _yaml.scalar(node) is None):
+        return []
+    anchor = _anchor(("services", name, key))
+    if not isinstance(node, SequenceNode):
+        result.problems.append(
+            Problem(
+                "PL102",
+                _yaml.location(file.source, node),
+                f"`{key}` of service {name!r} must be a list",
+                hint=f'write each entry as a list item: `{key}:\n  - "8080:80"`',
+                anchor=anchor,
+            )
+        )
+        return []
+    entries: list[tuple[int, Node]] = []
+    for index, entry in enumerate(node.value):
+        if isinstance(entry, ScalarNode) and _yaml.scalar(entry) is None:
+            result.problems.append(
+                Problem(
+                    "PL102",
+                    _yaml.location(file.source, entry),
+                    f"empty entry in `{key}` of service {name!r}",
+                    hint="remove the empty list item",
+                    anchor=f"{anchor}[{index}]",
+                )
+            )
+            continue
+        entries.append((index, entry))
+    return entries
 
 
 # --- locations and interpolation ----------------------------------------------------------

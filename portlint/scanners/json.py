@@ -257,10 +257,20 @@ def _name(root: JNode) -> str | None:
     return name.scalar if name is not None and isinstance(name.scalar, str) else None
 
 
+# portlint's own JSON and SARIF reports name the tool near their top. They are
+# full of "port" keys about other files, and are not any project's config.
+_OWN_REPORT = re.compile(
+    r'\A\s*\{[^{}]{0,200}(?:"tool"\s*:\s*\{\s*"name"\s*:\s*"portlint"|'
+    r'"\$schema"\s*:\s*"[^"]*sarif)'
+)
+
+
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     is_package = source.path.rsplit("/", 1)[-1] == "package.json"
     if not is_package and CANDIDATE.search(source.text) is None:
         return ScanResult()  # cheap pre-check: no word a port could hang from
+    if _OWN_REPORT.match(source.text):
+        return ScanResult()
     root = parse(source)
     if isinstance(root, Problem):
         return ScanResult(problems=[root])

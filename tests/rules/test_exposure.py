@@ -62,3 +62,21 @@ def test_control_ports() -> None:
     ]
     # PL501 leaves the control ports to PL502
     assert run(sensitive_port_exposed, [bind(2375, owner="dind", target=2375)]) == []
+
+
+def test_range_mapping_keeps_every_port_in_the_hint() -> None:
+    """ "20-21:20-21" publishes FTP's 21 as host port 21; the fix keeps both ports."""
+    ftp = bind(20, owner="ftp", end_port=21, target=20, target_end=21)
+    mongo = bind(37017, owner="mongo", image="mongo:7", end_port=37019, target=27017,
+                 target_end=27019)  # fmt: skip
+    found = run(sensitive_port_exposed, [ftp, mongo])
+    assert [(f.message, f.hint) for f in found] == [
+        (
+            "ftp port 21/tcp is published on all interfaces",
+            'publish it on loopback only: "127.0.0.1:20-21:20-21"',
+        ),
+        (
+            "mongodb port 27017/tcp is published on all interfaces as host port 37017",
+            'publish it on loopback only: "127.0.0.1:37017-37019:27017-27019"',
+        ),
+    ]

@@ -179,3 +179,11 @@ def test_unassigned_port_spares_the_softwares_own_de_facto_port() -> None:
     other = bind(15672, owner="reports", line=14, column=9)
     found = run(unassigned_port, [own, other])
     assert [(f.location.line, f.location.column, f.port) for f in found] == [(14, 9, 15672)]
+
+
+def test_host_port_zero_is_the_engine_picking_not_a_reserved_port() -> None:
+    """'0:80' asks Docker for any free host port; IANA's reserved 0 is not claimed."""
+    from portlint.rules.registry import reserved_port
+
+    assert run(reserved_port, [bind(0, owner="web", target=80)]) == []
+    assert [f.port for f in run(reserved_port, [bind(1024, owner="web", target=80)])] == [1024]

@@ -448,3 +448,23 @@ def test_first_document_only_and_yaml_errors(tmp_path: Path) -> None:
     assert [b.port for b in scan(tmp_path, {"compose.yaml": text}, "compose.yaml").bindings] == [80]
     broken = scan(tmp_path, {"compose.yaml": "services:\n  web: [\n"}, "compose.yaml")
     assert [p[0:3] for p in problems(broken)] == [("PL001", 3, 1)]
+
+
+def test_shapes_compose_refuses_are_reported_not_skipped(tmp_path: Path) -> None:
+    text = (
+        "services:\n"
+        '  a:\n    image: x\n    ports: "8080:80"\n'
+        "  b:\n    image: y\n    ports: {8087: 80}\n"
+        '  c:\n    image: z\n    ports:\n      -\n      - "9090:90"\n'
+        "  d:\n    image: w\n    ports:\n"
+    )
+    result = scan(tmp_path, {"compose.yaml": text}, "compose.yaml")
+    assert problems(result) == [
+        ("PL102", 4, 13, "`ports` of service 'a' must be a list"),  # inside the quotes
+        ("PL102", 7, 12, "`ports` of service 'b' must be a list"),
+        ("PL102", 11, 8, "empty entry in `ports` of service 'c'"),
+    ]
+    # The good entry after the empty one keeps its own index in the key path.
+    assert [(b.port, b.key_path) for b in result.bindings] == [
+        (9090, ("services", "c", "ports", 1))
+    ]
