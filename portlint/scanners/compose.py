@@ -376,7 +376,7 @@ def _listed(
                 "PL102",
                 _yaml.location(file.source, node),
                 f"`{key}` of service {name!r} must be a list",
-                hint=f'write each entry as a list item: `{key}:\n  - "8080:80"`',
+                hint=f'write it as a list: `{key}: ["8080:80"]`',
                 anchor=anchor,
             )
         )
