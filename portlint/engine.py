@@ -140,7 +140,12 @@ def check_bindings(
     selected: Iterable[Rule],
     config: Config,
     allocations: Allocations | None = None,
+    focus: frozenset[str] | None = None,
 ) -> list[Finding]:
+    """Run the rules. With a focus (pre-commit's changed files), per-binding rules
+    judge only the bindings of those files: their findings sit on the binding
+    and would be dropped anyway. Project rules always see every binding.
+    """
     settings = Settings(
         ephemeral_range=config.ephemeral_range,
         nodeport_range=config.nodeport_range,
@@ -148,6 +153,8 @@ def check_bindings(
     )
     findings: list[Finding] = []
     judged = echoes_removed(bindings)
+    if focus is not None:
+        judged = [b for b in judged if path_in_focus(b.location.path, focus)]
     for rule in selected:
         if rule.check is None:
             continue
@@ -191,11 +198,14 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def in_focus(finding: Finding, focus: frozenset[str]) -> bool:
-    def hit(path: str) -> bool:
-        return path in focus or any(path.startswith(f.rstrip("/") + "/") for f in focus)
+def path_in_focus(path: str, focus: frozenset[str]) -> bool:
+    return path in focus or any(path.startswith(f.rstrip("/") + "/") for f in focus)
 
-    return hit(finding.location.path) or any(hit(loc.path) for loc in finding.related)
+
+def in_focus(finding: Finding, focus: frozenset[str]) -> bool:
+    return path_in_focus(finding.location.path, focus) or any(
+        path_in_focus(loc.path, focus) for loc in finding.related
+    )
 
 
 def apply_per_file_ignores(findings: Iterable[Finding], config: Config, cwd: str) -> list[Finding]:
@@ -269,7 +279,7 @@ def run(
             if rule is not None:
                 findings.append(problem_to_finding(problem, rule, config))
     allocations = load_configured_allocations(config, cwd)
-    findings.extend(check_bindings(result.bindings, selected, config, allocations))
+    findings.extend(check_bindings(result.bindings, selected, config, allocations, focus))
     findings = apply_per_file_ignores(sorted(set(findings), key=finding_key), config, cwd)
     findings = suppress(findings, directives, selected, config, cwd, result)
     if use_baseline:

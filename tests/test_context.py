@@ -75,3 +75,45 @@ def test_include_adds_files_the_default_names_miss(make_project) -> None:
         'include = ["*.j2"]\nignore = ["PL402"]\n', encoding="utf-8"
     )
     assert located() == ["ops/stack.yaml:8:14:", "tpl/stack.yml.j2:8:14:"]
+
+
+def test_given_files_report_exactly_the_full_runs_findings_about_them(tmp_path) -> None:
+    """Pre-commit mode is a filter, never a different verdict.
+
+    For every file of the multi-project fixture, naming that file alone gives
+    the findings of a whole-repository run that sit in it or point at it,
+    no more and no fewer (per-binding rules judge only the named file's
+    bindings there, project rules still see everything).
+    """
+    import json
+    import shutil
+    import subprocess
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "monorepo", root)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+
+    def findings(*paths: str) -> list[dict[str, object]]:
+        _, out, err = run_cli(["check", "--select", "ALL", "--format", "json", *paths], cwd=root)
+        assert err == ""
+        found: list[dict[str, object]] = json.loads(out)["findings"]
+        return found
+
+    def about(finding: dict[str, object], path: str) -> bool:
+        related = finding["related"]
+        assert isinstance(related, list)
+        paths = [finding["location"]["path"], *(r["path"] for r in related)]  # type: ignore[index]
+        return path in paths
+
+    everything = findings(".")
+    with_findings = {f["location"]["path"] for f in everything}  # type: ignore[index]
+    files = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.parts
+    )
+    assert len(with_findings) >= 4 and len(files) > len(with_findings)
+    for path in files:
+        assert findings(path) == [f for f in everything if about(f, path)], path
