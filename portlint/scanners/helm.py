@@ -126,6 +126,8 @@ def scan_generic_document(source: SourceFile, doc: Node, ctx: ScanContext) -> Sc
     The default owner of a chart's values is the chart's name.
     """
     owner = keys.default_owner_for(source.path, chart_name(source, ctx))
-    kctx = keys.Context(source, "yaml", owner)
+    base = posixpath.basename(source.path)
+    values = base.startswith("values") and base.endswith((".yaml", ".yml"))
+    kctx = keys.Context(source, "yaml", owner, helm_values=values)
     bindings, problems = keys.scan_leaves(leaves(doc), kctx)
     return ScanResult(bindings, problems)

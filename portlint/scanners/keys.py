@@ -241,6 +241,7 @@ class Context:
     kind: str  # scanner name: "yaml", "toml", "json", ...
     default_owner: str
     identities: tuple[str, ...] = ()
+    helm_values: bool = False  # a chart's values*.yaml: Service ports are cluster ports
 
 
 def numeric(value: int | str) -> int | None:
@@ -324,8 +325,10 @@ def _number(
         role = "node"
     elif ctx.kind == "yaml" and _container_side(kind_key, parent):
         role = "container"
-    elif _fly_edge_port(ctx, leaf.key_path):
-        role = "service"
+    elif (ctx.helm_values and _service_side(kind_key, parent)) or _fly_edge_port(
+        ctx, leaf.key_path
+    ):
+        role = "service"  # a load balancer's own port: per Service, per Fly app
     yield _binding(leaf, ctx, location, role, number, stripped, tuple(extra))
 
 
@@ -351,6 +354,22 @@ def _fly_edge_port(ctx: Context, key_path: tuple[str | int, ...]) -> bool:
 # (``containerPort``, ``service.targetPort``, ``containerPorts: {http: 8080}``).
 # ``metricsContainerPort`` and ``extraContainerPorts`` too.
 _CONTAINER_SIDE = ("containerport", "targetport", "containerports")
+
+
+def _service_side(kind_key: str | int | None, parent: str | None) -> bool:
+    """A chart's ``service.port`` / ``servicePort``: the Kubernetes Service's own port.
+
+    Every Service has its own cluster IP, so two charts that both expose port
+    80 share nothing; the nodePort beside it is what reaches the nodes.
+    """
+    key = kind_key.lower() if isinstance(kind_key, str) else ""
+    if key in ("serviceport", "service_port", "service-port"):
+        return True
+    return (
+        key in ("port", "ports")
+        and isinstance(parent, str)
+        and (parent.lower().endswith("service"))
+    )
 
 
 def _container_side(kind_key: str | int | None, parent: str | None) -> bool:

@@ -179,17 +179,26 @@ deployment:
 
 
 def test_helm_container_side_ports_are_container_role() -> None:
-    """Pod-spec words in YAML values name a port inside the container, not a claim."""
+    """Pod-spec words in YAML values name a port inside the container, not a claim,
+    and a chart's ``service.port`` is the Service's cluster port (role service)."""
     result = _scan("values.yaml", HELM_VALUES)
     got = [
         (b.location.line, b.location.column, b.port, b.role, ".".join(map(str, b.key_path)))
         for b in result.bindings
     ]
     assert got == [
-        (3, 9, 80, "listen", "service.port"),
+        (3, 9, 80, "service", "service.port"),
         (4, 15, 8081, "container", "service.targetPort"),
         (6, 18, 8081, "container", "deployment.containerPort"),
         (8, 12, 9901, "container", "deployment.extraContainerPorts.admin"),
+    ]
+
+
+def test_service_port_outside_helm_values_stays_a_listening_port() -> None:
+    """Only a chart's values file mirrors Kubernetes; an app config's service listens."""
+    result = _scan("config.yaml", "service:\n  port: 8080\n")
+    assert [(b.location.line, b.location.column, b.role) for b in result.bindings] == [
+        (2, 9, "listen")
     ]
 
 
