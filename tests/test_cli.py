@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from portlint import __version__
 from tests.conftest import ROOT, run_cli
 
@@ -188,4 +190,15 @@ def test_rule_json_is_an_object_for_one_rule() -> None:
         "PL201",
         "well-known-port-conflict",
         "warning",
+    )
+
+
+@pytest.mark.parametrize("date", ["2026-13-45", "yesterday"])
+def test_registry_build_rejects_an_impossible_date(tmp_path, date) -> None:
+    export = tmp_path / "ports.csv"
+    export.write_text("Service Name,Port Number,Transport Protocol,Description\nssh,22,tcp,SSH\n")
+    code, out, err = run_cli(["registry", "build", "--from", str(export), "--date", date])
+    assert (code, out) == (2, "")
+    assert err == (
+        f"portlint: error: invalid --date {date!r} (hint: give the registry date as YYYY-MM-DD)\n"
     )

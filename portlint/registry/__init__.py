@@ -224,18 +224,25 @@ def snapshot_candidates() -> list[tuple[str, str]]:
     return [shipped]
 
 
+MIN_RECORDS = 10_000  # IANA's registry has held more than this for decades
+
+
 def read_registry() -> Registry:
-    """The registry to use, read now (no memo; :func:`load` is the memoised one)."""
+    """The registry to use, read now (no memo; :func:`load` is the memoised one).
+
+    A cache snapshot that does not parse, or that lost records (a truncated
+    copy parses up to its last whole line), falls back to the shipped one:
+    a short registry would call assigned ports free.
+    """
     candidates = snapshot_candidates()
     for path, origin in candidates[:-1]:
         try:
             with open(path, encoding="utf-8") as fh:
-                reg = parse_snapshot(fh.read(), path)
-        except (
-            OSError,
-            ValueError,
-            KeyError,
-        ):  # a damaged cache: fall back to the shipped snapshot
+                text = fh.read()
+            reg = parse_snapshot(text, path)
+        except (OSError, ValueError, KeyError):
+            continue
+        if len(reg.entries) < MIN_RECORDS or not text.endswith("\n"):
             continue
         reg.origin = origin
         return reg

@@ -236,8 +236,20 @@ def render(date: str, rows: Iterable[Row], source: str) -> Iterator[str]:
         )
 
 
+def _valid_date(text: str) -> bool:
+    import datetime
+
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return bool(_DATE.match(text))
+
+
 def build_snapshot(data: bytes, source: str, date: str | None = None) -> str:
     """The snapshot text for an export's bytes; ``date`` overrides the registry date."""
+    if date is not None and not _valid_date(date):
+        raise UsageError(f"invalid --date {date!r}", hint="give the registry date as YYYY-MM-DD")
     found_date, records = read_export(data)
     registry_date = date or found_date
     if not _DATE.match(registry_date or ""):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from portlint import registry
 from portlint.errors import UsageError
+from portlint.registry import MIN_RECORDS  # the loader checks a cache against it too
 from portlint.registry.convert import build_snapshot
 from portlint.safe_write import starts_with, write_atomic
 
@@ -31,7 +32,6 @@ IANA_XML_URL = (
 )
 DEFAULT_TIMEOUT = 60.0  # seconds, for the whole download
 MAX_DOWNLOAD = 32 * 1024 * 1024  # bytes; IANA's XML export is about 4 MB
-MIN_RECORDS = 10_000  # IANA's registry has held more than this for decades
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 KNOWN = ((22, "tcp", "ssh"), (443, "tcp", "https"))
 _CHUNK = 64 * 1024

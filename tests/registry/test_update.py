@@ -309,6 +309,17 @@ def test_damaged_cache_falls_back_to_shipped(cache: Path) -> None:
     assert (reg.origin, reg.date) == ("shipped", "2026-08-17")
 
 
+@pytest.mark.parametrize("cut", ["line", "middle"])
+def test_truncated_cache_falls_back_to_shipped(server: str, cache: Path, cut: str) -> None:
+    """A cache cut short parses up to its last whole line: it must not be trusted."""
+    assert run_cli(["registry", "update", "--source", f"{server}/good.xml"])[0] == 0
+    text = cache.read_text(encoding="utf-8")
+    keep = text[: len(text) // 3]
+    cache.write_text(keep[: keep.rindex("\n") + 1] if cut == "line" else keep, encoding="utf-8")
+    reg = registry.read_registry()
+    assert (reg.origin, reg.date) == ("shipped", "2026-08-17")
+
+
 def test_update_refuses_to_replace_a_foreign_cache_file(server: str, cache: Path) -> None:
     cache.parent.mkdir(parents=True)
     cache.write_text("somebody else's notes\n", encoding="utf-8")
