@@ -536,7 +536,14 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from portlint.config import resolve
     from portlint.errors import UsageError
     from portlint.registry.allocations import load_configured_allocations
-    from portlint.suggest import claim, claim_file, repository_bindings, suggest, used_ports
+    from portlint.suggest import (
+        claim,
+        claim_file,
+        ephemeral_range,
+        repository_bindings,
+        suggest,
+        used_ports,
+    )
 
     if args.count < 1:
         raise UsageError("--count must be at least 1")
@@ -545,8 +552,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     cwd = os.getcwd()
     config = resolve(cwd).config
     allocations = load_configured_allocations(config, cwd)
-    used = used_ports(repository_bindings(args.paths, config, cwd))
-    found = suggest(args.count, args.near, used, allocations, config.ephemeral_range)
+    # The whole project (not just the current folder) decides what is taken.
+    paths = args.paths or [os.path.abspath(os.path.join(cwd, config.root))]
+    used = used_ports(repository_bindings(paths, config, cwd))
+    found = suggest(args.count, args.near, used, allocations, ephemeral_range(config))
     if not found:
         raise UsageError("no free port left in 1024-49151 outside the ephemeral range")
     sys.stdout.write("".join(f"{port}\n" for port in found))

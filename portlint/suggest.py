@@ -105,12 +105,25 @@ def suggest(
 
 
 def claim_file(config: Config, cwd: str) -> str:
-    """The allocation file ``--claim`` writes to: the first configured one, else ./ports.toml."""
+    """Where ``--claim`` writes: the first configured allocation file, else the
+    ``ports.toml`` the run reads (``./ports.toml`` or the project root's), else a
+    new one at the project root."""
+    root = config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
     if config.allocations:
         first = config.allocations[0]
-        root = config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
         return first if os.path.isabs(first) else os.path.join(root, first)
-    return os.path.join(cwd, DEFAULT_FILE)
+    from portlint.registry.allocations import configured_paths
+
+    found = configured_paths((), root, cwd)
+    return found[0] if found else os.path.join(root, DEFAULT_FILE)
+
+
+def ephemeral_range(config: Config) -> tuple[int, int]:
+    """The range PL302 judges by: its own ``range`` option, else ``ephemeral-range``."""
+    from portlint.rules.ranges import range_option
+
+    options = config.rule_options.get("PL302", {})
+    return range_option(options.get("range"), config.ephemeral_range)
 
 
 def claim(path: str, port: int, protocol: str, service: str) -> None:

@@ -63,3 +63,36 @@ def test_cli_suggest_refuses_a_broken_allocation_file(make_project) -> None:
     code, out, err = run_cli(["suggest"], cwd=root)
     assert (code, out) == (2, "")
     assert err == "portlint: error: ports.toml:1: an allocation needs a `service` name\n"
+
+
+def test_suggest_avoids_the_range_pl302_judges_by(make_project) -> None:
+    """PL302's own `range` option, not only `ephemeral-range`: never suggest what check flags."""
+    root = make_project(
+        {
+            "pyproject.toml": (
+                '[tool.portlint]\n\n[tool.portlint.rules.PL302]\nrange = "20000-30000"\n'
+            )
+        }
+    )
+    code, out, _ = run_cli(["suggest", "--near", "25000", "--count", "3"], cwd=root)
+    assert code == 0
+    assert all(not 20000 <= int(p) <= 30000 for p in out.split()), out
+
+
+def test_suggest_from_a_subfolder_sees_the_whole_project(make_project) -> None:
+    import subprocess
+
+    root = make_project(
+        {
+            "compose.yaml": 'services:\n  api:\n    image: x\n    ports: ["10011:80"]\n',
+            "ports.toml": '[[allocation]]\nport = 10012\nservice = "billing"\n',
+            "sub/README.md": "docs\n",
+        }
+    )
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    code, out, err = run_cli(["suggest", "--count", "1", "--claim", "web"], cwd=root / "sub")
+    assert code == 0, err
+    port = int(out)
+    assert port not in (10011, 10012)
+    assert not (root / "sub" / "ports.toml").exists()
+    assert f"port = {port}" in (root / "ports.toml").read_text(encoding="utf-8")

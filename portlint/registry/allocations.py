@@ -231,11 +231,18 @@ def load_allocations(paths: Sequence[str], cwd: str = ".") -> Allocations:
 
 
 def configured_paths(configured: Sequence[str], root: str, cwd: str) -> list[str]:
-    """The configured files (relative to the config's folder), else ``./ports.toml`` if present."""
+    """The configured files (relative to the config's folder), else a ``ports.toml``.
+
+    Without configuration the file is ``./ports.toml`` when there is one, else
+    the project root's: a run from a subfolder still knows the team's ports.
+    """
     if configured:
         return [p if os.path.isabs(p) else os.path.join(root, p) for p in configured]
-    default = os.path.join(cwd, DEFAULT_FILE)
-    return [default] if os.path.isfile(default) else []
+    for folder in dict.fromkeys((cwd, root)):
+        default = os.path.join(folder, DEFAULT_FILE)
+        if os.path.isfile(default):
+            return [default]
+    return []
 
 
 def load_configured_allocations(config: Config, cwd: str) -> Allocations | None:

@@ -13,7 +13,7 @@ from portlint.rules._claims import claimed_ports, role_label
 from portlint.rules.base import Option, RuleContext, binding_rule
 
 
-def _range_option(value: Any, fallback: tuple[int, int]) -> tuple[int, int]:
+def range_option(value: Any, fallback: tuple[int, int]) -> tuple[int, int]:
     """A ``range`` option: ``[lo, hi]`` or ``"lo-hi"``; None means the run-wide setting."""
     if value is None:
         return fallback
@@ -103,7 +103,7 @@ def ephemeral_range_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Fin
     """
     if binding.role not in ("host", "listen"):
         return
-    lo, hi = _range_option(ctx.options.get("range"), ctx.settings.ephemeral_range)
+    lo, hi = range_option(ctx.options.get("range"), ctx.settings.ephemeral_range)
     port = _first_in(claimed_ports(binding), lo, min(hi, DYNAMIC_MIN - 1))
     if port is not None:
         yield ctx.finding(
@@ -183,7 +183,7 @@ def nodeport_out_of_range(binding: PortBinding, ctx: RuleContext) -> Iterator[Fi
     """
     if binding.role != "node" or binding.port is None:
         return
-    lo, hi = _range_option(ctx.options.get("range"), ctx.settings.nodeport_range)
+    lo, hi = range_option(ctx.options.get("range"), ctx.settings.nodeport_range)
     if not lo <= binding.port <= hi:
         yield ctx.finding(
             binding,
