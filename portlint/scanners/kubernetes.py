@@ -295,6 +295,7 @@ class _Object:
         labels: str,
     ) -> None:
         project = f"k8s:{namespace}/{kind}/{name}"
+        host_network = (_yaml.scalar(_yaml.get(spec, "hostNetwork")) or "").lower() == "true"
         for group in CONTAINER_GROUPS:
             containers = _yaml.get(spec, group)
             if not isinstance(containers, SequenceNode):
@@ -318,11 +319,15 @@ class _Object:
                 )
                 cpath = (*path, group, index)
                 self.containers[cpath] = owner.owner
-                self.container_ports(container, cpath, owner)
+                self.container_ports(container, cpath, owner, host_network)
                 self.probes(container, cpath, owner)
                 self.env(container, cpath, owner)
 
-    def container_ports(self, container: Node, path: KeyPath, owner: _Owner) -> None:
+    def container_ports(
+        self, container: Node, path: KeyPath, owner: _Owner, host_network: bool = False
+    ) -> None:
+        """containerPort, and hostPort; with ``hostNetwork: true`` the pod shares the
+        node's network namespace, so every containerPort is bound on the node too."""
         ports = _yaml.get(container, "ports")
         if not isinstance(ports, SequenceNode):
             return
@@ -349,6 +354,11 @@ class _Object:
                 )
             )
             host = self.optional_port(entry, "hostPort", ppath)
+            host_key: KeyPath = (*ppath, "hostPort")
+            if host is None and host_network:
+                host = (cp_node, container_port)
+                named = (*named, ("network", "host"))
+                host_key = (*ppath, "containerPort", "hostNetwork")
             if host is not None:
                 hp_node, host_port = host
                 self.result.bindings.append(
@@ -360,7 +370,7 @@ class _Object:
                         host_ip=_yaml.scalar(_yaml.get(entry, "hostIP")) or None,
                         target=container_port,
                         text=_yaml.scalar(hp_node) or "",
-                        key_path=(*ppath, "hostPort"),
+                        key_path=host_key,
                         extra=named,
                     )
                 )
