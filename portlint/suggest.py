@@ -131,7 +131,7 @@ def claim(path: str, port: int, protocol: str, service: str) -> None:
     if not service.strip() or any(c in service for c in "\r\n"):
         raise UsageError(f"--claim needs a service name on one line, not {service!r}")
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8", newline="") as fh:  # keep CRLF as written
             existing = fh.read()
     except FileNotFoundError:
         existing = ""

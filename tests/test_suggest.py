@@ -96,3 +96,14 @@ def test_suggest_from_a_subfolder_sees_the_whole_project(make_project) -> None:
     assert port not in (10011, 10012)
     assert not (root / "sub" / "ports.toml").exists()
     assert f"port = {port}" in (root / "ports.toml").read_text(encoding="utf-8")
+
+
+def test_claim_keeps_a_crlf_file_crlf(make_project) -> None:
+    original = b'# team ports\r\n[[allocation]]\r\nport = 10280\r\nservice = "a"\r\n'
+    root = make_project({"ports.toml": original})
+    code, out, err = run_cli(["suggest", "--count", "1", "--claim", "svc"], cwd=root)
+    assert code == 0, err
+    data = (root / "ports.toml").read_bytes()
+    assert data.startswith(original)
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert data.endswith(f'port = {int(out)}\r\nprotocol = "tcp"\r\nservice = "svc"\r\n'.encode())

@@ -253,12 +253,16 @@ def load_configured_allocations(config: Config, cwd: str) -> Allocations | None:
 
 
 def claim_text(existing: str, port: int, protocol: str, service: str, note: str = "") -> str:
-    """``existing`` with one allocation appended; every other byte is kept."""
-    block = f"[[allocation]]\nport = {port}\nprotocol = {json.dumps(protocol)}\n"
-    block += f"service = {json.dumps(service, ensure_ascii=False)}\n"
+    """``existing`` with one allocation appended; every other byte is kept.
+
+    The new lines use the file's own line ending, so a CRLF file stays CRLF.
+    """
+    nl = "\r\n" if "\r\n" in existing else "\n"
+    block = f"[[allocation]]{nl}port = {port}{nl}protocol = {json.dumps(protocol)}{nl}"
+    block += f"service = {json.dumps(service, ensure_ascii=False)}{nl}"
     if note:
-        block += f"note = {json.dumps(note, ensure_ascii=False)}\n"
+        block += f"note = {json.dumps(note, ensure_ascii=False)}{nl}"
     if not existing:
         return block
-    sep = "" if existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
+    sep = "" if existing.endswith(nl * 2) else (nl if existing.endswith(nl) else nl * 2)
     return existing + sep + block
