@@ -536,10 +536,11 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     from portlint.config import resolve
     from portlint.errors import UsageError
     from portlint.registry.allocations import load_configured_allocations
+    from portlint.safe_write import write_atomic
     from portlint.suggest import (
-        claim,
         claim_file,
         ephemeral_range,
+        prepare_claim,
         repository_bindings,
         suggest,
         used_ports,
@@ -558,10 +559,13 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     found = suggest(args.count, args.near, used, allocations, ephemeral_range(config))
     if not found:
         raise UsageError("no free port left in 1024-49151 outside the ephemeral range")
-    sys.stdout.write("".join(f"{port}\n" for port in found))
-    if args.claim:
+    claimed = None
+    if args.claim:  # checked before anything is printed: all or nothing
         path = claim_file(config, cwd)
-        claim(path, found[0], args.protocol, args.claim)
+        claimed = prepare_claim(path, found[0], args.protocol, args.claim)
+    sys.stdout.write("".join(f"{port}\n" for port in found))
+    if claimed is not None:
+        write_atomic(path, claimed)
         shown = os.path.relpath(path, cwd)
         sys.stderr.write(f"claimed {found[0]}/{args.protocol} for {args.claim} in {shown}\n")
     return EXIT_CLEAN

@@ -17,14 +17,13 @@ from portlint import registry, wellknown
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
-from portlint.errors import UsageError
+from portlint.errors import ConfigError, UsageError
 from portlint.registry.allocations import (
     DEFAULT_FILE,
     Allocations,
     claim_text,
     parse_allocations,
 )
-from portlint.safe_write import write_atomic
 
 DEFAULT_START = 10000
 """Without ``--near``, suggestions count up from here: past the crowded low
@@ -126,8 +125,12 @@ def ephemeral_range(config: Config) -> tuple[int, int]:
     return range_option(options.get("range"), config.ephemeral_range)
 
 
-def claim(path: str, port: int, protocol: str, service: str) -> None:
-    """Append one allocation to ``path`` atomically, keeping every other byte."""
+def prepare_claim(path: str, port: int, protocol: str, service: str) -> str:
+    """The allocation file's new text with one entry appended, checked to load.
+
+    Done before anything is printed or written, so a file that cannot take an
+    appended ``[[allocation]]`` table is refused whole, with a reason.
+    """
     if not service.strip() or any(c in service for c in "\r\n"):
         raise UsageError(f"--claim needs a service name on one line, not {service!r}")
     try:
@@ -137,6 +140,15 @@ def claim(path: str, port: int, protocol: str, service: str) -> None:
         existing = ""
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{path}: cannot read the allocation file: {exc}") from None
+    if existing:
+        parse_allocations(existing, path)  # a broken file is its own error, with its line
     text = claim_text(existing, port, protocol, service.strip())
-    parse_allocations(text, path)  # never write a file that would not load
-    write_atomic(path, text)
+    try:
+        parse_allocations(text, path)  # never write a file that would not load
+    except ConfigError:
+        raise UsageError(
+            f"{path}: cannot append an [[allocation]] table to this file",
+            hint="it declares `allocation` another way (an inline array?): add the entry by hand",
+        ) from None
+    return text
+

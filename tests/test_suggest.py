@@ -107,3 +107,13 @@ def test_claim_keeps_a_crlf_file_crlf(make_project) -> None:
     assert data.startswith(original)
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert data.endswith(f'port = {int(out)}\r\nprotocol = "tcp"\r\nservice = "svc"\r\n'.encode())
+
+
+def test_claim_into_an_inline_array_is_refused_before_anything_is_printed(make_project) -> None:
+    original = 'allocation = [ {port = 10280, service = "a"}, ]\n'
+    root = make_project({"ports.toml": original})
+    assert run_cli(["check", "."], cwd=root)[0] == 0  # the file itself is fine
+    code, out, err = run_cli(["suggest", "--count", "1", "--claim", "svc"], cwd=root)
+    assert (code, out) == (2, "")
+    assert "cannot append an [[allocation]] table to this file" in err
+    assert (root / "ports.toml").read_text(encoding="utf-8") == original
