@@ -151,4 +151,3 @@ def prepare_claim(path: str, port: int, protocol: str, service: str) -> str:
             hint="it declares `allocation` another way (an inline array?): add the entry by hand",
         ) from None
     return text
-
