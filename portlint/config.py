@@ -204,6 +204,8 @@ def locate_key(text: str, table: Sequence[str], key: str) -> tuple[int, int] | N
         header = _HEADER.match(stripped)
         if header:
             current = ".".join(p.strip().strip('"') for p in header.group(1).split("."))
+            if current == (f"{want}.{key}" if want else key):
+                return number, 1  # the key is a table of its own: [tool.portlint.rules.X]
             continue
         if current == want:
             m = key_re.match(line)

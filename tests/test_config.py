@@ -270,3 +270,18 @@ def test_per_file_ignores(make_project) -> None:
     assert [line.split(" ")[0] for line in out.splitlines() if not line.startswith(" ")] == [
         "current/compose.yaml:7:14:"
     ]
+
+
+def test_unknown_rule_table_is_located(make_project) -> None:
+    root = make_project(
+        {
+            "pyproject.toml": '[tool.portlint]\nfail-on = "error"\n\n'
+            '[tool.portlint.rules.PL402x]\nindependent = ["a/*"]\n'
+        }
+    )
+    assert run_cli(["check", "."], cwd=root) == (
+        2,
+        "",
+        "portlint: error: pyproject.toml:4:1: tool.portlint.rules.PL402x: unknown rule "
+        "'PL402x' (hint: `portlint rule --all` lists them)\n",
+    )
