@@ -27,6 +27,17 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
 
+# Two services publishing host port 8080: the smallest project with one PL401.
+TWO_SERVICES_ON_8080 = """\
+services:
+  api:
+    image: example/api
+    ports: ["8080:80"]
+  admin:
+    image: example/admin
+    ports: ["8080:8081"]
+"""
+
 
 @pytest.fixture(autouse=True)
 def _no_user_cache(

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import run_cli
+from tests.conftest import TWO_SERVICES_ON_8080, run_cli
 
-COMPOSE = """\
-services:
-  api:
-    image: example/api
-    ports: ["8080:80"]
-  admin:
-    image: example/admin
-    ports: ["8080:8081"]
-"""
+COMPOSE = TWO_SERVICES_ON_8080
 
 
 def test_write_then_hide(make_project) -> None:

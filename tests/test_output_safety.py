@@ -7,17 +7,9 @@ import json
 import pytest
 
 from portlint.reporters import REPORTERS
-from tests.conftest import run_cli
+from tests.conftest import TWO_SERVICES_ON_8080, run_cli
 
-COMPOSE = """\
-services:
-  api:
-    image: example/api
-    ports: ["8080:80"]
-  admin:
-    image: example/admin
-    ports: ["8080:8081"]
-"""
+COMPOSE = TWO_SERVICES_ON_8080
 
 
 def test_write_baseline_refuses_to_replace_a_scanned_file(make_project) -> None:
