@@ -13,7 +13,7 @@ fetched snapshot (a bare git directory) as plain files in a scratch folder, and
 ``tools/eval/repos-*.tsv`` record which commit each one was.
 
     python tools/evaluate.py export MIRROR_GIT_DIR /work/eval/repos   # once per repository
-    python tools/evaluate.py run /work/eval/repos [--unjudged FILE]   # the table
+    python tools/evaluate.py run ROOT [ROOT ...] [--unjudged FILE]   # the table
 
 A verdict is keyed by repository, path, line, column and rule code, which are
 stable for a pinned commit even when portlint's wording changes.
@@ -130,14 +130,14 @@ def _row(name: str, c: Counter[str]) -> str:
     )
 
 
-def run(root: str, unjudged_out: str | None) -> None:
+def run(roots: list[str], unjudged_out: str | None) -> None:
     judged = read_judgments()
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
     by_repo: dict[str, Counter[str]] = defaultdict(Counter)
     unjudged: list[str] = []
     seen: set[Key] = set()
-    for repo in sorted(os.listdir(root)):
-        path = os.path.join(root, repo)
+    folders = sorted((repo, os.path.join(root, repo)) for root in roots for repo in os.listdir(root))
+    for repo, path in folders:
         if not os.path.isdir(path):
             continue
         by_repo[repo]  # a clean repository still gets its row
@@ -173,13 +173,13 @@ def main() -> None:
     ex.add_argument("git_dir")
     ex.add_argument("dest_root")
     rn = sub.add_parser("run", help="run portlint over every repository and print the tables")
-    rn.add_argument("root")
+    rn.add_argument("roots", nargs="+", metavar="ROOT")
     rn.add_argument("--unjudged", help="write unjudged findings here (TSV)")
     args = parser.parse_args()
     if args.command == "export":
         export(args.git_dir, args.dest_root)
     else:
-        run(args.root, args.unjudged)
+        run(args.roots, args.unjudged)
 
 
 if __name__ == "__main__":
