@@ -136,7 +136,7 @@ def run(roots: list[str], unjudged_out: str | None) -> None:
     by_repo: dict[str, Counter[str]] = defaultdict(Counter)
     unjudged: list[str] = []
     seen: set[Key] = set()
-    folders = sorted((repo, os.path.join(root, repo)) for root in roots for repo in os.listdir(root))
+    folders = sorted((r, os.path.join(root, r)) for root in roots for r in os.listdir(root))
     for repo, path in folders:
         if not os.path.isdir(path):
             continue
