@@ -144,12 +144,151 @@ def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
             yield os.path.join(dirpath, name)
 
 
+# Given on git's command line, these outrank every config file git reads, so no
+# repository (its .git/config, a file it includes, a folder that only looks like
+# a repository) can turn any of them back on.
+_GIT_SAFE_CONFIG = (
+    "safe.bareRepository=explicit",  # never adopt a folder that merely looks like a repository
+    "core.fsmonitor=false",  # the fsmonitor hook is a command git would run
+    "core.hooksPath=/dev/null",  # no hooks, whatever a later git may run them for
+    "core.untrackedCache=false",  # a listing reads; it never rewrites the index
+    "protocol.allow=never",  # no transport at all (a partial clone fetches lazily)
+)
+# Variables that choose a repository or parts of one. portlint names the
+# repository itself, so one left over from a hook of another repository (git
+# exports GIT_DIR and GIT_INDEX_FILE to hooks) must not redirect the listing;
+# git clears the same list when it runs a command in another repository.
+_GIT_LOCATION_VARS = frozenset(
+    {
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_DIR",
+        "GIT_GRAFT_FILE",
+        "GIT_IMPLICIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_INTERNAL_SUPER_PREFIX",
+        "GIT_NO_REPLACE_OBJECTS",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_PREFIX",
+        "GIT_REPLACE_REF_BASE",
+        "GIT_SHALLOW_FILE",
+        "GIT_WORK_TREE",
+    }
+)
+_GITFILE_MAX = 4096
+
+
+def _is_git_dir(path: str) -> bool:
+    """What git itself requires of a repository folder: HEAD, objects and refs
+    (a linked work tree's folder has a ``commondir`` instead of the last two)."""
+    join = os.path.join
+    if not os.path.isdir(path) or not os.path.isfile(join(path, "HEAD")):
+        return False
+    if os.path.isfile(join(path, "commondir")):
+        return True
+    return os.path.isdir(join(path, "objects")) and os.path.isdir(join(path, "refs"))
+
+
+def _read_gitfile(path: str) -> str | None:
+    """The folder a ``.git`` file names (``gitdir: <path>``), never blocking on a FIFO."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, _GITFILE_MAX + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    text = data.decode("utf-8", "surrogateescape")
+    if len(data) > _GITFILE_MAX or not text.startswith("gitdir: "):
+        return None
+    target = text[len("gitdir: ") :].strip()
+    if not target:
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(path), target))
+
+
+def find_work_tree(start: str) -> tuple[str, str] | None:
+    """The git work tree holding ``start`` and its repository folder, found without git.
+
+    Walking up from ``start`` (symbolic links resolved, as git does), the first
+    folder with a ``.git`` entry wins: a repository folder, or a ``.git`` file
+    naming one (linked work trees, submodules). Unlike git's own search, a
+    folder is never taken for a bare repository because of what it holds: a
+    committed ``HEAD``, ``objects/``, ``refs/`` and ``config`` is content, not
+    a repository, so its ``core.worktree`` or ``core.fsmonitor`` never applies.
+    Like git, the search stops at a file-system boundary unless
+    ``GIT_DISCOVERY_ACROSS_FILESYSTEM`` is set.
+    """
+    folder = os.path.realpath(start)
+    across = os.environ.get("GIT_DISCOVERY_ACROSS_FILESYSTEM", "").lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
+    try:
+        device = os.stat(folder).st_dev
+    except OSError:
+        return None
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git):
+            if _is_git_dir(dot_git):
+                return folder, dot_git
+        elif os.path.lexists(dot_git):
+            target = _read_gitfile(dot_git)
+            # git stops at a broken .git file; so does this
+            return (folder, target) if target is not None and _is_git_dir(target) else None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        try:
+            if not across and os.stat(parent).st_dev != device:
+                return None
+        except OSError:
+            return None
+        folder = parent
+
+
+def git_command(work_tree: str, git_dir: str, *args: str) -> list[str]:
+    """A git command line for one repository that no repository content can configure."""
+    argv = ["git", "--no-pager", f"--git-dir={git_dir}", f"--work-tree={work_tree}"]
+    for setting in _GIT_SAFE_CONFIG:
+        argv += ["-c", setting]
+    return [*argv, *args]
+
+
+def git_environment() -> dict[str, str]:
+    """The user's environment (trusted) without the variables that pick a repository."""
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
+    env["GIT_NO_LAZY_FETCH"] = "1"  # git 2.44+: never fetch a missing object
+    return env
+
+
 def _git_files(root: str) -> list[str] | None:
-    """Files git would show under ``root`` (relative POSIX paths); None outside a work tree."""
+    """Files git would show under ``root`` (relative POSIX paths); None outside a work tree.
+
+    Git runs on the repository :func:`find_work_tree` chose, named explicitly,
+    with every setting that could start a program forced off: the repository
+    (or a folder inside it) decides which files are listed, never what runs.
+    """
+    found = find_work_tree(root)
+    if found is None:
+        return None
+    work_tree, git_dir = found
+    argv = git_command(work_tree, git_dir, "ls-files", "-z", "--cached", "--others")
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [*argv, "--exclude-standard"],
             cwd=root,
+            env=git_environment(),
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=60,
             check=False,
