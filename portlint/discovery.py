@@ -9,6 +9,7 @@ Either way, folders that never hold a project's own config (``.git``,
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
@@ -50,6 +51,7 @@ class Candidate:
     scanner: ScannerSpec
     explicit: bool = False  # named on the command line
     skip: str | None = None  # why the file is reported but never read
+    skip_hint: str | None = None  # what to do about it
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -96,7 +98,7 @@ def skip_problem(candidate: Candidate) -> Problem | None:
         "PL002",
         Location(candidate.display, 1, 1),
         candidate.skip,
-        hint="pass --follow-links to read files outside the scanned folder",
+        hint=candidate.skip_hint,
     )
 
 
@@ -303,6 +305,18 @@ def _git_files(root: str) -> list[str] | None:
     return [n for n in names if not any(part in SKIP_DIRS for part in n.split("/")[:-1])]
 
 
+def _unreachable(path: str, exc: OSError) -> tuple[str, str | None]:
+    """The PL002 reason (and hint) for a listed file the system will not let us reach."""
+    if exc.errno == errno.ENAMETOOLONG:
+        size = len(os.fsencode(path))
+        return (
+            f"path too long for the system ({size} bytes): not read",
+            "move the file to a shallower folder, or exclude it",
+        )
+    reason = exc.strerror or type(exc).__name__
+    return f"cannot be read: {reason[:1].lower()}{reason[1:]}", None
+
+
 def _inside(path: str, root: str) -> bool:
     real, real_root = os.path.realpath(path), os.path.realpath(root)
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
@@ -348,17 +362,24 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 continue
             if excludes and matches_glob(excludes, rel):
                 continue
+            shown = prefix + printable(rel)
+            skip = hint = None
             try:
                 st = os.lstat(path)
-            except OSError:
-                continue  # listed by git but deleted from the work tree
-            shown = prefix + printable(rel)
-            skip = None
-            if (
-                not config.follow_links
-                and stat.S_ISLNK(st.st_mode)
-                and not _inside(path, abs_given)
-            ):
-                skip = "symbolic link to outside the scanned folder: not followed"
-            found.setdefault(path, Candidate(shown, path, spec, skip=skip))
+            except OSError as exc:
+                if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                    continue  # listed by git but deleted from the work tree
+                # Listed, so it exists, but cannot be reached (a path longer
+                # than the system allows, a folder without search permission):
+                # reported, never dropped, or a clean run would be a false one.
+                skip, hint = _unreachable(path, exc)
+            else:
+                if (
+                    not config.follow_links
+                    and stat.S_ISLNK(st.st_mode)
+                    and not _inside(path, abs_given)
+                ):
+                    skip = "symbolic link to outside the scanned folder: not followed"
+                    hint = "pass --follow-links to read files outside the scanned folder"
+            found.setdefault(path, Candidate(shown, path, spec, skip=skip, skip_hint=hint))
     return sorted(found.values())
