@@ -128,7 +128,10 @@ def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
     cannot trap the walk; with it, folders are remembered by (device, inode).
     """
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(
+        root, followlinks=follow_links, onerror=errors.append
+    ):
         if follow_links:
             try:
                 st = os.stat(dirpath)
@@ -144,6 +147,43 @@ def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
         )
         for name in filenames:
             yield os.path.join(dirpath, name)
+    for exc in errors:
+        if exc.errno == errno.ENAMETOOLONG and isinstance(exc.filename, str):
+            yield from _walk_deep(exc.filename)
+
+
+def _walk_deep(folder: str) -> Iterable[str]:
+    """Files under a folder whose path is longer than the system allows.
+
+    Such a folder cannot be listed by its path, but can through descriptors,
+    from its parent (which was listed, so is within reach). Its files are
+    yielded by their full paths, which every later call refuses, so each is
+    reported as skipped instead of vanishing. Links are not followed here.
+    """
+    fwalk = getattr(os, "fwalk", None)
+    if fwalk is None:  # no descriptor-relative walk on this system
+        return
+    parent, name = os.path.split(folder)
+    try:
+        parent_fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        for rel, dirnames, filenames, dir_fd in fwalk(name, dir_fd=parent_fd):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in SKIP_DIRS and not _has_file(d, "pyvenv.cfg", dir_fd)
+            )
+            for file in filenames:
+                yield os.path.join(parent, rel, file)
+    finally:
+        os.close(parent_fd)
+
+
+def _has_file(folder: str, name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(f"{folder}/{name}", dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
 
 
 # Given on git's command line, these outrank every config file git reads, so no

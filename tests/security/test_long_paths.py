@@ -78,3 +78,23 @@ def test_file_beyond_the_path_limit_is_reported_as_skipped(
         "  hint: move the file to a shallower folder, or exclude it",
     ]
     assert out.splitlines()[-1] == "Found 1 finding (1 warning) in 1 file; 1 file skipped."
+
+
+def test_file_beyond_the_path_limit_outside_git_is_reported_too(
+    tmp_path: Path, cli: Callable[..., tuple[int, str, str]]
+) -> None:
+    # No repository: the tree is walked, and a folder past the limit cannot be
+    # listed by its path; it is listed through directory descriptors instead.
+    root = tmp_path / "plain"
+    root.mkdir()
+    deep = _deep_file(root, 20, "compose.yaml")
+    size = len(os.fsencode(str(root / deep)))
+    assert size > PATH_MAX
+
+    code, out, err = cli(["check", "--no-cache", "--no-color", "."], cwd=root)
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        f"{deep}:1:1: PL002 path too long for the system ({size} bytes): not read",
+        "  hint: move the file to a shallower folder, or exclude it",
+        "Found 1 finding (1 warning) in 0 files; 1 file skipped.",
+    ]
