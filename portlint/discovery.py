@@ -13,6 +13,7 @@ import errno
 import os
 import stat
 import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -298,9 +299,29 @@ def find_work_tree(start: str) -> tuple[str, str] | None:
         folder = parent
 
 
-def git_command(work_tree: str, git_dir: str, *args: str) -> list[str]:
+def git_program() -> str | None:
+    """Git's absolute path, from the absolute folders of ``PATH`` only.
+
+    A relative entry (``.``, or an empty one, which means the same) would find
+    a ``git`` committed to the repository portlint runs in, and Windows looks
+    in the current folder before ``PATH`` whatever it says; both are skipped.
+    """
+    names = ["git"]
+    if sys.platform == "win32":
+        names = [f"git{ext.lower()}" for ext in os.environ.get("PATHEXT", ".EXE").split(";") if ext]
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        if not os.path.isabs(folder):
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path) and os.access(path, os.X_OK):
+                return path
+    return None
+
+
+def git_command(git: str, work_tree: str, git_dir: str, *args: str) -> list[str]:
     """A git command line for one repository that no repository content can configure."""
-    argv = ["git", "--no-pager", f"--git-dir={git_dir}", f"--work-tree={work_tree}"]
+    argv = [git, "--no-pager", f"--git-dir={git_dir}", f"--work-tree={work_tree}"]
     for setting in _GIT_SAFE_CONFIG:
         argv += ["-c", setting]
     return [*argv, *args]
@@ -321,10 +342,11 @@ def _git_files(root: str) -> list[str] | None:
     (or a folder inside it) decides which files are listed, never what runs.
     """
     found = find_work_tree(root)
-    if found is None:
+    git = git_program()
+    if found is None or git is None:
         return None
     work_tree, git_dir = found
-    argv = git_command(work_tree, git_dir, "ls-files", "-z", "--cached", "--others")
+    argv = git_command(git, work_tree, git_dir, "ls-files", "-z", "--cached", "--others")
     try:
         proc = subprocess.run(
             [*argv, "--exclude-standard"],

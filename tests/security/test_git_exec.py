@@ -262,3 +262,23 @@ def test_a_gitfile_pointing_at_nothing_useful_is_not_a_repository(tmp_path: Path
     (tmp_path / "h").mkdir()
     os.symlink(tmp_path / "g", tmp_path / "h" / ".git")
     assert _git_files(str(tmp_path / "h")) is None  # a FIFO in place of .git never blocks
+
+
+def test_a_git_committed_to_the_repository_is_never_the_one_run(
+    tmp_path: Path, scripts: Path, marker: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
+) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git("init", "-q", cwd=repo)
+    (repo / ".gitignore").write_text("ignored/\n")
+    (repo / "ignored").mkdir()
+    (repo / "ignored" / "compose.yaml").write_text(COMPOSE.format(name="hidden", port=8080))
+    (repo / "compose.yaml").write_text(COMPOSE.format(name="api", port=8080))
+    shutil.copy(_script(scripts, marker, "planted-git"), repo / "git")
+    real = os.path.dirname(shutil.which("git") or "")
+    # An empty PATH entry means the current folder, where portlint runs git.
+    monkeypatch.setenv("PATH", os.pathsep.join(["", ".", real, os.environ["PATH"]]))
+    code, _out, err = cli(["check", "--no-cache", "."], cwd=repo)
+    assert _ran(marker) == []
+    assert (code, err) == (0, "")  # git's listing: the ignored duplicate is not read
+    assert _listed(repo, repo) == ["compose.yaml"]
