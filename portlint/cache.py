@@ -29,10 +29,27 @@ trusted. Index files are JSON (never pickle or marshal) and carry an HMAC made
 with a per-user key kept outside the repository; a file portlint did not
 write on this account, or one that is corrupt, truncated, oversized, not a
 regular file or of the wrong shape, is a cache miss, never an exception and
-never a source of findings. The folder ignores itself (``.gitignore`` with
-``*``) and carries a ``CACHEDIR.TAG``. Index files are replaced atomically
-(temporary file, then rename), so two runs sharing the cache each leave a
-complete file and the last one wins.
+never a source of findings. Index files are replaced atomically (temporary
+file, then rename), so two runs sharing the cache each leave a complete file
+and the last one wins.
+
+``PORTLINT_SCAN_CACHE_DIR`` may name any folder, the repository itself
+included, so portlint writes and deletes only inside a folder it owns: one it
+created (it then carries portlint's ``CACHEDIR.TAG`` and ignores itself with a
+``.gitignore`` of ``*``) or one it found empty (tagged, but given no
+``.gitignore``: the folder is not portlint's to hide). A folder holding
+anything else without that tag is left exactly as it is and the run goes
+without a cache. Inside an owned folder only portlint's own names are ever
+deleted: ``scan-<32 hex>.json`` index files and ``.tmp-<8 chars>`` temporary
+files.
+
+A save killed between writing its temporary file and the rename leaves a
+full-size file behind. Each run removes such files once they are stale: a
+save holds an exclusive ``flock`` on its temporary file until the rename, so
+a file no process holds is an orphan, given a grace period for the instant
+between its creation and the lock; a file held for over an hour belongs to a
+stopped process, and removing it only costs that process its save (its rename
+fails, which a save ignores).
 """
 
 from __future__ import annotations
@@ -43,6 +60,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -59,6 +77,11 @@ CACHE_DIR = ".portlint_cache"
 FORMAT = 1
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
+TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)
+TEMP_MAX_AGE_SECONDS = 3600.0  # no save takes this long: whoever holds it is stopped
+_INDEX_NAME = re.compile(r"scan-[0-9a-f]{32}\.json")  # settings_key() is 32 hex digits
+_TEMP_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}")  # tempfile.mkstemp(prefix=".tmp-")
+_TAG_MAX = 4096
 _GITIGNORE = "# created by portlint: this folder is a cache\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -332,9 +355,11 @@ def _prune(folder: str, keep: str, limit: int = 8) -> None:
     indexes = []
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
-        if name.startswith("scan-") and name.endswith(".json") and path != keep:
+        if _INDEX_NAME.fullmatch(name) and path != keep:
             with contextlib.suppress(OSError):
-                indexes.append((os.lstat(path).st_mtime_ns, path))
+                st = os.lstat(path)
+                if stat.S_ISREG(st.st_mode):
+                    indexes.append((st.st_mtime_ns, path))
     for _mtime, path in sorted(indexes)[: max(0, len(indexes) - (limit - 1))]:
         with contextlib.suppress(OSError):
             os.unlink(path)
@@ -350,7 +375,7 @@ def _stat_list(value: StatKey | None) -> list[int] | None:
     return list(value) if value is not None else None
 
 
-def _read_regular(path: str) -> bytes | None:
+def _read_regular(path: str, limit: int = MAX_INDEX_BYTES) -> bytes | None:
     """A regular file's bytes, never following a link, blocking on a FIFO or reading a huge file."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -359,15 +384,15 @@ def _read_regular(path: str) -> bytes | None:
         return None
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_INDEX_BYTES:
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
             return None
         with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(MAX_INDEX_BYTES + 1)
+            data = fh.read(limit + 1)
     except OSError:
         return None
     finally:
         os.close(fd)
-    return data if len(data) <= MAX_INDEX_BYTES else None
+    return data if len(data) <= limit else None
 
 
 def _usable_folder(folder: str) -> bool:
@@ -379,35 +404,143 @@ def _usable_folder(folder: str) -> bool:
     return stat.S_ISDIR(st.st_mode)
 
 
+def _marked(folder: str) -> bool:
+    """The folder carries portlint's own ``CACHEDIR.TAG``: portlint created or adopted it."""
+    return _read_regular(os.path.join(folder, "CACHEDIR.TAG"), _TAG_MAX) == _CACHEDIR_TAG.encode()
+
+
+def _is_empty(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError:
+        return False
+
+
 def _prepare_folder(folder: str) -> None:
+    """Make sure ``folder`` is one portlint owns, or raise OSError (the save is then skipped).
+
+    Only a folder created here gets the ``.gitignore``; an empty one found in
+    place is adopted with the tag alone; anything else is not portlint's.
+    """
     if not os.path.lexists(folder):
-        os.makedirs(folder, exist_ok=True)
+        parent = os.path.dirname(os.path.abspath(folder))
+        os.makedirs(parent, exist_ok=True)
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            pass  # another run made it a moment ago: judged below like any other
+        else:
+            _replace(os.path.join(folder, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
+            _replace(os.path.join(folder, ".gitignore"), _GITIGNORE.encode())
+            return
     if not _usable_folder(folder):
         raise OSError(f"{folder} is not a directory")
-    for name, text in ((".gitignore", _GITIGNORE), ("CACHEDIR.TAG", _CACHEDIR_TAG)):
-        path = os.path.join(folder, name)
-        if not os.path.lexists(path):
-            _replace(path, text.encode())
+    if _marked(folder):
+        return
+    if not _is_empty(folder):
+        raise OSError(f"{folder} is not a cache folder portlint made")
+    _replace(os.path.join(folder, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
 
 
 def _replace(path: str, data: bytes) -> None:
+    """Write ``path`` atomically, holding a lock on the temporary file until the rename,
+    so that another run can tell a save in progress from the leftover of a killed one."""
     folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
+            held = _lock(fh.fileno())
             fh.write(data)
-        os.replace(tmp, path)
+            if held:  # renamed while still held: never seen unheld before it is done
+                fh.flush()
+                os.replace(tmp, path)
+        if not held:
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
 
 
+def _lock(fd: int) -> bool:
+    """Take an exclusive ``flock`` on a fresh file; False where there is none."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: staleness is judged by age alone
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _held(path: str) -> bool:
+    """Whether a live process still holds the temporary file (when in doubt: yes)."""
+    try:
+        import fcntl
+    except ImportError:
+        return True
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)  # also drops the probe's own lock
+    return False
+
+
+def remove_stale_temps(folder: str, now: float | None = None) -> int:
+    """Delete the temporary files killed saves left in an owned folder; how many.
+
+    A file goes when no process holds it and it is older than the grace period
+    (or older than any save could take, held or not). Deleting a file a live
+    run still wanted costs that run its save only, never the index: the rename
+    fails, and a failed save is ignored.
+    """
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return 0
+    for name in names:
+        if not _TEMP_NAME.fullmatch(name):
+            continue
+        path = os.path.join(folder, name)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            continue
+        age = now - st.st_mtime
+        if not stat.S_ISREG(st.st_mode) or age < TEMP_GRACE_SECONDS:
+            continue
+        if age < TEMP_MAX_AGE_SECONDS and _held(path):
+            continue
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        removed += 1
+    return removed
+
+
 def open_cache(root: str, ctx: ScanContext, max_file_size: int, cwd: str) -> ScanCache | None:
     """The cache for this run, or None when it cannot be used safely."""
     folder = cache_dir(root)
-    if os.path.lexists(folder) and not _usable_folder(folder):
-        return None
+    if os.path.lexists(folder):
+        if not _usable_folder(folder):
+            return None
+        if _marked(folder):
+            remove_stale_temps(folder)
+        elif not _is_empty(folder):
+            return None  # not portlint's: neither read nor written
     secret = signing_key()
     if secret is None:
         return None
@@ -417,29 +550,62 @@ def open_cache(root: str, ctx: ScanContext, max_file_size: int, cwd: str) -> Sca
         return None
 
 
-def clean(root: str) -> str | None:
-    """Delete the cache under ``root``; the folder's path when there was one.
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cleaned:
+    """What ``portlint clean`` did to the cache folder."""
 
-    Only what portlint writes there is removed (index files, temporary files,
-    the tag and the ``.gitignore``), then the folder if that emptied it, so a
-    ``PORTLINT_SCAN_CACHE_DIR`` pointing somewhere unexpected never costs anything
-    else. A link planted in place of the folder is removed, not followed.
+    folder: str
+    refused: str | None = None  # why nothing was removed: the folder is not portlint's
+    left: int = 0  # entries portlint did not write, left in place
+    folder_removed: bool = False
+
+
+def clean(root: str) -> Cleaned | None:
+    """Delete portlint's files from the cache folder; None when there is no folder.
+
+    Only a folder carrying portlint's tag is touched, and in it only portlint's
+    own names: index files, temporary files, then the tag and the ``.gitignore``
+    (when it is portlint's) once nothing else is left. The folder itself goes
+    only if portlint created it (it holds portlint's ``.gitignore``) and is
+    then empty. A link or a file in place of the folder is left alone.
     """
     folder = cache_dir(root)
-    if os.path.islink(folder):
-        os.unlink(folder)
-        return folder
-    if not os.path.isdir(folder):
+    if not os.path.lexists(folder):
         return None
+    if os.path.islink(folder):
+        return Cleaned(folder, refused="a symbolic link")
+    if not os.path.isdir(folder):
+        return Cleaned(folder, refused="not a folder")
+    if not _marked(folder):
+        return Cleaned(folder, refused="no CACHEDIR.TAG of portlint's")
+    left = 0
     for name in os.listdir(folder):
-        ours = name in (".gitignore", "CACHEDIR.TAG") or name.startswith((".tmp-", "scan-"))
         path = os.path.join(folder, name)
-        if ours and (os.path.islink(path) or not os.path.isdir(path)):
+        if name in ("CACHEDIR.TAG", ".gitignore"):
+            continue
+        try:
+            regular = stat.S_ISREG(os.lstat(path).st_mode)
+        except FileNotFoundError:
+            continue
+        if regular and (_INDEX_NAME.fullmatch(name) or _TEMP_NAME.fullmatch(name)):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
-    with contextlib.suppress(OSError):
-        os.rmdir(folder)
-    return folder
+        else:
+            left += 1
+    ignore = os.path.join(folder, ".gitignore")
+    created = _read_regular(ignore, _TAG_MAX) == _GITIGNORE.encode()
+    if not created and os.path.lexists(ignore):
+        left += 1
+    if left:
+        return Cleaned(folder, left=left)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(os.path.join(folder, "CACHEDIR.TAG"))
+    if created:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(ignore)
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
+    return Cleaned(folder, folder_removed=not os.path.lexists(folder))
 
 
 def recording_reader(

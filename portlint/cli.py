@@ -435,9 +435,20 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     cwd = os.getcwd()
     config = resolve(cwd, args.config, {}, isolated=args.isolated).config
-    removed = clean(project_root(config, cwd))
-    if removed is not None:
-        sys.stderr.write(f"portlint: removed {display(removed, cwd)}\n")
+    done = clean(project_root(config, cwd))
+    if done is not None:
+        shown = display(done.folder, cwd)
+        if done.refused is not None:
+            sys.stderr.write(
+                f"portlint: {shown}: not a cache folder portlint made ({done.refused}): "
+                "nothing removed\n"
+            )
+        elif done.folder_removed:
+            sys.stderr.write(f"portlint: removed {shown}\n")
+        else:
+            files = "file" if done.left == 1 else "files"
+            left = f"; left {done.left} {files} it did not write" if done.left else ""
+            sys.stderr.write(f"portlint: removed portlint's files from {shown}{left}\n")
     return EXIT_CLEAN
 
 

@@ -266,21 +266,15 @@ def _has_portlint_table(path: str) -> bool:
 
 
 def git_root(start: str) -> str | None:
-    import subprocess
+    """The top of the git work tree holding ``start``, found without running git.
 
-    try:
-        proc = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=start,
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    top = proc.stdout.strip()
-    return top if proc.returncode == 0 and top else None
+    Running ``git rev-parse`` here would let a folder that only looks like a
+    repository configure that git; see :func:`portlint.discovery.find_work_tree`.
+    """
+    from portlint.discovery import find_work_tree
+
+    found = find_work_tree(start)
+    return found[0] if found is not None else None
 
 
 def project_root(cwd: str, config_path: str | None) -> str:

@@ -9,9 +9,11 @@ Either way, folders that never hold a project's own config (``.git``,
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import subprocess
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -50,6 +52,7 @@ class Candidate:
     scanner: ScannerSpec
     explicit: bool = False  # named on the command line
     skip: str | None = None  # why the file is reported but never read
+    skip_hint: str | None = None  # what to do about it
 
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
@@ -96,7 +99,7 @@ def skip_problem(candidate: Candidate) -> Problem | None:
         "PL002",
         Location(candidate.display, 1, 1),
         candidate.skip,
-        hint="pass --follow-links to read files outside the scanned folder",
+        hint=candidate.skip_hint,
     )
 
 
@@ -126,7 +129,10 @@ def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
     cannot trap the walk; with it, folders are remembered by (device, inode).
     """
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=follow_links):
+    errors: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(
+        root, followlinks=follow_links, onerror=errors.append
+    ):
         if follow_links:
             try:
                 st = os.stat(dirpath)
@@ -142,14 +148,211 @@ def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
         )
         for name in filenames:
             yield os.path.join(dirpath, name)
+    for exc in errors:
+        if exc.errno == errno.ENAMETOOLONG and isinstance(exc.filename, str):
+            yield from _walk_deep(exc.filename)
+
+
+def _walk_deep(folder: str) -> Iterable[str]:
+    """Files under a folder whose path is longer than the system allows.
+
+    Such a folder cannot be listed by its path, but can through descriptors,
+    from its parent (which was listed, so is within reach). Its files are
+    yielded by their full paths, which every later call refuses, so each is
+    reported as skipped instead of vanishing. Links are not followed here.
+    """
+    fwalk = getattr(os, "fwalk", None)
+    if fwalk is None:  # no descriptor-relative walk on this system
+        return
+    parent, name = os.path.split(folder)
+    try:
+        parent_fd = os.open(parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        for rel, dirnames, filenames, dir_fd in fwalk(name, dir_fd=parent_fd):
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in SKIP_DIRS and not _has_file(d, "pyvenv.cfg", dir_fd)
+            )
+            for file in filenames:
+                yield os.path.join(parent, rel, file)
+    finally:
+        os.close(parent_fd)
+
+
+def _has_file(folder: str, name: str, dir_fd: int) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(f"{folder}/{name}", dir_fd=dir_fd).st_mode)
+    except OSError:
+        return False
+
+
+# Given on git's command line, these outrank every config file git reads, so no
+# repository (its .git/config, a file it includes, a folder that only looks like
+# a repository) can turn any of them back on.
+_GIT_SAFE_CONFIG = (
+    "safe.bareRepository=explicit",  # never adopt a folder that merely looks like a repository
+    "core.fsmonitor=false",  # the fsmonitor hook is a command git would run
+    "core.hooksPath=/dev/null",  # no hooks, whatever a later git may run them for
+    "core.untrackedCache=false",  # a listing reads; it never rewrites the index
+    "protocol.allow=never",  # no transport at all (a partial clone fetches lazily)
+)
+# Variables that choose a repository or parts of one. portlint names the
+# repository itself, so one left over from a hook of another repository (git
+# exports GIT_DIR and GIT_INDEX_FILE to hooks) must not redirect the listing;
+# git clears the same list when it runs a command in another repository.
+_GIT_LOCATION_VARS = frozenset(
+    {
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_COMMON_DIR",
+        "GIT_DIR",
+        "GIT_GRAFT_FILE",
+        "GIT_IMPLICIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_INTERNAL_SUPER_PREFIX",
+        "GIT_NO_REPLACE_OBJECTS",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_PREFIX",
+        "GIT_REPLACE_REF_BASE",
+        "GIT_SHALLOW_FILE",
+        "GIT_WORK_TREE",
+    }
+)
+_GITFILE_MAX = 4096
+
+
+def _is_git_dir(path: str) -> bool:
+    """What git itself requires of a repository folder: HEAD, objects and refs
+    (a linked work tree's folder has a ``commondir`` instead of the last two)."""
+    join = os.path.join
+    if not os.path.isdir(path) or not os.path.isfile(join(path, "HEAD")):
+        return False
+    if os.path.isfile(join(path, "commondir")):
+        return True
+    return os.path.isdir(join(path, "objects")) and os.path.isdir(join(path, "refs"))
+
+
+def _read_gitfile(path: str) -> str | None:
+    """The folder a ``.git`` file names (``gitdir: <path>``), never blocking on a FIFO."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        data = os.read(fd, _GITFILE_MAX + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    text = data.decode("utf-8", "surrogateescape")
+    if len(data) > _GITFILE_MAX or not text.startswith("gitdir: "):
+        return None
+    target = text[len("gitdir: ") :].strip()
+    if not target:
+        return None
+    return os.path.normpath(os.path.join(os.path.dirname(path), target))
+
+
+def find_work_tree(start: str) -> tuple[str, str] | None:
+    """The git work tree holding ``start`` and its repository folder, found without git.
+
+    Walking up from ``start`` (symbolic links resolved, as git does), the first
+    folder with a ``.git`` entry wins: a repository folder, or a ``.git`` file
+    naming one (linked work trees, submodules). Unlike git's own search, a
+    folder is never taken for a bare repository because of what it holds: a
+    committed ``HEAD``, ``objects/``, ``refs/`` and ``config`` is content, not
+    a repository, so its ``core.worktree`` or ``core.fsmonitor`` never applies.
+    Like git, the search stops at a file-system boundary unless
+    ``GIT_DISCOVERY_ACROSS_FILESYSTEM`` is set.
+    """
+    folder = os.path.realpath(start)
+    across = os.environ.get("GIT_DISCOVERY_ACROSS_FILESYSTEM", "").lower() in (
+        "1",
+        "true",
+        "yes",
+        "on",
+    )
+    try:
+        device = os.stat(folder).st_dev
+    except OSError:
+        return None
+    while True:
+        dot_git = os.path.join(folder, ".git")
+        if os.path.isdir(dot_git):
+            if _is_git_dir(dot_git):
+                return folder, dot_git
+        elif os.path.lexists(dot_git):
+            target = _read_gitfile(dot_git)
+            # git stops at a broken .git file; so does this
+            return (folder, target) if target is not None and _is_git_dir(target) else None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        try:
+            if not across and os.stat(parent).st_dev != device:
+                return None
+        except OSError:
+            return None
+        folder = parent
+
+
+def git_program() -> str | None:
+    """Git's absolute path, from the absolute folders of ``PATH`` only.
+
+    A relative entry (``.``, or an empty one, which means the same) would find
+    a ``git`` committed to the repository portlint runs in, and Windows looks
+    in the current folder before ``PATH`` whatever it says; both are skipped.
+    """
+    names = ["git"]
+    if sys.platform == "win32":
+        names = [f"git{ext.lower()}" for ext in os.environ.get("PATHEXT", ".EXE").split(";") if ext]
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        if not os.path.isabs(folder):
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path) and os.access(path, os.X_OK):
+                return path
+    return None
+
+
+def git_command(git: str, work_tree: str, git_dir: str, *args: str) -> list[str]:
+    """A git command line for one repository that no repository content can configure."""
+    argv = [git, "--no-pager", f"--git-dir={git_dir}", f"--work-tree={work_tree}"]
+    for setting in _GIT_SAFE_CONFIG:
+        argv += ["-c", setting]
+    return [*argv, *args]
+
+
+def git_environment() -> dict[str, str]:
+    """The user's environment (trusted) without the variables that pick a repository."""
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
+    env["GIT_NO_LAZY_FETCH"] = "1"  # git 2.44+: never fetch a missing object
+    return env
 
 
 def _git_files(root: str) -> list[str] | None:
-    """Files git would show under ``root`` (relative POSIX paths); None outside a work tree."""
+    """Files git would show under ``root`` (relative POSIX paths); None outside a work tree.
+
+    Git runs on the repository :func:`find_work_tree` chose, named explicitly,
+    with every setting that could start a program forced off: the repository
+    (or a folder inside it) decides which files are listed, never what runs.
+    """
+    found = find_work_tree(root)
+    git = git_program()
+    if found is None or git is None:
+        return None
+    work_tree, git_dir = found
+    argv = git_command(git, work_tree, git_dir, "ls-files", "-z", "--cached", "--others")
     try:
         proc = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [*argv, "--exclude-standard"],
             cwd=root,
+            env=git_environment(),
+            stdin=subprocess.DEVNULL,
             capture_output=True,
             timeout=60,
             check=False,
@@ -162,6 +365,18 @@ def _git_files(root: str) -> list[str] | None:
     # Paths relative to ``root``; whether each still exists is checked later,
     # and only for the few that a scanner wants.
     return [n for n in names if not any(part in SKIP_DIRS for part in n.split("/")[:-1])]
+
+
+def _unreachable(path: str, exc: OSError) -> tuple[str, str | None]:
+    """The PL002 reason (and hint) for a listed file the system will not let us reach."""
+    if exc.errno == errno.ENAMETOOLONG:
+        size = len(os.fsencode(path))
+        return (
+            f"path too long for the system ({size} bytes): not read",
+            "move the file to a shallower folder, or exclude it",
+        )
+    reason = exc.strerror or type(exc).__name__
+    return f"cannot be read: {reason[:1].lower()}{reason[1:]}", None
 
 
 def _inside(path: str, root: str) -> bool:
@@ -209,17 +424,24 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 continue
             if excludes and matches_glob(excludes, rel):
                 continue
+            shown = prefix + printable(rel)
+            skip = hint = None
             try:
                 st = os.lstat(path)
-            except OSError:
-                continue  # listed by git but deleted from the work tree
-            shown = prefix + printable(rel)
-            skip = None
-            if (
-                not config.follow_links
-                and stat.S_ISLNK(st.st_mode)
-                and not _inside(path, abs_given)
-            ):
-                skip = "symbolic link to outside the scanned folder: not followed"
-            found.setdefault(path, Candidate(shown, path, spec, skip=skip))
+            except OSError as exc:
+                if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                    continue  # listed by git but deleted from the work tree
+                # Listed, so it exists, but cannot be reached (a path longer
+                # than the system allows, a folder without search permission):
+                # reported, never dropped, or a clean run would be a false one.
+                skip, hint = _unreachable(path, exc)
+            else:
+                if (
+                    not config.follow_links
+                    and stat.S_ISLNK(st.st_mode)
+                    and not _inside(path, abs_given)
+                ):
+                    skip = "symbolic link to outside the scanned folder: not followed"
+                    hint = "pass --follow-links to read files outside the scanned folder"
+            found.setdefault(path, Candidate(shown, path, spec, skip=skip, skip_hint=hint))
     return sorted(found.values())

@@ -339,8 +339,13 @@ def test_planted_link_is_never_written_through(project: Path, tmp_path: Path) ->
     assert list(elsewhere.iterdir()) == []
     assert any(f.code == "PL401" for f in first.findings)
     code, _out, err = run_cli(["clean"], cwd=project)
-    assert (code, err) == (0, "portlint: removed .portlint_cache\n")
-    assert elsewhere.is_dir() and not (project / ".portlint_cache").exists()
+    assert (code, err) == (
+        0,
+        "portlint: .portlint_cache: not a cache folder portlint made (a symbolic link): "
+        "nothing removed\n",
+    )
+    # The link is repository content, not something portlint wrote: left alone.
+    assert elsewhere.is_dir() and (project / ".portlint_cache").is_symlink()
 
 
 def test_no_cache_neither_reads_nor_writes(project: Path, scanned: list[str]) -> None:
@@ -364,17 +369,14 @@ def test_clean_removes_only_what_portlint_wrote(
     assert not (project / ".portlint_cache").exists()
     assert run_cli(["clean"], cwd=project) == (0, "", "")  # nothing left: silent
     shared = tmp_path / "shared"
-    shared.mkdir()
-    (shared / "notes.txt").write_text("not portlint's\n")
     monkeypatch.setenv("PORTLINT_SCAN_CACHE_DIR", str(shared))
     run(project)
-    assert sorted(p.name for p in shared.iterdir())[:3] == [
-        ".gitignore",
-        "CACHEDIR.TAG",
-        "notes.txt",
-    ]
-    run_cli(["clean"], cwd=project)
-    assert [p.name for p in shared.iterdir()] == ["notes.txt"]
+    (shared / "notes.txt").write_text("not portlint's\n")
+    code, _out, err = run_cli(["clean"], cwd=project)
+    assert (
+        err == f"portlint: removed portlint's files from {shared}; left 1 file it did not write\n"
+    )
+    assert sorted(p.name for p in shared.iterdir()) == [".gitignore", "CACHEDIR.TAG", "notes.txt"]
 
 
 def test_concurrent_runs_share_the_cache(project: Path) -> None:
@@ -399,15 +401,16 @@ def test_concurrent_runs_share_the_cache(project: Path) -> None:
 def test_old_index_files_are_pruned(project: Path) -> None:
     folder = project / ".portlint_cache"
     folder.mkdir()
+    (folder / "CACHEDIR.TAG").write_text(cache._CACHEDIR_TAG)
     for n in range(10):
-        old = folder / f"scan-old{n}.json"
+        old = folder / f"scan-{n:032x}.json"
         old.write_text("stale")
         os.utime(old, ns=(n * 10**9, n * 10**9))
     run(project)
     names = sorted(p.name for p in folder.glob("scan-*.json"))
     current = index_file_name(project)
     assert current in names
-    assert sorted(set(names) - {current}) == [f"scan-old{n}.json" for n in range(3, 10)]
+    assert sorted(set(names) - {current}) == [f"scan-{n:032x}.json" for n in range(3, 10)]
 
 
 def index_file_name(project: Path) -> str:
