@@ -72,7 +72,7 @@ def test_a_claim_waits_for_the_lock_then_says_why_it_gave_up(
     assert (code, out) == (2, "")
     assert err == (
         f"portlint: error: ports.toml: another portlint run has held the lock "
-        f"{root / 'ports.toml.lock'} for 0.3 seconds; nothing was claimed "
+        f"{root.resolve() / 'ports.toml.lock'} for 0.3 seconds; nothing was claimed "
         "(hint: try again when that run has finished)\n"
     )
     assert "web" not in (root / "ports.toml").read_text(encoding="utf-8")
@@ -87,6 +87,6 @@ def test_a_planted_fifo_lock_is_refused_not_waited_on(make_project) -> None:
     code, out, err = run_cli(["suggest", "--count", "1", "--claim", "web"], cwd=root)
     assert (code, out) == (2, "")
     assert err == (
-        f"portlint: error: ports.toml: the lock file {root / 'ports.toml.lock'} is not a "
+        f"portlint: error: ports.toml: the lock file {root.resolve() / 'ports.toml.lock'} is not a "
         "regular file\n"
     )

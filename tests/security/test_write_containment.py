@@ -22,14 +22,14 @@ TEAM = '[[allocation]]\nport = 10001\nservice = "billing"\n'
 @pytest.fixture
 def outside(tmp_path: Path) -> Path:
     """A folder beside the project, standing for the home folder of whoever runs portlint."""
-    folder = tmp_path / "home"
+    folder = tmp_path.resolve() / "home"  # resolved: messages name real paths (macOS /private)
     folder.mkdir()
     return folder
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    root = tmp_path / "checkout"
+    root = tmp_path.resolve() / "checkout"
     root.mkdir()
     (root / "compose.yaml").write_text(TWO_SERVICES_ON_8080, encoding="utf-8")
     return root

@@ -49,7 +49,7 @@ def _fail_with(code: int) -> Callable[..., None]:
 @pytest.fixture
 def project(make_project) -> Path:
     root: Path = make_project({"compose.yaml": TWO_SERVICES_ON_8080, "ports.toml": TEAM})
-    return root
+    return root.resolve()  # messages name real paths (macOS: /private/var/...)
 
 
 def _names(folder: Path) -> list[str]:
