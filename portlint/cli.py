@@ -562,8 +562,9 @@ def cmd_suggest(args: argparse.Namespace) -> int:
 
     from portlint.config import display, resolve
     from portlint.errors import UsageError
-    from portlint.registry.allocations import Allocations, configured_paths, load_allocations
+    from portlint.registry.allocations import Allocations
     from portlint.suggest import (
+        allocations_with,
         claim,
         claim_file,
         ephemeral_range,
@@ -581,12 +582,10 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     config = resolve(cwd).config
     root = project_folder(config, cwd)
     given = args.allocation_file  # typed by the user: may lie outside the project
-    sources = configured_paths(config.allocations, root, cwd)
-    if given is not None and (os.path.exists(given) or not args.claim):
-        sources.append(given)
+    extra = given if given is not None and (os.path.exists(given) or not args.claim) else None
 
     def load() -> Allocations | None:
-        return load_allocations(sources, cwd) if sources else None
+        return allocations_with(config, cwd, extra)
 
     allocations = load()  # a broken allocation file is reported before the scan
     # The whole project (not just the current folder) decides what is taken.

@@ -117,6 +117,24 @@ def claim_file(config: Config, cwd: str) -> str:
     return found[0] if found else os.path.join(root, DEFAULT_FILE)
 
 
+def allocations_with(config: Config, cwd: str, extra: str | None) -> Allocations | None:
+    """The run's allocations (read as every run reads them), plus ``extra``
+    (``--allocation-file``, a path the user typed) when there is one."""
+    from portlint.registry.allocations import (
+        load_allocations,
+        load_configured_allocations,
+        merge,
+    )
+
+    configured = load_configured_allocations(config, cwd)
+    if extra is None:
+        return configured
+    added = load_allocations([extra], cwd)
+    if configured is None:
+        return added
+    return merge([*configured.entries, *added.entries], (*configured.paths, *added.paths))
+
+
 def project_folder(config: Config, cwd: str) -> str:
     return config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
 
