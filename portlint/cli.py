@@ -75,7 +75,7 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         default=None,
         metavar="FILE",
         help="record the current findings in FILE (default: the configured baseline or "
-        ".portlint-baseline.json) and exit 0",
+        ".portlint-baseline.json) and exit 0; a folder after it is a PATH to check",
     )
     p.add_argument(
         "--no-project-context",
@@ -217,6 +217,12 @@ def _add_suggest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         metavar="SERVICE",
         help="add the first suggestion to the allocation file for SERVICE",
     )
+    p.add_argument(
+        "--allocation-file",
+        default=None,
+        metavar="FILE",
+        help="also avoid the ports in FILE, and --claim into it (may be outside the project)",
+    )
     p.set_defaults(func=cmd_suggest)
 
 
@@ -305,15 +311,13 @@ def _normalise(argv: list[str]) -> list[str]:
 
 
 def _write_report(path: str, text: str) -> None:
-    """``--output-file``: atomic, and never over a file that is not an earlier report."""
-    from portlint.errors import UsageError
+    """``--output-file``: atomic, and never over a file that is not an earlier report;
+    a failed write is one line and exit 2 (:class:`portlint.safe_write.WriteFailed`)."""
     from portlint.reporters import looks_like_report
     from portlint.safe_write import write_atomic
 
-    try:
-        write_atomic(path, text, is_ours=looks_like_report, what="a portlint report")
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write output file: {exc.strerror or exc}") from None
+    # A FIFO or a device (`--output-file /dev/stdout`) is written to directly.
+    write_atomic(path, text, is_ours=looks_like_report, what="a portlint report", streams=True)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
@@ -386,12 +390,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     if fmt not in REPORTERS:
         raise UsageError(f"unknown output format {fmt!r}", hint="use " + ", ".join(REPORTERS))
     if args.write_baseline is not None:
+        if args.write_baseline and os.path.isdir(args.write_baseline):
+            # `--write-baseline .`: argparse took the folder to check as FILE.
+            # A baseline is never a folder, so it is a PATH (=FILE names a file).
+            args.paths.insert(0, args.write_baseline)
+            args.write_baseline = ""
         if any(not os.path.isdir(p) for p in args.paths):
             raise UsageError(
                 "--write-baseline records a whole project: give folders, not single files"
             )
         target = args.write_baseline or config.baseline or DEFAULT_BASELINE
         path = resolve_path(config, target) if not args.write_baseline else target
+        if not args.write_baseline and not args.baseline:  # the repository chose this path
+            from portlint.config import display
+            from portlint.safe_write import ensure_inside
+
+            ensure_inside(
+                path,
+                config.root,
+                shown=display(path, os.getcwd()),
+                hint="the repository's config or a link in it names this file; "
+                "to write there, give it on the command line: --write-baseline=FILE",
+            )
         result = run(args.paths, config, use_baseline=False)
         rebase = baseline.rebaser(result.root, result.cwd)
         count = baseline.write(path, result.findings, rebase)
@@ -435,7 +455,14 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     cwd = os.getcwd()
     config = resolve(cwd, args.config, {}, isolated=args.isolated).config
-    done = clean(project_root(config, cwd))
+    try:
+        done = clean(project_root(config, cwd))
+    except OSError as exc:  # read-only or foreign folder: a reason, not a traceback
+        from portlint.errors import UsageError
+        from portlint.safe_write import reason
+
+        where = display(exc.filename, cwd) if isinstance(exc.filename, str) else "the cache"
+        raise UsageError(f"{where}: cannot remove: {reason(exc)}") from None
     if done is not None:
         shown = display(done.folder, cwd)
         if done.refused is not None:
@@ -544,14 +571,15 @@ def cmd_rule(args: argparse.Namespace) -> int:
 def cmd_suggest(args: argparse.Namespace) -> int:
     import os
 
-    from portlint.config import resolve
+    from portlint.config import display, resolve
     from portlint.errors import UsageError
-    from portlint.registry.allocations import load_configured_allocations
-    from portlint.safe_write import write_atomic
+    from portlint.registry.allocations import Allocations
     from portlint.suggest import (
+        allocations_with,
+        claim,
         claim_file,
         ephemeral_range,
-        prepare_claim,
+        project_folder,
         repository_bindings,
         suggest,
         used_ports,
@@ -563,21 +591,36 @@ def cmd_suggest(args: argparse.Namespace) -> int:
         raise UsageError(f"--near {args.near} is out of range 1-65535")
     cwd = os.getcwd()
     config = resolve(cwd).config
-    allocations = load_configured_allocations(config, cwd)
+    root = project_folder(config, cwd)
+    given = args.allocation_file  # typed by the user: may lie outside the project
+    extra = given if given is not None and (os.path.exists(given) or not args.claim) else None
+
+    def load() -> Allocations | None:
+        return allocations_with(config, cwd, extra)
+
+    allocations = load()  # a broken allocation file is reported before the scan
     # The whole project (not just the current folder) decides what is taken.
     paths = args.paths or [os.path.abspath(os.path.join(cwd, config.root))]
     used = used_ports(repository_bindings(paths, config, cwd))
-    found = suggest(args.count, args.near, used, allocations, ephemeral_range(config))
+    ephemeral = ephemeral_range(config)
+    # Outside the lock: the first suggestion loads the IANA registry (a quarter
+    # of a second), so the locked re-read and choice below stay short.
+    found = suggest(args.count, args.near, used, allocations, ephemeral)
+    if args.claim:  # locked, re-read, chosen, written; printed only once written
+        path = given if given is not None else claim_file(config, cwd)
+        shown = display(path, cwd)
+        found = claim(
+            path,
+            lambda: suggest(args.count, args.near, used, load(), ephemeral),
+            args.protocol,
+            args.claim,
+            shown=shown,
+            root=None if given is not None else root,  # only what the user typed may leave it
+        )
     if not found:
         raise UsageError("no free port left in 1024-49151 outside the ephemeral range")
-    claimed = None
-    if args.claim:  # checked before anything is printed: all or nothing
-        path = claim_file(config, cwd)
-        claimed = prepare_claim(path, found[0], args.protocol, args.claim)
     sys.stdout.write("".join(f"{port}\n" for port in found))
-    if claimed is not None:
-        write_atomic(path, claimed)
-        shown = os.path.relpath(path, cwd)
+    if args.claim:
         sys.stderr.write(f"claimed {found[0]}/{args.protocol} for {args.claim} in {shown}\n")
     return EXIT_CLEAN
 

@@ -11,7 +11,7 @@ will fight you for.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from portlint import registry, wellknown
 from portlint.bindings import PortBinding
@@ -107,14 +107,75 @@ def claim_file(config: Config, cwd: str) -> str:
     """Where ``--claim`` writes: the first configured allocation file, else the
     ``ports.toml`` the run reads (``./ports.toml`` or the project root's), else a
     new one at the project root."""
-    root = config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
+    root = project_folder(config, cwd)
     if config.allocations:
         first = config.allocations[0]
-        return first if os.path.isabs(first) else os.path.join(root, first)
+        return os.path.normpath(os.path.join(root, os.path.expanduser(first)))
     from portlint.registry.allocations import configured_paths
 
     found = configured_paths((), root, cwd)
     return found[0] if found else os.path.join(root, DEFAULT_FILE)
+
+
+def allocations_with(config: Config, cwd: str, extra: str | None) -> Allocations | None:
+    """The run's allocations (read as every run reads them), plus ``extra``
+    (``--allocation-file``, a path the user typed) when there is one."""
+    from portlint.registry.allocations import (
+        load_allocations,
+        load_configured_allocations,
+        merge,
+    )
+
+    configured = load_configured_allocations(config, cwd)
+    if extra is None:
+        return configured
+    added = load_allocations([extra], cwd)
+    if configured is None:
+        return added
+    return merge([*configured.entries, *added.entries], (*configured.paths, *added.paths))
+
+
+def project_folder(config: Config, cwd: str) -> str:
+    return config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
+
+
+def claim(
+    path: str,
+    choose: Callable[[], list[int]],
+    protocol: str,
+    service: str,
+    *,
+    shown: str,
+    root: str | None,
+) -> list[int]:
+    """Choose ports and append the first to ``path`` for ``service``; the ports chosen.
+
+    ``choose`` reads the allocations and picks; it runs under the file's lock
+    (:mod:`portlint.locking`), as do the re-read and the write, so concurrent
+    claims queue instead of overwriting each other or picking the same port.
+    ``root`` (None for a path the user typed) is the folder the file must lie
+    in: a repository's config or a committed ``ports.toml`` link must not make
+    portlint append to a file outside the project. Nothing is printed here, so
+    the caller prints only after the write succeeded.
+    """
+    from portlint.locking import locked
+    from portlint.safe_write import ensure_inside, write_atomic
+
+    if root is not None:
+        ensure_inside(
+            path,
+            root,
+            shown=shown,
+            hint="the repository's config or a link in it names this file; pass "
+            "--allocation-file FILE to claim in a file outside the project",
+        )
+    with locked(path, shown=shown):
+        found = choose()
+        if not found:
+            raise UsageError("no free port left in 1024-49151 outside the ephemeral range")
+        text = prepare_claim(path, found[0], protocol, service)
+        write_atomic(path, text, what="the allocation file")
+    return found
 
 
 def ephemeral_range(config: Config) -> tuple[int, int]:

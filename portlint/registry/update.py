@@ -3,12 +3,16 @@
 The only code in portlint that touches the network, and only when asked.
 URLs must be HTTPS; plain HTTP is accepted for loopback addresses alone
 (``127.0.0.1``, ``localhost``, ``::1``) so that tests and air-gapped mirrors
-on the same machine can serve an export. A download is bounded in time and
-size, and what arrives is checked before anything is written: it must parse,
-hold at least :data:`MIN_RECORDS` records, know 22/tcp ``ssh`` and 443/tcp
-``https``, and be no older than the snapshot portlint ships (unless
-``--force``). The cache file is replaced in one rename, so a half-finished
-update never leaves a half-written snapshot behind.
+on the same machine can serve an export. Redirects obey the same rule, and a
+redirect to plain HTTP is followed only from loopback to loopback: a remote
+server (or whoever sits between it and us) cannot move the download to a
+plain-HTTP host, nor point it at a service on this machine. A download is
+bounded in time and size, and what arrives is checked before anything is
+written: it must parse, hold at least :data:`MIN_RECORDS` records, know
+22/tcp ``ssh`` and 443/tcp ``https``, and be no older than the snapshot
+portlint ships nor the one already in the cache (unless ``--force``). The
+cache file is replaced in one rename, so a half-finished update never leaves
+a half-written snapshot behind.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 
 from portlint import registry
 from portlint.errors import UsageError
@@ -63,6 +68,13 @@ def update(
             hint="pass --force to install it anyway (the newer shipped snapshot stays in use)",
         )
     target = registry.cache_path()
+    cached = registry.snapshot_date(target) or ""
+    if reg.date < cached and not force:
+        raise UsageError(
+            f"{source}: the export is dated {reg.date}, older than the snapshot already in "
+            f"the cache ({cached}); not installed",
+            hint="pass --force to replace the cached snapshot with it",
+        )
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
     except OSError as exc:
@@ -103,17 +115,54 @@ def fetch(source: str, *, timeout: float, max_bytes: int) -> tuple[bytes, str]:
     """The export's bytes and a short name for it, from a URL or a local path."""
     if "://" not in source:
         return _read_file(source, max_bytes), os.path.basename(source)
+    check_url(source)
     parts = urllib.parse.urlsplit(source)
     host = (parts.hostname or "").lower()
+    name = os.path.basename(parts.path) or host
+    return _download(source, host, timeout, max_bytes), name
+
+
+def check_url(url: str, came_from: str | None = None) -> None:
+    """Refuse a URL to download from, or to be redirected to from ``came_from``.
+
+    https anywhere; plain http only on loopback, and after a redirect only
+    when the redirecting URL was loopback too (a remote https server must not
+    send us to plain http, nor to a local service).
+    """
+    parts = urllib.parse.urlsplit(url)
+    host = (parts.hostname or "").lower()
+    prefix = f"{url}: " if came_from is None else f"{came_from}: redirected to {url}: "
     if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
         raise UsageError(
-            f"{source}: plain http is refused; use https",
+            f"{prefix}plain http is refused; use https",
             hint="http is accepted only for 127.0.0.1, localhost and ::1",
         )
     if parts.scheme not in ("https", "http"):
-        raise UsageError(f"{source}: only https URLs (or a local file path) are accepted")
-    name = os.path.basename(parts.path) or host
-    return _download(source, host, timeout, max_bytes), name
+        raise UsageError(f"{prefix}only https URLs (or a local file path) are accepted")
+    if parts.scheme == "http" and came_from is not None:
+        origin = urllib.parse.urlsplit(came_from)
+        if (origin.hostname or "").lower() not in LOOPBACK_HOSTS:
+            raise UsageError(
+                f"{prefix}a redirect from {origin.scheme}://{origin.netloc} to plain http "
+                "is refused",
+                hint="http is followed only from one loopback address to another",
+            )
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib's redirects (it would follow https to http, or ftp), checked first."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        check_url(urllib.parse.urljoin(req.full_url, newurl), came_from=req.full_url)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _read_file(path: str, max_bytes: int) -> bytes:
@@ -135,7 +184,8 @@ def _download(url: str, host: str, timeout: float, max_bytes: int) -> bytes:
     chunks: list[bytes] = []
     total = 0
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        opener = urllib.request.build_opener(_CheckedRedirects)
+        with opener.open(request, timeout=timeout) as response:
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > max_bytes:
                 raise UsageError(f"{url}: {length} bytes is over the {max_bytes}-byte limit")
