@@ -114,3 +114,13 @@ def test_write_baseline_with_a_lone_surrogate(make_project) -> None:
     code, out, err = run_strict(["check", "--baseline", "bl.json", "--format", "json", "."], root)
     assert (code, err) == (0, "")
     assert json.loads(out)["findings"] == []
+
+
+def test_helper_processes_return_the_same_escaped_report(make_project) -> None:
+    """``--jobs``: results cross a process boundary as JSON; the escaping happened before."""
+    root = make_project(FILES)
+    argv = ["check", "--no-cache", "--format", "json", "--select", "ALL", "."]
+    serial = run_strict([*argv, "--jobs", "1"], root)
+    parallel = run_strict([*argv, "--jobs", "2"], root)
+    assert serial == parallel
+    assert serial[0] == 1

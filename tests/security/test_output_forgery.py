@@ -189,3 +189,14 @@ def test_printable_escapes_what_a_terminal_or_parser_acts_on() -> None:
     assert printable_path("caf\udcc3\udca9\n") == "caf\\xc3\\xa9\\n"  # undecodable bytes
     text = "x\x1b[31m\ny"
     assert printable(printable(text)) == printable(text)  # idempotent
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
+def test_the_ports_listing_escapes_names(project: Path, fmt: str) -> None:
+    code, out, err = run_strict(["ports", "--format", fmt, "."], project)
+    assert (code, err) == (0, "")
+    assert CONTROLS.findall(out) == []
+    assert "red\\x1b[31mred" in out.replace("\\\\", "\\")  # json doubles the backslash
+    if fmt != "json":
+        lines = out.splitlines()
+        assert all(line.startswith(("LOCATION", "compose.yaml:", ".env:", "|")) for line in lines)

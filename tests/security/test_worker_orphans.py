@@ -112,5 +112,5 @@ def test_a_helper_whose_parent_is_already_gone_exits_at_once(platform: str) -> N
         "time.sleep(60)\n"
         "sys.exit(3)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], timeout=30, check=False)
-    assert proc.returncode == 1
+    proc = subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True)
+    assert (proc.returncode, proc.stderr) == (1, b"")
