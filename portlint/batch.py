@@ -159,7 +159,7 @@ PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 PARENT_POLL_SECONDS = 0.5
 
 
-def exit_with_parent(parent: int) -> None:
+def exit_with_parent(parent: int | None) -> None:
     """End this helper process when ``parent`` (the run that started it) dies.
 
     A helper waits for work on a pipe whose writing end it inherited itself,
@@ -172,6 +172,8 @@ def exit_with_parent(parent: int) -> None:
     Either way the parent's pid is passed in rather than read here, so a
     parent that died before this ran is caught too.
     """
+    if parent is None:
+        return
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -193,7 +195,9 @@ def exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="portlint-parent-watch", daemon=True).start()
 
 
-def _init_worker(config: Config, ctx: ScanContext, cwd: str, record: bool, parent: int) -> None:
+def _init_worker(
+    config: Config, ctx: ScanContext, cwd: str, record: bool, parent: int | None
+) -> None:
     from portlint.engine import make_scan_context
 
     exit_with_parent(parent)
@@ -246,14 +250,18 @@ def _parallel(
     size = max(1, -(-len(todo) // parts))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
     _encode, decode = codec_for(ScanResult)
-    initargs = (_picklable(config), dataclasses.replace(ctx, read=None), cwd, record, os.getpid())
     try:
         method = START_METHOD if START_METHOD in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        # Under forkserver (the default off Linux from Python 3.14) helpers are
+        # the server's children, not ours: nobody to follow.
+        parent = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
+        initargs = (_picklable(config), dataclasses.replace(ctx, read=None), cwd, record, parent)
         if method != "fork":  # helpers get their settings pickled, not inherited
             pickle.dumps(initargs)
         pool = ProcessPoolExecutor(
             workers - 1,
-            mp_context=multiprocessing.get_context(method),
+            mp_context=context,
             initializer=_init_worker,
             initargs=initargs,
         )

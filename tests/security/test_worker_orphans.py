@@ -114,3 +114,21 @@ def test_a_helper_whose_parent_is_already_gone_exits_at_once(platform: str) -> N
     )
     proc = subprocess.run([sys.executable, "-c", code], timeout=30, capture_output=True)
     assert (proc.returncode, proc.stderr) == (1, b"")
+
+
+@pytest.mark.parametrize("method", ["spawn", "forkserver"])
+def test_helpers_still_work_under_every_start_method(
+    make_project, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    """Under forkserver a helper's parent is the server, not the run: it must not
+    take that for its parent's death and quit (the pool would break)."""
+    from portlint import batch
+    from tests.conftest import TWO_SERVICES_ON_8080, run_cli
+
+    files = {f"p{n}/compose.yaml": TWO_SERVICES_ON_8080 for n in range(6)}
+    root = make_project(files)
+    argv = ["check", "--format", "json", "--no-cache", "."]
+    code, serial, err = run_cli([*argv, "--jobs", "1"], cwd=root)
+    assert (code, err) == (1, "")
+    monkeypatch.setattr(batch, "START_METHOD", method)
+    assert run_cli([*argv, "--jobs", "3"], cwd=root) == (1, serial, "")
