@@ -19,7 +19,9 @@ import json
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import time
 from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
@@ -153,10 +155,52 @@ def _picklable(value: Any) -> Any:
 
 _WORKER: tuple[Config, ScanContext, str, bool] | None = None
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+PARENT_POLL_SECONDS = 0.5
 
-def _init_worker(config: Config, ctx: ScanContext, cwd: str, record: bool) -> None:
+
+def exit_with_parent(parent: int | None) -> None:
+    """End this helper process when ``parent`` (the run that started it) dies.
+
+    A helper waits for work on a pipe whose writing end it inherited itself,
+    so it never sees end-of-file: a parent killed with SIGKILL (a cancelled
+    CI job, the OOM killer) used to leave every helper blocked forever. On
+    Linux the kernel sends SIGKILL to this process when its parent dies
+    (``PR_SET_PDEATHSIG``): immediate, and it works even while a scan holds
+    the GIL. Elsewhere a daemon thread notices the new parent (the process
+    is re-parented to init or a subreaper) within ``PARENT_POLL_SECONDS``.
+    Either way the parent's pid is passed in rather than read here, so a
+    parent that died before this ran is caught too.
+    """
+    if parent is None:
+        return
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # died before the request was in place
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):  # no libc to call: fall back to watching
+            pass
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="portlint-parent-watch", daemon=True).start()
+
+
+def _init_worker(
+    config: Config, ctx: ScanContext, cwd: str, record: bool, parent: int | None
+) -> None:
     from portlint.engine import make_scan_context
 
+    exit_with_parent(parent)
     global _WORKER
     reader = make_scan_context(config, cwd).read
     _WORKER = (config, dataclasses.replace(ctx, read=reader), cwd, record)
@@ -206,14 +250,18 @@ def _parallel(
     size = max(1, -(-len(todo) // parts))
     chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
     _encode, decode = codec_for(ScanResult)
-    initargs = (_picklable(config), dataclasses.replace(ctx, read=None), cwd, record)
     try:
         method = START_METHOD if START_METHOD in multiprocessing.get_all_start_methods() else None
+        context = multiprocessing.get_context(method)
+        # Under forkserver (the default off Linux from Python 3.14) helpers are
+        # the server's children, not ours: nobody to follow.
+        parent = os.getpid() if context.get_start_method() in ("fork", "spawn") else None
+        initargs = (_picklable(config), dataclasses.replace(ctx, read=None), cwd, record, parent)
         if method != "fork":  # helpers get their settings pickled, not inherited
             pickle.dumps(initargs)
         pool = ProcessPoolExecutor(
             workers - 1,
-            mp_context=multiprocessing.get_context(method),
+            mp_context=context,
             initializer=_init_worker,
             initargs=initargs,
         )

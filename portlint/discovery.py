@@ -22,6 +22,7 @@ from portlint.bindings import Location
 from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
+from portlint.printable import printable_path as printable
 from portlint.scanners import ScannerSpec, scanner_for
 
 SKIP_DIRS = frozenset(
@@ -53,35 +54,6 @@ class Candidate:
     explicit: bool = False  # named on the command line
     skip: str | None = None  # why the file is reported but never read
     skip_hint: str | None = None  # what to do about it
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def printable(path: str) -> str:
-    """A path safe to print on one line: control characters and undecodable bytes escaped.
-
-    File names are bytes on POSIX; Python hands the ones that are not UTF-8
-    over as lone surrogates (``surrogateescape``), which cannot be written to
-    a UTF-8 stream, and a newline in a name would split a ``path:line:col``
-    report in two. Both are shown as escapes instead (``\\xff``, ``\\n``).
-    """
-    if path.isprintable():
-        return path
-    out = []
-    for ch in path:
-        code = ord(ch)
-        if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte, smuggled by surrogateescape
-            out.append(f"\\x{code - 0xDC00:02x}")
-        elif ch.isprintable():
-            out.append(ch)
-        elif ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif code < 0x100:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out)
 
 
 def display_path(abs_path: str, cwd: str) -> str:

@@ -11,6 +11,7 @@ from portlint.bindings import PortBinding
 from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
 from portlint.discovery import Candidate, discover, display_path, skip_problem
 from portlint.findings import Finding, Problem, Severity, finding_key
+from portlint.printable import printable_finding, printable_result
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import sibling_note
@@ -71,7 +72,7 @@ def scan_file(
     if isinstance(source, Problem):
         return ScanResult(problems=[source])
     scanner = load(candidate.scanner)
-    result = scanner(source, ctx)
+    result = printable_result(scanner(source, ctx))  # the one entry of file text into the model
     note = encoding_note(source)
     if note is not None:
         result.notes.append(note)
@@ -280,6 +281,7 @@ def run(
                 findings.append(problem_to_finding(problem, rule, config))
     allocations = load_configured_allocations(config, cwd)
     findings.extend(check_bindings(result.bindings, selected, config, allocations, focus))
+    findings = [printable_finding(f) for f in findings]  # names from ports.toml, config
     findings = apply_per_file_ignores(sorted(set(findings), key=finding_key), config, cwd)
     findings = suppress(findings, directives, selected, config, cwd, result)
     if use_baseline:

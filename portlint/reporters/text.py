@@ -6,6 +6,7 @@ from typing import ClassVar, TextIO
 
 from portlint.engine import RunResult
 from portlint.findings import Finding, Severity
+from portlint.printable import printable
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTE: "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -95,9 +96,14 @@ class TextReporter:
         if loc.end_line in (None, loc.line) and loc.end_column is not None:
             width = max(loc.end_column - loc.column, 1)
         gutter = f"{loc.line} | "
-        caret = " " * (len(gutter) - 2) + "| " + " " * (loc.column - 1) + "^" * width
-        expanded = text.expandtabs(1)  # one cell per character, so the caret lines up
-        return f"{gutter}{expanded}\n{self._paint(caret, _COLOURS[finding.severity])}"
+        # One cell per character, so the caret lines up; control characters in
+        # the file (an ESC in a comment) are shown escaped, never sent to the
+        # terminal, and the caret moves with the escapes before and under it.
+        expanded = text.expandtabs(1)
+        start = len(printable(expanded[: loc.column - 1]))
+        width = max(len(printable(expanded[loc.column - 1 : loc.column - 1 + width])), 1)
+        caret = " " * (len(gutter) - 2) + "| " + " " * start + "^" * width
+        return f"{gutter}{printable(expanded)}\n{self._paint(caret, _COLOURS[finding.severity])}"
 
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from portlint.bindings import Location
 from portlint.findings import Problem
@@ -85,6 +86,8 @@ def compose_documents(source: SourceFile, loader: Loader | None = None) -> list[
                 "PL002", where, f"YAML nested deeper than {MAX_DEPTH} levels: not scanned"
             )
         return Problem("PL001", where, f"YAML syntax error: {what}")
+    except ReaderError as exc:  # a character YAML refuses (a control character)
+        return _reader_problem(source, exc)
     except yaml.YAMLError as exc:
         return Problem("PL001", Location(source.path, 1, 1), f"YAML error: {exc}")
     except RecursionError:  # a loader without the guard, on a very deep document
@@ -231,6 +234,20 @@ def _start(source: SourceFile, node: Node) -> Location:
     """Where a node starts, as a problem location: the same whichever loader found it."""
     line, col = source.line_col(node.start_mark.index)
     return Location(source.path, line, col)
+
+
+def _reader_problem(source: SourceFile, exc: ReaderError) -> Problem:
+    """PL001 at the refused character, on one line.
+
+    ``str(exc)`` spans two lines and counts bytes under libyaml, characters
+    under the pure loader; the first occurrence of the character is where the
+    reader stopped, whichever loader ran.
+    """
+    char = exc.character
+    offset = source.text.find(chr(char)) if isinstance(char, int) else -1
+    where = source.location(offset) if offset >= 0 else Location(source.path, 1, 1)
+    what = f"unacceptable character #x{char:04x}: " if isinstance(char, int) else ""
+    return Problem("PL001", where, f"YAML error: {what}{exc.reason}")
 
 
 def _mark_location(source: SourceFile, mark: yaml.Mark | None) -> Location:
