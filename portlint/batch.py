@@ -158,7 +158,7 @@ def _init_worker(config: Config, ctx: ScanContext, cwd: str, record: bool) -> No
     from portlint.engine import make_scan_context
 
     global _WORKER
-    reader = make_scan_context(config, cwd).read
+    reader = make_scan_context(config, cwd, ctx.roots).read
     _WORKER = (config, dataclasses.replace(ctx, read=reader), cwd, record)
 
 

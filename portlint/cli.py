@@ -577,11 +577,12 @@ def cmd_registry_build(args: argparse.Namespace) -> int:
     from portlint.errors import UsageError
     from portlint.registry import SNAPSHOT_MARKER
     from portlint.registry.convert import build_snapshot
+    from portlint.registry.update import MAX_DOWNLOAD
     from portlint.safe_write import starts_with, write_atomic
+    from portlint.source import read_bytes
 
     try:
-        with open(args.source, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(args.source, MAX_DOWNLOAD)
     except OSError as exc:
         raise UsageError(f"{args.source}: {exc.strerror or exc}") from None
     text = build_snapshot(data, source=os.path.basename(args.source), date=args.date)

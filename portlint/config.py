@@ -17,7 +17,21 @@ from typing import Any
 
 from portlint.errors import ConfigError
 from portlint.findings import Finding, Severity
-from portlint.source import DEFAULT_MAX_FILE_SIZE
+from portlint.source import (
+    DEFAULT_MAX_FILE_SIZE,
+    MAX_SETTINGS_FILE_SIZE,
+    confined,
+    read_text,
+)
+
+MAX_FILE_SIZE_CEILING = 10 * 1024 * 1024
+"""The most a config file may raise ``max-file-size`` to; ``--max-file-size`` may go further.
+
+The config file is repository content: a pull request can set it. Scanning
+costs about 70 times a compose file's size in memory and a few seconds per
+megabyte, so 10 MiB bounds one file at well under a gigabyte and under a
+minute, five times the default and beyond any hand-written config.
+"""
 
 
 def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -246,7 +260,10 @@ def find_config_file(start: str) -> str | None:
     while True:
         for name in CONFIG_FILES:
             path = os.path.join(folder, name)
-            if not os.path.isfile(path):
+            # Anything but a folder under a config file's name is the config:
+            # a link to a device or a FIFO is refused loudly when read, not
+            # skipped in silence for the defaults.
+            if not os.path.lexists(path) or os.path.isdir(path):
                 continue
             if name != "pyproject.toml" or _has_portlint_table(path):
                 return path
@@ -257,11 +274,13 @@ def find_config_file(start: str) -> str | None:
 
 
 def _has_portlint_table(path: str) -> bool:
+    """True also for a pyproject.toml that cannot be read: reading it says why."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, MAX_SETTINGS_FILE_SIZE)
+    except UnicodeDecodeError:
         return False
+    except OSError as exc:
+        return not isinstance(exc, FileNotFoundError)
     return re.search(r"^\s*\[\s*tool\s*\.\s*portlint\s*[\].]", text, re.MULTILINE) is not None
 
 
@@ -295,8 +314,7 @@ def read_config_file(path: str, shown: str | None = None) -> tuple[dict[str, Any
     """The portlint table of a config file; errors name the file as ``shown``."""
     real, path = path, shown or path
     try:
-        with open(real, encoding="utf-8") as fh:
-            text = fh.read()
+        text = read_text(real, MAX_SETTINGS_FILE_SIZE)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -542,12 +560,14 @@ def resolve(
     origins: dict[str, str] = dict.fromkeys(KEYS, "default")
     path = config_file if config_file is not None else (None if isolated else find_config_file(cwd))
     values: dict[str, Any] = {}
+    root = project_root(cwd, path)
     if path is not None:
-        if not os.path.isfile(path):
+        if not os.path.lexists(path):
             raise ConfigError(f"{path}: no such config file")
         shown = display(path, cwd)
         table, src = read_config_file(path, shown)
         values = parse_table(table, src)
+        _check_named_files(values, root, src)
         for key, field_name in KEYS.items():
             if field_name in values:
                 origins[key] = shown
@@ -557,9 +577,37 @@ def resolve(
     for key, (value, flag) in (overrides or {}).items():
         values[KEYS[key]] = value
         origins[key] = flag
-    root = project_root(cwd, path)
     config = Config(**values, root=root, source=None if path is None else os.path.abspath(path))
     return Resolved(config, _frozen(origins))
+
+
+_NAMED_FILES = {"env-files": "--env-file", "baseline": "--baseline", "allocations": ""}
+
+
+def _check_named_files(values: Mapping[str, Any], root: str, src: _Source) -> None:
+    """Files a config file names stay inside the project, and out of ``.git/``.
+
+    The config file is repository content. ``env-files = ["~/.aws/credentials"]``
+    or ``[".git/config"]`` (where a CI checkout keeps its token) would feed
+    secrets into messages, ``baseline = "/dev/zero"`` into memory. Links are
+    resolved first; files named on the command line are not checked.
+    """
+    real_root = os.path.realpath(root)
+    for key, flag in _NAMED_FILES.items():
+        value = values.get(KEYS[key])
+        for item in (value,) if isinstance(value, str) else value or ():
+            full = os.path.join(root, os.path.expanduser(item))
+            if confined(full, (real_root,)) is not None:
+                continue
+            rel = os.path.relpath(os.path.realpath(full), real_root).split(os.sep)
+            why = "is outside the project root" if rel[0] == ".." else "is inside .git/"
+            raise src.error(
+                (key,),
+                f"{item!r} {why} ({root}); a config file may name only files in the project",
+                hint=f"pass {flag} on the command line to read it anyway"
+                if flag
+                else "keep the file inside the project",
+            )
 
 
 def display(path: str, cwd: str) -> str:

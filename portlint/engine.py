@@ -16,7 +16,7 @@ from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import sibling_note
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.source import SourceFile, encoding_note, read_source
+from portlint.source import SourceFile, confined, encoding_note, read_source
 from portlint.suppression import Directive, apply_suppressions, parse_directives
 
 
@@ -88,16 +88,54 @@ def scan_all(
     return scan_batch(candidates, config, ctx, cwd, project_root(config, cwd))
 
 
-def make_scan_context(config: Config, cwd: str) -> ScanContext:
+def scan_roots(config: Config, cwd: str, paths: Sequence[str] = ()) -> tuple[str, ...]:
+    """Where files a scanned file refers to may be read: the project root and
+    the folders scanned (a named file's folder), as real paths, none inside another.
+
+    Usually just the project root, so the scan cache key does not change with
+    the files pre-commit names.
+    """
+    found = [project_root(config, cwd)]
+    for path in paths:
+        full = os.path.join(cwd, path)
+        found.append(full if os.path.isdir(full) else os.path.dirname(full))
+    real = sorted({os.path.realpath(p) for p in found}, key=len)
+    roots: list[str] = []
+    for root in real:
+        if confined(root, roots) is None:
+            roots.append(root)
+    return tuple(roots)
+
+
+def make_scan_context(config: Config, cwd: str, roots: Sequence[str] = ()) -> ScanContext:
+    """``roots`` from :func:`scan_roots`; none given: the project root.
+
+    A scanner's reads (the ``.env`` beside a compose file, an ``include``, an
+    ``env_file``) are repository content asking: they stay inside the roots,
+    with links resolved and ``.git/`` refused. Configured env files were
+    checked when the config was read (see ``config.resolve``) or come from
+    the command line, which may name any file.
+    """
+    chosen = tuple(roots) or scan_roots(config, cwd)
+    env_files = tuple(resolve_path(config, p) for p in config.env_files)
+    trusted = frozenset(os.path.normpath(os.path.join(cwd, p)) for p in env_files)
+
     def read(path: str) -> SourceFile | None:
-        abs_path = os.path.join(cwd, path)
-        source = read_source(abs_path, path, config.max_file_size)
+        abs_path = os.path.normpath(os.path.join(cwd, path))
+        if abs_path in trusted:
+            source = read_source(abs_path, path, config.max_file_size)
+        else:
+            real = confined(abs_path, chosen)
+            if real is None:
+                return None
+            source = read_source(real, path, config.max_file_size, nofollow=True)
         return None if isinstance(source, Problem) else source
 
     return ScanContext(
         environ=dict(os.environ) if config.use_environment else {},
-        env_files=tuple(resolve_path(config, p) for p in config.env_files),
+        env_files=env_files,
         read=read,
+        roots=chosen,
     )
 
 
@@ -261,7 +299,7 @@ def run(
     candidates = discover(scan_paths, config, cwd)
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
-    ctx = make_scan_context(config, cwd)
+    ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
     result = RunResult(rules=selected, root=project_root(config, cwd), cwd=cwd)
     findings: list[Finding] = []
     directives: list[Directive] = []
