@@ -110,6 +110,14 @@ def _add_speed_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _bytes(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {text!r}")
+    return int(text)
+
+
 def _jobs(text: str) -> int:
     import argparse
 
@@ -160,6 +168,13 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FILE",
         help="read variables for interpolation from FILE (repeatable)",
+    )
+    p.add_argument(
+        "--max-file-size",
+        type=_bytes,
+        default=None,
+        metavar="BYTES",
+        help="skip larger files (default: 2097152; a config file may set at most 10 MiB)",
     )
 
 
@@ -346,6 +361,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
         out["force-exclude"] = (True, "--force-exclude")
     if getattr(args, "env_file", None):
         out["env-files"] = (tuple(args.env_file), "--env-file")
+    if getattr(args, "max_file_size", None):
+        out["max-file-size"] = (args.max_file_size, "--max-file-size")
     return out
 
 

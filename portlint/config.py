@@ -460,6 +460,12 @@ def parse_table(data: Mapping[str, Any], src: _Source) -> dict[str, Any]:
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise src.error(keys, f"must be a positive number of bytes, not {_describe(value)}")
+            if value > MAX_FILE_SIZE_CEILING:
+                raise src.error(
+                    keys,
+                    f"{value} is above the {MAX_FILE_SIZE_CEILING} bytes a config file may set",
+                    hint=f"pass --max-file-size {value} on the command line to scan such files",
+                )
             out[field_name] = value
         elif key in ("fail-on", "output-format", "baseline"):
             if not isinstance(value, str):

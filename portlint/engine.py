@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from portlint import rules as rule_catalogue
-from portlint.bindings import PortBinding
+from portlint.bindings import Location, PortBinding
 from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
 from portlint.discovery import Candidate, discover, display_path, skip_problem
 from portlint.findings import Finding, Problem, Severity, finding_key
@@ -31,6 +32,7 @@ class RunResult:
     stale_baseline: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # one-line advice for human reporters
+    not_shown: int = 0  # findings over the per-file and per-run limits (see PL005)
     skipped: list[Problem] = field(default_factory=list)  # PL002 problems, selected or not
     root: str = "."  # the project root (see config.project_root)
     cwd: str = "."  # displayed paths are relative to this
@@ -291,6 +293,76 @@ def apply_baseline_file(
     return matched.kept
 
 
+def _limits(config: Config) -> tuple[int, int]:
+    """PL005's per-file and per-run limits: the config may lower them, never raise them."""
+    from portlint.rules.meta import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RUN
+
+    options = config.rule_options.get("PL005", {})
+    per_file = min(max(options.get("per-file", MAX_FINDINGS_PER_FILE), 2), MAX_FINDINGS_PER_FILE)
+    per_run = min(max(options.get("per-run", MAX_FINDINGS_PER_RUN), 2), MAX_FINDINGS_PER_RUN)
+    return per_file, per_run
+
+
+def limit_findings(
+    findings: list[Finding], config: Config, selected: Sequence[Rule], result: RunResult
+) -> list[Finding]:
+    """At most ``per-file`` findings a file and ``per-run`` a run, the most severe kept.
+
+    Where findings are left out, the last one kept is a PL005 note at line 1
+    of the file counting them (one note for the run's limit). Keeping the most
+    severe keeps the exit code: whatever was left out, something at least as
+    severe is still shown.
+    """
+    per_file, per_run = _limits(config)
+    if len(findings) <= min(per_file, per_run):
+        return findings
+    rule = next((r for r in selected if r.code == "PL005"), None)
+
+    def note(path: str, count: int, limit: str) -> list[Finding]:
+        if rule is None:
+            return []
+        message = f"{count} more findings in {path} not shown: the limit is {limit}"
+        hint = "fix or exclude what is shown and run again"
+        severity = config.severity.get(rule.code, rule.severity)
+        where = Location(path, 1, 1)
+        return [Finding(where, rule.code, rule.name, severity, message, hint, anchor=limit)]
+
+    def most_severe(group: list[Finding], count: int) -> list[Finding]:
+        return sorted(group, key=lambda f: (-f.severity, finding_key(f)))[:count]
+
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.location.path, []).append(finding)
+    kept: list[Finding] = []
+    for path, group in by_file.items():
+        if len(group) <= per_file:
+            kept.extend(group)
+            continue
+        kept.extend(most_severe(group, per_file - 1))
+        kept.extend(note(path, len(group) - per_file + 1, f"{per_file} per file"))
+        result.not_shown += len(group) - per_file + 1
+    if len(kept) > per_run:
+        ordered = sorted(kept, key=lambda f: (-f.severity, f.code != "PL005", finding_key(f)))
+        dropped = ordered[per_run - 1 :]
+        files = sorted({f.location.path for f in dropped})
+        kept = ordered[: per_run - 1]
+        count = len(dropped)
+        kept.extend(note(files[0], count, f"{per_run} per run"))
+        if rule is not None and len(files) > 1:
+            kept[-1] = dataclasses.replace(
+                kept[-1],
+                message=f"{count} more findings in {len(files)} files not shown: "
+                f"the limit is {per_run} per run",
+            )
+        result.not_shown += count
+    if result.not_shown:
+        result.notes.append(
+            f"{result.not_shown} findings not shown: portlint shows at most "
+            f"{per_file} per file and {per_run} per run (see PL005)"
+        )
+    return sorted(kept, key=finding_key)
+
+
 def run(
     paths: Sequence[str], config: Config, cwd: str | None = None, *, use_baseline: bool = True
 ) -> RunResult:
@@ -326,7 +398,9 @@ def run(
     if focus is not None:
         findings = [f for f in findings if in_focus(f, focus)]
         result.skipped = [p for p in result.skipped if p.location.path in focus]
-    result.findings = sorted(set(findings), key=finding_key)
+    result.findings = limit_findings(
+        sorted(set(findings), key=finding_key), config, selected, result
+    )
     note = sibling_note(result.findings)
     if note:
         result.notes.append(note)
