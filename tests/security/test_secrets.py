@@ -78,6 +78,19 @@ def test_include_env_file_escaping_with_dotdot_is_not_read(
     assert "PL104 variable GH_TOKEN is not set" in runs["text"][1]
 
 
+def test_include_env_file_under_dot_git_is_not_read(make_project: Callable[..., Path]) -> None:
+    """Inside the project, but where a checkout keeps its credentials."""
+    root = make_project(
+        {
+            "compose.yaml": "include:\n  - path: app/compose.yaml\n    env_file: .git/config\n",
+            "app/compose.yaml": PORT_FROM_TOKEN,
+            ".git/config": f"GH_TOKEN={SECRET}\n",
+        }
+    )
+    runs = _no_secret_in_any_format(root)
+    assert "PL104 variable GH_TOKEN is not set" in runs["text"][1]
+
+
 def test_include_path_outside_the_project_is_not_read(
     make_project: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
