@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -318,14 +317,14 @@ def limit_findings(
         return findings
     rule = next((r for r in selected if r.code == "PL005"), None)
 
-    def note(path: str, count: int, limit: str) -> list[Finding]:
+    def note(path: str, count: int, where: str, limit: str) -> list[Finding]:
         if rule is None:
             return []
-        message = f"{count} more findings in {path} not shown: the limit is {limit}"
+        message = f"{count} more findings in {where} not shown: the limit is {limit}"
         hint = "fix or exclude what is shown and run again"
         severity = config.severity.get(rule.code, rule.severity)
-        where = Location(path, 1, 1)
-        return [Finding(where, rule.code, rule.name, severity, message, hint, anchor=limit)]
+        at = Location(path, 1, 1)
+        return [Finding(at, rule.code, rule.name, severity, message, hint, anchor=limit)]
 
     def most_severe(group: list[Finding], count: int) -> list[Finding]:
         return sorted(group, key=lambda f: (-f.severity, finding_key(f)))[:count]
@@ -339,22 +338,16 @@ def limit_findings(
             kept.extend(group)
             continue
         kept.extend(most_severe(group, per_file - 1))
-        kept.extend(note(path, len(group) - per_file + 1, f"{per_file} per file"))
+        kept.extend(note(path, len(group) - per_file + 1, path, f"{per_file} per file"))
         result.not_shown += len(group) - per_file + 1
     if len(kept) > per_run:
         ordered = sorted(kept, key=lambda f: (-f.severity, f.code != "PL005", finding_key(f)))
         dropped = ordered[per_run - 1 :]
         files = sorted({f.location.path for f in dropped})
         kept = ordered[: per_run - 1]
-        count = len(dropped)
-        kept.extend(note(files[0], count, f"{per_run} per run"))
-        if rule is not None and len(files) > 1:
-            kept[-1] = dataclasses.replace(
-                kept[-1],
-                message=f"{count} more findings in {len(files)} files not shown: "
-                f"the limit is {per_run} per run",
-            )
-        result.not_shown += count
+        where = files[0] if len(files) == 1 else f"{len(files)} files"
+        kept.extend(note(files[0], len(dropped), where, f"{per_run} per run"))
+        result.not_shown += len(dropped)
     if result.not_shown:
         result.notes.append(
             f"{result.not_shown} findings not shown: portlint shows at most "
