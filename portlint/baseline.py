@@ -21,6 +21,7 @@ from portlint.bindings import Location
 from portlint.errors import ConfigError
 from portlint.findings import Finding
 from portlint.safe_write import write_atomic
+from portlint.source import MAX_BASELINE_SIZE, read_text
 
 VERSION = 1
 
@@ -92,8 +93,7 @@ def write(path: str, findings: Iterable[Finding], rebase: Rebase) -> int:
 def read(path: str) -> list[Entry]:
     """A baseline file, or a ConfigError saying what is wrong with it."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
+        data = json.loads(read_text(path, MAX_BASELINE_SIZE))
     except FileNotFoundError:
         raise ConfigError(
             f"{path}: baseline file not found",

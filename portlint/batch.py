@@ -202,7 +202,7 @@ def _init_worker(
 
     exit_with_parent(parent)
     global _WORKER
-    reader = make_scan_context(config, cwd).read
+    reader = make_scan_context(config, cwd, ctx.roots).read
     _WORKER = (config, dataclasses.replace(ctx, read=reader), cwd, record)
 
 

@@ -110,6 +110,14 @@ def _add_speed_flags(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _bytes(text: str) -> int:
+    import argparse
+
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number of bytes, got {text!r}")
+    return int(text)
+
+
 def _jobs(text: str) -> int:
     import argparse
 
@@ -160,6 +168,13 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
         default=[],
         metavar="FILE",
         help="read variables for interpolation from FILE (repeatable)",
+    )
+    p.add_argument(
+        "--max-file-size",
+        type=_bytes,
+        default=None,
+        metavar="BYTES",
+        help="skip larger files (default: 2097152; a config file may set at most 10 MiB)",
     )
 
 
@@ -350,6 +365,8 @@ def _overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
         out["force-exclude"] = (True, "--force-exclude")
     if getattr(args, "env_file", None):
         out["env-files"] = (tuple(args.env_file), "--env-file")
+    if getattr(args, "max_file_size", None):
+        out["max-file-size"] = (args.max_file_size, "--max-file-size")
     return out
 
 
@@ -631,11 +648,12 @@ def cmd_registry_build(args: argparse.Namespace) -> int:
     from portlint.errors import UsageError
     from portlint.registry import SNAPSHOT_MARKER
     from portlint.registry.convert import build_snapshot
+    from portlint.registry.update import MAX_DOWNLOAD
     from portlint.safe_write import starts_with, write_atomic
+    from portlint.source import read_bytes
 
     try:
-        with open(args.source, "rb") as fh:
-            data = fh.read()
+        data = read_bytes(args.source, MAX_DOWNLOAD)
     except OSError as exc:
         raise UsageError(f"{args.source}: {exc.strerror or exc}") from None
     text = build_snapshot(data, source=os.path.basename(args.source), date=args.date)

@@ -17,7 +17,22 @@ from typing import Any
 
 from portlint.errors import ConfigError
 from portlint.findings import Finding, Severity
-from portlint.source import DEFAULT_MAX_FILE_SIZE
+from portlint.source import (
+    DEFAULT_MAX_FILE_SIZE,
+    MAX_SETTINGS_FILE_SIZE,
+    confined,
+    read_text,
+)
+
+MAX_FILE_SIZE_CEILING = 10 * 1024 * 1024
+"""The most a config file may raise ``max-file-size`` to; ``--max-file-size`` may go further.
+
+The config file is repository content: a pull request can set it. Scanning
+a compose file costs about 80 times its size in memory and 1.5 s per MiB
+(10 MiB, 250,000 services: 16 s, 870 MB), so 10 MiB keeps one file under a
+gigabyte; it is five times the default and beyond any hand-written config.
+A 60 MB file let in by a config took over 15 minutes and 4.5 GB.
+"""
 
 
 def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -246,7 +261,10 @@ def find_config_file(start: str) -> str | None:
     while True:
         for name in CONFIG_FILES:
             path = os.path.join(folder, name)
-            if not os.path.isfile(path):
+            # Anything but a folder under a config file's name is the config:
+            # a link to a device or a FIFO is refused loudly when read, not
+            # skipped in silence for the defaults.
+            if not os.path.lexists(path) or os.path.isdir(path):
                 continue
             if name != "pyproject.toml" or _has_portlint_table(path):
                 return path
@@ -257,11 +275,13 @@ def find_config_file(start: str) -> str | None:
 
 
 def _has_portlint_table(path: str) -> bool:
+    """True also for a pyproject.toml that cannot be read: reading it says why."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            text = fh.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, MAX_SETTINGS_FILE_SIZE)
+    except UnicodeDecodeError:
         return False
+    except OSError as exc:
+        return not isinstance(exc, FileNotFoundError)
     return re.search(r"^\s*\[\s*tool\s*\.\s*portlint\s*[\].]", text, re.MULTILINE) is not None
 
 
@@ -289,8 +309,7 @@ def read_config_file(path: str, shown: str | None = None) -> tuple[dict[str, Any
     """The portlint table of a config file; errors name the file as ``shown``."""
     real, path = path, shown or path
     try:
-        with open(real, encoding="utf-8") as fh:
-            text = fh.read()
+        text = read_text(real, MAX_SETTINGS_FILE_SIZE)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -436,6 +455,12 @@ def parse_table(data: Mapping[str, Any], src: _Source) -> dict[str, Any]:
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
                 raise src.error(keys, f"must be a positive number of bytes, not {_describe(value)}")
+            if value > MAX_FILE_SIZE_CEILING:
+                raise src.error(
+                    keys,
+                    f"{value} is above the {MAX_FILE_SIZE_CEILING} bytes a config file may set",
+                    hint=f"pass --max-file-size {value} on the command line to scan such files",
+                )
             out[field_name] = value
         elif key in ("fail-on", "output-format", "baseline"):
             if not isinstance(value, str):
@@ -536,12 +561,14 @@ def resolve(
     origins: dict[str, str] = dict.fromkeys(KEYS, "default")
     path = config_file if config_file is not None else (None if isolated else find_config_file(cwd))
     values: dict[str, Any] = {}
+    root = project_root(cwd, path)
     if path is not None:
-        if not os.path.isfile(path):
+        if not os.path.lexists(path):
             raise ConfigError(f"{path}: no such config file")
         shown = display(path, cwd)
         table, src = read_config_file(path, shown)
         values = parse_table(table, src)
+        _check_named_files(values, root, src)
         for key, field_name in KEYS.items():
             if field_name in values:
                 origins[key] = shown
@@ -551,9 +578,37 @@ def resolve(
     for key, (value, flag) in (overrides or {}).items():
         values[KEYS[key]] = value
         origins[key] = flag
-    root = project_root(cwd, path)
     config = Config(**values, root=root, source=None if path is None else os.path.abspath(path))
     return Resolved(config, _frozen(origins))
+
+
+_NAMED_FILES = {"env-files": "--env-file", "baseline": "--baseline", "allocations": ""}
+
+
+def _check_named_files(values: Mapping[str, Any], root: str, src: _Source) -> None:
+    """Files a config file names stay inside the project, and out of ``.git/``.
+
+    The config file is repository content. ``env-files = ["~/.aws/credentials"]``
+    or ``[".git/config"]`` (where a CI checkout keeps its token) would feed
+    secrets into messages, ``baseline = "/dev/zero"`` into memory. Links are
+    resolved first; files named on the command line are not checked.
+    """
+    real_root = os.path.realpath(root)
+    for key, flag in _NAMED_FILES.items():
+        value = values.get(KEYS[key])
+        for item in (value,) if isinstance(value, str) else value or ():
+            full = os.path.join(root, os.path.expanduser(item))
+            if confined(full, (real_root,)) is not None:
+                continue
+            rel = os.path.relpath(os.path.realpath(full), real_root).split(os.sep)
+            why = "is outside the project root" if rel[0] == ".." else "is inside .git/"
+            raise src.error(
+                (key,),
+                f"{item!r} {why} ({root}); a config file may name only files in the project",
+                hint=f"pass {flag} on the command line to read it anyway"
+                if flag
+                else "keep the file inside the project",
+            )
 
 
 def display(path: str, cwd: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from portlint import rules as rule_catalogue
-from portlint.bindings import PortBinding
+from portlint.bindings import Location, PortBinding
 from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
 from portlint.discovery import Candidate, discover, display_path, skip_problem
 from portlint.findings import Finding, Problem, Severity, finding_key
@@ -17,7 +17,7 @@ from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import sibling_note
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.source import SourceFile, encoding_note, read_source
+from portlint.source import SourceFile, confined, encoding_note, read_source
 from portlint.suppression import Directive, apply_suppressions, parse_directives
 
 
@@ -32,6 +32,7 @@ class RunResult:
     stale_baseline: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # one-line advice for human reporters
+    not_shown: int = 0  # findings over the per-file and per-run limits (see PL005)
     skipped: list[Problem] = field(default_factory=list)  # PL002 problems, selected or not
     root: str = "."  # the project root (see config.project_root)
     cwd: str = "."  # displayed paths are relative to this
@@ -89,16 +90,54 @@ def scan_all(
     return scan_batch(candidates, config, ctx, cwd, project_root(config, cwd))
 
 
-def make_scan_context(config: Config, cwd: str) -> ScanContext:
+def scan_roots(config: Config, cwd: str, paths: Sequence[str] = ()) -> tuple[str, ...]:
+    """Where files a scanned file refers to may be read: the project root and
+    the folders scanned (a named file's folder), as real paths, none inside another.
+
+    Usually just the project root, so the scan cache key does not change with
+    the files pre-commit names.
+    """
+    found = [project_root(config, cwd)]
+    for path in paths:
+        full = os.path.join(cwd, path)
+        found.append(full if os.path.isdir(full) else os.path.dirname(full))
+    real = sorted({os.path.realpath(p) for p in found}, key=len)
+    roots: list[str] = []
+    for root in real:
+        if confined(root, roots) is None:
+            roots.append(root)
+    return tuple(roots)
+
+
+def make_scan_context(config: Config, cwd: str, roots: Sequence[str] = ()) -> ScanContext:
+    """``roots`` from :func:`scan_roots`; none given: the project root.
+
+    A scanner's reads (the ``.env`` beside a compose file, an ``include``, an
+    ``env_file``) are repository content asking: they stay inside the roots,
+    with links resolved and ``.git/`` refused. Configured env files were
+    checked when the config was read (see ``config.resolve``) or come from
+    the command line, which may name any file.
+    """
+    chosen = tuple(roots) or scan_roots(config, cwd)
+    env_files = tuple(resolve_path(config, p) for p in config.env_files)
+    trusted = frozenset(os.path.normpath(os.path.join(cwd, p)) for p in env_files)
+
     def read(path: str) -> SourceFile | None:
-        abs_path = os.path.join(cwd, path)
-        source = read_source(abs_path, path, config.max_file_size)
+        abs_path = os.path.normpath(os.path.join(cwd, path))
+        if abs_path in trusted:
+            source = read_source(abs_path, path, config.max_file_size)
+        else:
+            real = confined(abs_path, chosen)
+            if real is None:
+                return None
+            source = read_source(real, path, config.max_file_size, nofollow=True)
         return None if isinstance(source, Problem) else source
 
     return ScanContext(
         environ=dict(os.environ) if config.use_environment else {},
-        env_files=tuple(resolve_path(config, p) for p in config.env_files),
+        env_files=env_files,
         read=read,
+        roots=chosen,
     )
 
 
@@ -254,6 +293,70 @@ def apply_baseline_file(
     return matched.kept
 
 
+def _limits(config: Config) -> tuple[int, int]:
+    """PL005's per-file and per-run limits: the config may lower them, never raise them."""
+    from portlint.rules.meta import MAX_FINDINGS_PER_FILE, MAX_FINDINGS_PER_RUN
+
+    options = config.rule_options.get("PL005", {})
+    per_file = min(max(options.get("per-file", MAX_FINDINGS_PER_FILE), 2), MAX_FINDINGS_PER_FILE)
+    per_run = min(max(options.get("per-run", MAX_FINDINGS_PER_RUN), 2), MAX_FINDINGS_PER_RUN)
+    return per_file, per_run
+
+
+def limit_findings(
+    findings: list[Finding], config: Config, selected: Sequence[Rule], result: RunResult
+) -> list[Finding]:
+    """At most ``per-file`` findings a file and ``per-run`` a run, the most severe kept.
+
+    Where findings are left out, the last one kept is a PL005 note at line 1
+    of the file counting them (one note for the run's limit). Keeping the most
+    severe keeps the exit code: whatever was left out, something at least as
+    severe is still shown.
+    """
+    per_file, per_run = _limits(config)
+    if len(findings) <= min(per_file, per_run):
+        return findings
+    rule = next((r for r in selected if r.code == "PL005"), None)
+
+    def note(path: str, count: int, where: str, limit: str) -> list[Finding]:
+        if rule is None:
+            return []
+        message = f"{count} more findings in {where} not shown: the limit is {limit}"
+        hint = "fix or exclude what is shown and run again"
+        severity = config.severity.get(rule.code, rule.severity)
+        at = Location(path, 1, 1)
+        return [Finding(at, rule.code, rule.name, severity, message, hint, anchor=limit)]
+
+    def most_severe(group: list[Finding], count: int) -> list[Finding]:
+        return sorted(group, key=lambda f: (-f.severity, finding_key(f)))[:count]
+
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.location.path, []).append(finding)
+    kept: list[Finding] = []
+    for path, group in by_file.items():
+        if len(group) <= per_file:
+            kept.extend(group)
+            continue
+        kept.extend(most_severe(group, per_file - 1))
+        kept.extend(note(path, len(group) - per_file + 1, path, f"{per_file} per file"))
+        result.not_shown += len(group) - per_file + 1
+    if len(kept) > per_run:
+        ordered = sorted(kept, key=lambda f: (-f.severity, f.code != "PL005", finding_key(f)))
+        dropped = ordered[per_run - 1 :]
+        files = sorted({f.location.path for f in dropped})
+        kept = ordered[: per_run - 1]
+        where = files[0] if len(files) == 1 else f"{len(files)} files"
+        kept.extend(note(files[0], len(dropped), where, f"{per_run} per run"))
+        result.not_shown += len(dropped)
+    if result.not_shown:
+        result.notes.append(
+            f"{result.not_shown} findings not shown: portlint shows at most "
+            f"{per_file} per file and {per_run} per run (see PL005)"
+        )
+    return sorted(kept, key=finding_key)
+
+
 def run(
     paths: Sequence[str], config: Config, cwd: str | None = None, *, use_baseline: bool = True
 ) -> RunResult:
@@ -262,7 +365,7 @@ def run(
     candidates = discover(scan_paths, config, cwd)
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
-    ctx = make_scan_context(config, cwd)
+    ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
     result = RunResult(rules=selected, root=project_root(config, cwd), cwd=cwd)
     findings: list[Finding] = []
     directives: list[Directive] = []
@@ -290,7 +393,9 @@ def run(
     if focus is not None:
         findings = [f for f in findings if in_focus(f, focus)]
         result.skipped = [p for p in result.skipped if p.location.path in focus]
-    result.findings = sorted(set(findings), key=finding_key)
+    result.findings = limit_findings(
+        sorted(set(findings), key=finding_key), config, selected, result
+    )
     note = sibling_note(result.findings)
     if note:
         result.notes.append(note)

@@ -21,7 +21,7 @@ from typing import Any
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
-from portlint.engine import make_scan_context, scan_file
+from portlint.engine import make_scan_context, scan_file, scan_roots
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "markdown")
@@ -48,7 +48,7 @@ Row = tuple[
 def collect(paths: Sequence[str], config: Config, cwd: str | None = None) -> list[PortBinding]:
     """Every binding under ``paths``, once each, in file order."""
     cwd = cwd or os.getcwd()
-    ctx = make_scan_context(config, cwd)
+    ctx = make_scan_context(config, cwd, scan_roots(config, cwd, paths or ["."]))
     seen: set[Row] = set()
     out: list[PortBinding] = []
     for candidate in discover(paths, config, cwd):

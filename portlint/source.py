@@ -9,9 +9,11 @@ becomes a PL002 ``skipped-file`` problem naming the file and the reason.
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import stat
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from portlint.bindings import Location
@@ -130,46 +132,159 @@ def encoding_note(source: SourceFile) -> Problem | None:
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _OPEN_FLAGS |= getattr(os, "O_BINARY", 0)
 
+MAX_SETTINGS_FILE_SIZE = 1024 * 1024
+"""Config files and allocation files: TOML written by hand, parsed by a pure-Python
+parser. A thousand allocations take about 100 KB; ten times that is still a
+sane file, and a megabyte parses in well under a second."""
+
+MAX_BASELINE_SIZE = 32 * 1024 * 1024
+"""Baselines are machine-written JSON (about 300 bytes a finding, C-parsed):
+room for the findings limit of many runs, far below what would hurt memory."""
+
+
+class Refused(OSError):
+    """A file the guarded reader will not read; ``strerror`` says why, in words.
+
+    An ``OSError``, so every caller that already reports "cannot read X:
+    <strerror>" reports these too, with no new except clause.
+    """
+
+    def __init__(self, reason: str, *, kind: str = "", opened: bool = False) -> None:
+        super().__init__(errno.EINVAL, reason)
+        self.kind = kind  # "a FIFO (named pipe)", ...; "" when the size is the reason
+        self.opened = opened  # refused on the open descriptor, not before opening
+
+
+class TooLarge(Refused):
+    def __init__(self, size: int, max_size: int) -> None:
+        super().__init__(f"larger than {max_size} bytes ({size} bytes)")
+        self.size = size
+        self.max_size = max_size
+
+
+_PSEUDO_DEVICES: frozenset[int] | None = None
+
+
+def _pseudo_devices() -> frozenset[int]:
+    """The devices of /proc and /sys: their "regular" files are the kernel talking.
+
+    They report size 0 and then produce whatever the kernel holds (a
+    process's environment, in ``/proc/self/environ``), so they are refused
+    like devices, whatever path or link leads to them.
+    """
+    global _PSEUDO_DEVICES
+    if _PSEUDO_DEVICES is None:
+        devices = set()
+        try:
+            ordinary = os.stat("/").st_dev  # where a container has no /sys, only a folder
+        except OSError:
+            ordinary = -1
+        for folder in ("/proc", "/sys"):
+            try:
+                dev = os.stat(folder).st_dev
+            except OSError:
+                continue
+            if dev != ordinary:
+                devices.add(dev)
+        _PSEUDO_DEVICES = frozenset(devices)
+    return _PSEUDO_DEVICES
+
+
+def _check(st: os.stat_result, max_size: int, opened: bool) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        kind = _kind(st.st_mode)
+        raise Refused(f"{kind}, not a regular file", kind=kind, opened=opened)
+    if st.st_dev in _pseudo_devices():
+        kind = "a kernel file (/proc or /sys)"
+        raise Refused(f"{kind}, not a regular file", kind=kind, opened=opened)
+    if st.st_size > max_size:
+        raise TooLarge(st.st_size, max_size)
+
+
+def read_bytes(
+    path: str, max_size: int, *, nofollow: bool = False, prefix: int | None = None
+) -> bytes:
+    """The bytes of a regular file of at most ``max_size`` bytes; else an ``OSError``.
+
+    The one reader for every file portlint reads, scanned or not (config,
+    baseline, allocations, env files, registry snapshots): a device never
+    ends, a FIFO blocks until someone writes, procfs makes up its content,
+    and a config file cannot be allowed to cost gigabytes. The type and size
+    are checked before opening (a FIFO is never opened) and again on the open
+    descriptor (a file swapped in between is still refused). ``O_NONBLOCK``
+    makes even that open return at once. At most ``max_size + 1`` bytes are
+    read, however the file grows. ``nofollow`` refuses a symbolic link as the
+    last component: for a caller that resolved the path itself and decided
+    about it (see :func:`confined`); ``prefix`` reads only that many bytes
+    (a header), once the file passed the checks. Raises :class:`Refused` (or
+    :class:`TooLarge`) for a file it will not read, and the ``OSError`` of
+    the failed call for one it cannot.
+    """
+    _check(os.stat(path), max_size, opened=False)
+    flags = _OPEN_FLAGS | (getattr(os, "O_NOFOLLOW", 0) if nofollow else 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        _check(st, max_size, opened=True)
+        if prefix is not None:
+            return fh.read(prefix)
+        # Ask for the size fstat saw (plus one byte, to notice growth):
+        # read(max_size + 1) would allocate the whole cap for every small file.
+        data = fh.read(min(st.st_size, max_size) + 1)
+        if len(data) > st.st_size:  # grew since fstat: read on, to the cap
+            data += fh.read(max_size + 1 - len(data))
+    if len(data) > max_size:  # grew while we looked
+        raise TooLarge(len(data), max_size)
+    return data
+
+
+def read_text(path: str, max_size: int) -> str:
+    """:func:`read_bytes` as UTF-8 text with universal newlines, as ``open(path).read()`` gives.
+
+    Raises ``OSError`` (including :class:`Refused`) or ``UnicodeDecodeError``.
+    """
+    text = read_bytes(path, max_size).decode("utf-8")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def confined(path: str, roots: Sequence[str]) -> str | None:
+    """``path`` with its links resolved, if that lies inside one of ``roots``, else None.
+
+    Files a repository names (a compose ``env_file`` or ``include``, a ``.env``
+    that is a symbolic link, ``env-files`` in its config) stay inside the
+    project: ``/etc/...``, ``../..``, ``~`` and a committed link to outside
+    are refused, and so is anything under a ``.git`` folder, where a checkout
+    keeps its credentials. ``roots`` are real paths (``os.path.realpath``).
+    """
+    real = os.path.realpath(path)
+    for root in roots:
+        try:
+            rel = os.path.relpath(real, root) if real != root else ""
+        except ValueError:  # another drive, on Windows
+            continue
+        parts = rel.split(os.sep)
+        if parts[0] != ".." and not os.path.isabs(rel) and ".git" not in parts:
+            return real
+    return None
+
 
 def read_source(
-    abs_path: str, display_path: str, max_size: int = DEFAULT_MAX_FILE_SIZE
+    abs_path: str,
+    display_path: str,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
+    *,
+    nofollow: bool = False,
 ) -> SourceFile | Problem:
-    """Read one file without ever blocking, opening a FIFO or device, or reading a huge file.
-
-    The type and size are checked before the file is opened, and again on the
-    open descriptor, so a file swapped for a FIFO in between is still refused.
-    ``O_NONBLOCK`` makes even that open return at once instead of waiting for a
-    writer.
-    """
+    """Read one file to scan through :func:`read_bytes`; a file it refuses is a PL002 problem."""
     try:
-        st = os.stat(abs_path)
+        data = read_bytes(abs_path, max_size, nofollow=nofollow)
+    except TooLarge as exc:
+        return _too_large(display_path, exc.size, max_size)
+    except Refused as exc:
+        when = "not read" if exc.opened else "never opened"
+        return _skip(display_path, f"{exc.kind}, not a regular file: {when}")
     except OSError as exc:
         return _unreadable(display_path, exc)
-    if not stat.S_ISREG(st.st_mode):
-        return _skip(display_path, f"{_kind(st.st_mode)}, not a regular file: never opened")
-    if st.st_size > max_size:
-        return _too_large(display_path, st.st_size, max_size)
-    try:
-        fd = os.open(abs_path, _OPEN_FLAGS)
-    except OSError as exc:
-        return _unreadable(display_path, exc)
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not stat.S_ISREG(st.st_mode):
-                return _skip(display_path, f"{_kind(st.st_mode)}, not a regular file: not read")
-            if st.st_size > max_size:
-                return _too_large(display_path, st.st_size, max_size)
-            # Ask for the size fstat saw (plus one byte, to notice growth):
-            # read(max_size + 1) would allocate 2 MiB per file, which costs
-            # more than reading a whole config file.
-            data = fh.read(min(st.st_size, max_size) + 1)
-            if len(data) > st.st_size:  # grew since fstat: read on, to the cap
-                data += fh.read(max_size + 1 - len(data))
-    except OSError as exc:
-        return _unreadable(display_path, exc)
-    if len(data) > max_size:  # grew while we looked
-        return _too_large(display_path, len(data), max_size)
     return decode(data, display_path)
 
 

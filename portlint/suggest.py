@@ -34,9 +34,9 @@ MAX_USED_RANGE = 4096
 
 def repository_bindings(paths: Sequence[str], config: Config, cwd: str) -> list[PortBinding]:
     """Every binding the scanners find (no rules, no filtering)."""
-    from portlint.engine import make_scan_context, scan_file
+    from portlint.engine import make_scan_context, scan_file, scan_roots
 
-    ctx = make_scan_context(config, cwd)
+    ctx = make_scan_context(config, cwd, scan_roots(config, cwd, paths or ["."]))
     out: list[PortBinding] = []
     for candidate in discover(paths, config, cwd):
         out.extend(scan_file(candidate, config, ctx).bindings)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from portlint.source import read_bytes, read_text
+
 RangeClass = Literal["system", "user", "dynamic"]
 
 SYSTEM_MAX = 1023
@@ -29,6 +31,7 @@ _STATUS = {"a": "assigned", "r": "reserved", "u": "unassigned", "h": "historic"}
 SNAPSHOT = os.path.join(os.path.dirname(__file__), "data", "iana-ports.tsv")
 CACHE_FILE = "iana-ports.tsv"
 SNAPSHOT_MARKER = b"#portlint-iana-snapshot\t"
+MAX_SNAPSHOT_SIZE = 8 * 1024 * 1024  # the shipped snapshot is about 600 KB
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 
 
@@ -198,8 +201,7 @@ def cache_path() -> str:
 def snapshot_date(path: str) -> str | None:
     """The registry date in a snapshot's header line, or None if it is not a snapshot."""
     try:
-        with open(path, "rb") as fh:
-            head = fh.readline(4096)
+        head = read_bytes(path, MAX_SNAPSHOT_SIZE, prefix=4096).split(b"\n", 1)[0]
     except OSError:
         return None
     if not head.startswith(SNAPSHOT_MARKER):
@@ -237,8 +239,7 @@ def read_registry() -> Registry:
     candidates = snapshot_candidates()
     for path, origin in candidates[:-1]:
         try:
-            with open(path, encoding="utf-8") as fh:
-                text = fh.read()
+            text = read_text(path, MAX_SNAPSHOT_SIZE)
             reg = parse_snapshot(text, path)
         except (OSError, ValueError, KeyError):
             continue

@@ -32,6 +32,7 @@ from typing import Any
 from portlint.config import Config
 from portlint.errors import ConfigError
 from portlint.identity import normalise
+from portlint.source import MAX_SETTINGS_FILE_SIZE, confined, read_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -219,11 +220,14 @@ def load_allocations(paths: Sequence[str], cwd: str = ".") -> Allocations:
         if display.startswith("../"):
             display = full.replace(os.sep, "/")
         try:
-            with open(full, encoding="utf-8") as fh:
-                text = fh.read()
+            text = read_text(full, MAX_SETTINGS_FILE_SIZE)
         except FileNotFoundError:
             raise ConfigError(f"{display}: allocation file not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except OSError as exc:
+            raise ConfigError(
+                f"{display}: cannot read allocation file: {exc.strerror or exc}"
+            ) from None
+        except UnicodeDecodeError as exc:
             raise ConfigError(f"{display}: cannot read allocation file: {exc}") from None
         entries.extend(parse_allocations(text, display))
         shown.append(display)
@@ -240,7 +244,8 @@ def configured_paths(configured: Sequence[str], root: str, cwd: str) -> list[str
         return [p if os.path.isabs(p) else os.path.join(root, p) for p in configured]
     for folder in dict.fromkeys((cwd, root)):
         default = os.path.join(folder, DEFAULT_FILE)
-        if os.path.isfile(default):
+        # a FIFO or a device there is read (and refused, loudly), not passed over
+        if os.path.exists(default) and not os.path.isdir(default):
             return [default]
     return []
 
@@ -249,6 +254,14 @@ def load_configured_allocations(config: Config, cwd: str) -> Allocations | None:
     """The run's allocations: configured files, else ``./ports.toml``; None when neither."""
     root = config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
     paths = configured_paths(config.allocations, root, cwd)
+    if paths and not config.allocations:  # configured ones were checked with the config
+        roots = (os.path.realpath(root), os.path.realpath(cwd))
+        if confined(paths[0], roots) is None:
+            shown = os.path.relpath(paths[0], cwd).replace(os.sep, "/")
+            raise ConfigError(
+                f"{shown}: a symbolic link to outside the project: not read",
+                hint="keep the allocation file inside the project",
+            )
     return load_allocations(paths, cwd) if paths else None
 
 

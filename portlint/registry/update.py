@@ -166,14 +166,14 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def _read_file(path: str, max_bytes: int) -> bytes:
+    from portlint.source import TooLarge, read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(max_bytes + 1)
+        return read_bytes(path, max_bytes)
+    except TooLarge:
+        raise UsageError(f"{path}: larger than {max_bytes} bytes; not an IANA export") from None
     except OSError as exc:
         raise UsageError(f"{path}: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise UsageError(f"{path}: larger than {max_bytes} bytes; not an IANA export")
-    return data
 
 
 def _download(url: str, host: str, timeout: float, max_bytes: int) -> bytes:

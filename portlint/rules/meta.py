@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from portlint.findings import Severity
-from portlint.rules.base import scanner_rule
+from portlint.rules.base import Option, scanner_rule
+
+MAX_FINDINGS_PER_FILE = 1_000
+MAX_FINDINGS_PER_RUN = 10_000
 
 
 @scanner_rule("PL001", "unparsable-file", severity=Severity.ERROR)
@@ -107,4 +110,42 @@ def unused_suppression() -> None:
     """
 
 
-RULES = (unparsable_file, skipped_file, malformed_suppression, unused_suppression)
+@scanner_rule(
+    "PL005",
+    "too-many-findings",
+    severity=Severity.NOTE,
+    options=[
+        Option("per-file", "int", MAX_FINDINGS_PER_FILE, "findings shown per file, at most 1000"),
+        Option("per-run", "int", MAX_FINDINGS_PER_RUN, "findings shown per run, at most 10000"),
+    ],
+)
+def too_many_findings() -> None:
+    """More findings than portlint shows, and how many were left out.
+
+    ## When it fires
+    A file has more than 1,000 findings, or a run more than 10,000 (after
+    suppressions and the baseline). The most severe findings are shown, the
+    last one shown is this note, at line 1 of the file, counting the rest.
+    The options `per-file` and `per-run` lower the limits; they cannot raise
+    them.
+
+    ## Why it matters
+    Nobody reads the ten-thousandth finding, and a generated or hostile file
+    with a million of them would cost minutes and gigabytes to report. The
+    exit code still says whether any finding, shown or not, fails the run.
+
+    ## How to fix
+    Fix the findings shown and run again, or exclude a generated file.
+
+    ## How to silence
+    `ignore = ["PL005"]` hides the note; the limits still apply.
+    """
+
+
+RULES = (
+    unparsable_file,
+    skipped_file,
+    malformed_suppression,
+    unused_suppression,
+    too_many_findings,
+)

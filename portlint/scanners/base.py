@@ -33,12 +33,14 @@ class ScanContext:
     ``read`` lets a scanner follow a reference to another file (compose
     ``include``, ``extends: file:``, the ``.env`` beside a compose file) through
     the same safe reader the engine uses; it returns ``None`` when the file is
-    missing or not text.
+    missing or not text. It reads only inside ``roots`` (the project root and
+    the scanned folders, as real paths), and the ``env_files`` the user gave.
     """
 
     environ: Mapping[str, str] = field(default_factory=dict)
     env_files: tuple[str, ...] = ()
     read: Callable[[str], SourceFile | None] | None = None
+    roots: tuple[str, ...] = ()
 
 
 class Scanner(Protocol):

@@ -440,6 +440,21 @@ class _Value:
     def origin(self, start: int, end: int) -> Location | None:
         return self.resolved.origin(start, end)
 
+    def external(self, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
+        """(variable, file) of values in resolved ``[start, end)`` written in another file."""
+        stop = len(self.text) if end is None else end
+        path = self.file.source.path
+        return [found for found in self.resolved.external(start, stop) if found[1] != path]
+
+    @property
+    def shown(self) -> str:
+        """The text a message may quote: as resolved, unless part of it came from elsewhere.
+
+        A value from an env file or the environment may be a secret (a
+        ``GH_TOKEN`` where a port should be); the entry as written is not.
+        """
+        return self.raw if self.external() else self.text
+
 
 def _value(
     file: _File, node: Node | None, anchor: str, result: ScanResult
@@ -489,8 +504,29 @@ def _anchor(key_path: KeyPath) -> str:
     return out
 
 
-def _problem(result: ScanResult, exc: PortSpecError, where: Location, anchor: str) -> None:
-    result.problems.append(Problem(exc.code, where, exc.message, exc.hint, anchor=anchor))
+def _problem(
+    result: ScanResult, exc: PortSpecError, where: Location, anchor: str, value: _Value
+) -> None:
+    """Report a spec Compose would refuse, without quoting a value from another file.
+
+    When the text in error holds such a value, the message names the variable
+    and where it is defined instead: "the value of GH_TOKEN from .env is not
+    a port". The rest of the entry is quoted as written (see ``_Value.shown``).
+    """
+    message, hint = exc.message, exc.hint
+    span = exc.span if exc.span is not None else (0, len(value.text))
+    external = value.external(*span)
+    if external:
+        name, source = external[0]
+        if exc.code == "PL101":
+            verdict = "is out of range 0-65535"
+        elif exc.code == "PL103":
+            verdict = "makes host and container ranges of different lengths"
+        else:
+            verdict = f"is not {'an' if exc.kind[0] in 'AEIOU' else 'a'} {exc.kind}"
+        message = f"the value of {name} from {source} {verdict}"
+        hint = f"check {name} in {source}; its value is not shown"
+    result.problems.append(Problem(exc.code, where, message, hint, anchor=anchor))
 
 
 # --- the three places ports are written ---------------------------------------------------
@@ -516,11 +552,11 @@ def _short_syntax(
         return
     text = value.text
     try:
-        spec = parse_port_spec(text)
+        spec = parse_port_spec(text, value.shown)
     except PortSpecError as exc:
         if ok:
             where = value.location(*exc.span) if exc.span else value.whole()
-            _problem(result, exc, where, anchor)
+            _problem(result, exc, where, anchor, value)
         return
     if spec.host is not None and spec.host_offset is not None:
         start, end = spec.host_offset, spec.host_offset + _span(text, spec.host_offset)
@@ -601,9 +637,9 @@ def _long_syntax(
     if not (ok_ip and ok_proto):
         return
     try:
-        container = parse_number(target.text.strip(), "container port", target.text)
+        container = parse_number(target.text.strip(), "container port", target.shown)
     except PortSpecError as exc:
-        _problem(result, exc, target.whole(), anchor)
+        _problem(result, exc, target.whole(), anchor, target)
         return
     host: tuple[int, int] | None = None
     ip: str | None = None
@@ -612,15 +648,15 @@ def _long_syntax(
     try:
         if published is not None and published.text.strip():
             current = published
-            host = parse_range(published.text.strip(), "host port", published.text)
+            host = parse_range(published.text.strip(), "host port", published.shown)
         if host_ip is not None and host_ip.text.strip():
             current = host_ip
-            ip = parse_ip(host_ip.text.strip(), host_ip.text)
+            ip = parse_ip(host_ip.text.strip(), host_ip.shown)
         if protocol is not None and protocol.text.strip():
             current = protocol
-            proto = parse_protocol(protocol.text.strip(), protocol.text)
+            proto = parse_protocol(protocol.text.strip(), protocol.shown)
     except PortSpecError as exc:
-        _problem(result, exc, current.whole(), anchor)
+        _problem(result, exc, current.whole(), anchor, current)
         return
     extra = tuple(
         (key, text)
@@ -667,17 +703,19 @@ def _expose(
             Problem(
                 "PL102",
                 value.whole(),
-                f"expose takes container ports only, not a mapping: {text!r}",
+                f"expose takes container ports only, not a mapping: {value.shown!r}",
                 hint="move host mappings to `ports:`",
                 anchor=anchor,
             )
         )
         return
     try:
-        start, end = parse_range(body.strip(), "exposed port", text)
-        protocol = parse_protocol(proto, text) if proto else "tcp"
+        start, end = parse_range(body.strip(), "exposed port", value.shown)
+        protocol = parse_protocol(proto, value.shown) if proto else "tcp"
     except PortSpecError as exc:
-        _problem(result, exc, value.whole(), anchor)
+        if exc.span is None:  # the whole value (or its protocol) is what is wrong
+            exc.span = (0, len(text)) if exc.kind == "port" else (len(body) + 1, len(text))
+        _problem(result, exc, value.whole(), anchor, value)
         return
     lead = len(body) - len(body.lstrip())
     span = (lead, len(body.rstrip()))

@@ -21,6 +21,10 @@ the result keeps a map from every resolved character back to the original:
 literal text maps one to one, and a substituted value maps to the whole
 ``${...}`` expression that produced it (plus, when the value came from a
 ``.env`` file, the location of that value).
+
+Each substituted run also records where its value came from (an env file,
+or the environment): a message about the resolved text must not quote a
+value from another file, which may be a secret (see ``Interpolated.external``).
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ class Piece:
     out_end: int
     name: str | None = None  # the variable, when this run was substituted
     origin: Location | None = None  # where the variable's value is defined
+    # (variable, where it is defined) when the run holds a value not written in
+    # this text: an env file's path, or "the environment"
+    external: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +81,7 @@ class Interpolated:
     pieces: list[Piece] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     error: tuple[int, str] | None = None  # (offset, message) of an invalid template
+    used: list[tuple[str, str]] = field(default_factory=list)  # every external value, any depth
 
     def span(self, out_start: int, out_end: int) -> tuple[int, int]:
         """The original text that produced resolved text ``[out_start, out_end)``.
@@ -94,6 +102,21 @@ class Interpolated:
             lo = start if lo is None else min(lo, start)
             hi = max(hi, end)
         return (out_start, out_end) if lo is None else (lo, hi)
+
+    def external(self, out_start: int, out_end: int) -> list[tuple[str, str]]:
+        """(variable, where defined) of external values in resolved text ``[out_start, out_end)``.
+
+        A message builder quotes resolved text only when this is empty (or
+        names the file being reported): otherwise it names the variable and
+        its file, never the value.
+        """
+        return [
+            piece.external
+            for piece in self.pieces
+            if piece.external is not None
+            and piece.out_start < max(out_end, out_start + 1)
+            and out_start < piece.out_end
+        ]
 
     def origin(self, out_start: int, out_end: int) -> Location | None:
         """Where the resolved text ``[out_start, out_end)`` was defined, if one variable gave it."""
@@ -177,6 +200,7 @@ def _expand(
                 result.pieces.append(Piece(dollar, dollar + 2, pos, pos + 1))
             i = literal_start = dollar + 2
             continue
+        used = len(result.used)
         if nxt == "{":
             close = _closing_brace(text, dollar + 2, stop)
             value, name, origin = _braced(text, dollar, close, variables, result)
@@ -195,11 +219,17 @@ def _expand(
                 value, origin = "", None
             else:
                 value, origin = found.value, found.location
+                result.used.append(_external(name, found))
         out.append(value)
         if top:
-            result.pieces.append(Piece(dollar, end, pos, pos + len(value), name, origin))
+            external = result.used[used] if len(result.used) > used and value else None
+            result.pieces.append(Piece(dollar, end, pos, pos + len(value), name, origin, external))
         i = literal_start = end
     flush(stop)
+
+
+def _external(name: str, found: EnvValue) -> tuple[str, str]:
+    return name, found.location.path if found.location is not None else "the environment"
 
 
 def _braced(
@@ -219,6 +249,7 @@ def _braced(
                 Unresolved(name, dollar, close + 1, f"variable {name} is not set")
             )
             return "", name, None
+        result.used.append(_external(name, found))
         return found.value, name, found.location
     op = next((o for o in _OPERATORS if text.startswith(o, rest)), None)
     if op is None:
@@ -230,6 +261,7 @@ def _braced(
     kind = op[-1]
     if kind == "-":
         if active and found is not None:
+            result.used.append(_external(name, found))
             return found.value, name, found.location
         return _nested(text, arg_start, close, variables, result), name, None
     if kind == "+":
@@ -238,8 +270,12 @@ def _braced(
         return "", name, None
     # "?": required
     if active and found is not None:
+        result.used.append(_external(name, found))
         return found.value, name, found.location
+    used = len(result.used)
     detail = _nested(text, arg_start, close, variables, result)
+    if len(result.used) > used:  # the message names variables, never their values
+        detail = text[arg_start:close]
     why = "empty" if is_set else "not set"
     message = f"required variable {name} is {why}" + (f": {detail}" if detail else "")
     result.unresolved.append(Unresolved(name, dollar, close + 1, message))
@@ -250,6 +286,8 @@ def _nested(text: str, start: int, stop: int, variables: Variables, result: Inte
     out: list[str] = []
     inner = Interpolated(text="")
     _expand(text, start, stop, variables, out, inner, top=False)
-    # An unset variable inside a default is as unresolved as one outside it.
+    # An unset variable inside a default is as unresolved as one outside it,
+    # and a value from a file inside it is as external.
     result.unresolved.extend(inner.unresolved)
+    result.used.extend(inner.used)
     return "".join(out)

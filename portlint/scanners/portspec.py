@@ -42,12 +42,14 @@ class PortSpecError(ValueError):
         message: str,
         hint: str | None = None,
         span: tuple[int, int] | None = None,
+        kind: str = "port",
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.hint = hint
         self.span = span
+        self.kind = kind  # what the text in error should have been: port, protocol, IP address
 
 
 def _blame(start: int, text: str) -> Callable[[PortSpecError], PortSpecError]:
@@ -122,6 +124,7 @@ def parse_protocol(text: str, spec: str) -> str:
             "PL102",
             f"invalid protocol {text!r} in {spec!r}",
             hint="use tcp, udp or sctp",
+            kind="protocol",
         )
     return proto
 
@@ -135,25 +138,32 @@ def parse_ip(text: str, spec: str) -> str:
             "PL102",
             f"invalid IP address {text!r} in {spec!r}",
             hint="Compose needs a literal IPv4 or IPv6 address here, not a host name",
+            kind="IP address",
         ) from None
 
 
-def parse_port_spec(spec: str) -> PortSpec:
-    """Parse one short-syntax entry or raise :class:`PortSpecError`."""
+def parse_port_spec(spec: str, shown: str | None = None) -> PortSpec:
+    """Parse one short-syntax entry or raise :class:`PortSpecError`.
+
+    ``shown`` is how messages quote the whole entry: the text as written when
+    the resolved ``spec`` holds a value from another file, which a message
+    must not repeat. Only the part in error (``span``) is quoted as resolved.
+    """
     raw = spec.strip()
     lead = len(spec) - len(spec.lstrip())
     if raw == "":
         raise PortSpecError("PL102", "empty port specification")
+    quoted = spec if shown is None else shown
     body, slash, proto_text = raw.rpartition("/")
     if not slash:
         body, proto_text = raw, "tcp"
     elif body == "":
-        raise PortSpecError("PL102", f"no port specified in {spec!r}")
+        raise PortSpecError("PL102", f"no port specified in {quoted!r}")
     elif proto_text == "":
         proto_text = "tcp"
     body_at = lead  # offsets below are into ``spec`` as written
     try:
-        protocol = parse_protocol(proto_text, spec)
+        protocol = parse_protocol(proto_text, quoted)
     except PortSpecError as exc:
         raise _blame(body_at + len(body) + 1, proto_text if slash else "")(exc) from None
     parts = body.split(":")
@@ -167,20 +177,20 @@ def parse_port_spec(spec: str) -> PortSpec:
         ip_text = ":".join(parts[:-2])
         if ip_text:
             try:
-                ip = parse_ip(ip_text, spec)
+                ip = parse_ip(ip_text, quoted)
             except PortSpecError as exc:
                 raise _blame(body_at, ip_text)(exc) from None
     container_offset = body_at + len(body) - len(container_text)
     host_offset = container_offset - 1 - len(host_text) if host_text else None
     try:
-        container, container_end = parse_range(container_text, "container port", spec)
+        container, container_end = parse_range(container_text, "container port", quoted)
     except PortSpecError as exc:
         raise _blame(container_offset, container_text)(exc) from None
     host: int | None = None
     host_end: int | None = None
     if host_text and host_offset is not None:
         try:
-            host, host_end = parse_range(host_text, "host port", spec)
+            host, host_end = parse_range(host_text, "host port", quoted)
         except PortSpecError as exc:
             raise _blame(host_offset, host_text)(exc) from None
         if container_end != container and (host_end - host) != (container_end - container):
