@@ -219,7 +219,9 @@ def locate_key(text: str, table: Sequence[str], key: str) -> tuple[int, int] | N
     return None
 
 
-_HEADER = re.compile(r"\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?\Z")
+# The name never ends in whitespace, so nothing is retried: ``[^\]]+?\s*\]`` read a
+# long run of spaces again from every position (quadratic in a committed config).
+_HEADER = re.compile(r"\[\[?\s*((?:[^\]\s]|\s+(?=[^\]\s]))+)\s*\]\]?\s*(#.*)?\Z")
 
 
 class _Source:
@@ -262,7 +264,9 @@ def _has_portlint_table(path: str) -> bool:
             text = fh.read()
     except (OSError, UnicodeDecodeError):
         return False
-    return re.search(r"^\s*\[\s*tool\s*\.\s*portlint\s*[\].]", text, re.MULTILINE) is not None
+    # [^\S\n]*, not \s*: from every line start \s* also read all the blank lines after it
+    table = r"^[^\S\n]*\[\s*tool\s*\.\s*portlint\s*[\].]"
+    return re.search(table, text, re.MULTILINE) is not None
 
 
 def git_root(start: str) -> str | None:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from portlint.config import _has_portlint_table, locate_key
 from portlint.scanners import load, scanner_for
 from portlint.scanners.base import ScanContext
 from portlint.source import SourceFile
@@ -142,3 +143,21 @@ def test_a_megabyte_token_in_a_dotenv_takes_seconds_of_cpu(
         check=False,
     )
     assert done.returncode in (0, 1), done.stderr[-2000:]
+
+
+def config_cost(tmp_path: Path, length: int) -> float:
+    """A committed pyproject.toml: blank lines, and a header-like line of spaces."""
+    spaces = " " * length
+    text = "\n" * length + f"[a{spaces}x\n[tool.portlint]\nselect = 1\n"
+    path = tmp_path / f"pyproject-{length}.toml"
+    path.write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    assert _has_portlint_table(str(path))
+    assert locate_key(text, ("tool", "portlint"), "select") == (length + 3, 1)
+    return time.perf_counter() - started
+
+
+def test_config_patterns_read_long_runs_in_linear_time(tmp_path: Path) -> None:
+    small = min(config_cost(tmp_path, SMALL) for _ in range(3))
+    large = min(config_cost(tmp_path, LARGE) for _ in range(2))
+    assert large < RATIO_LIMIT * max(small, 1e-4) and large < FLOOR, (small, large)
