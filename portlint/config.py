@@ -234,7 +234,9 @@ def locate_key(text: str, table: Sequence[str], key: str) -> tuple[int, int] | N
     return None
 
 
-_HEADER = re.compile(r"\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?\Z")
+# The name never ends in whitespace, so nothing is retried: ``[^\]]+?\s*\]`` read a
+# long run of spaces again from every position (quadratic in a committed config).
+_HEADER = re.compile(r"\[\[?\s*((?:[^\]\s]|\s+(?=[^\]\s]))+)\s*\]\]?\s*(#.*)?\Z")
 
 
 class _Source:
@@ -282,7 +284,9 @@ def _has_portlint_table(path: str) -> bool:
         return False
     except OSError as exc:
         return not isinstance(exc, FileNotFoundError)
-    return re.search(r"^\s*\[\s*tool\s*\.\s*portlint\s*[\].]", text, re.MULTILINE) is not None
+    # [^\S\n]*, not \s*: from every line start \s* also read all the blank lines after it
+    table = r"^[^\S\n]*\[\s*tool\s*\.\s*portlint\s*[\].]"
+    return re.search(table, text, re.MULTILINE) is not None
 
 
 def git_root(start: str) -> str | None:
@@ -568,7 +572,8 @@ def resolve(
         shown = display(path, cwd)
         table, src = read_config_file(path, shown)
         values = parse_table(table, src)
-        _check_named_files(values, root, src)
+        typed = {KEYS[key] for key in overrides or {}}
+        _check_named_files({k: v for k, v in values.items() if k not in typed}, root, src)
         for key, field_name in KEYS.items():
             if field_name in values:
                 origins[key] = shown
@@ -591,7 +596,8 @@ def _check_named_files(values: Mapping[str, Any], root: str, src: _Source) -> No
     The config file is repository content. ``env-files = ["~/.aws/credentials"]``
     or ``[".git/config"]`` (where a CI checkout keeps its token) would feed
     secrets into messages, ``baseline = "/dev/zero"`` into memory. Links are
-    resolved first; files named on the command line are not checked.
+    resolved first; a key the command line overrides is not checked, since
+    its value is never used.
     """
     real_root = os.path.realpath(root)
     for key, flag in _NAMED_FILES.items():

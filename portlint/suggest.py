@@ -44,7 +44,12 @@ def repository_bindings(paths: Sequence[str], config: Config, cwd: str) -> list[
 
 
 def used_ports(bindings: Sequence[PortBinding]) -> set[int]:
-    used: set[int] = set()
+    """Every port some binding uses (ranges up to MAX_USED_RANGE long).
+
+    The ranges are merged before they are expanded, so thousands of bindings
+    repeating one range cost what one does: at most 65,536 ports in all.
+    """
+    spans: list[tuple[int, int]] = []
     for binding in bindings:
         for first, last in (
             (binding.port, binding.last_port),
@@ -53,8 +58,14 @@ def used_ports(bindings: Sequence[PortBinding]) -> set[int]:
             if first is None:
                 continue
             end = last if last is not None else first
-            if end - first <= MAX_USED_RANGE:
-                used.update(range(first, end + 1))
+            if first <= end and end - first <= MAX_USED_RANGE:
+                spans.append((first, end))
+    used: set[int] = set()
+    reach = -1  # every port up to here is already in ``used``
+    for first, end in sorted(spans):
+        if end > reach:
+            used.update(range(max(first, reach + 1), end + 1))
+            reach = end
     return used
 
 

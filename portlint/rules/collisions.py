@@ -1,18 +1,22 @@
 """PL4xx: two claims on one port.
 
 Collision checks see every binding of the run at once. They group bindings by
-scope and protocol and index them by port, so a repository with 100,000
-bindings costs a few dictionary operations per port, never a pairwise loop.
+scope and protocol and index them as port intervals (never port by port: a
+repository may write ``"1-65535:1-65535"`` thousands of times), filed by host
+IP so a binding only meets the claims it can collide with, and they stop after
+MAX_RELATED of those: the work grows with the number of bindings, never with
+the length of their ranges or the number of pairs.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import posixpath
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from fnmatch import fnmatchcase
+from itertools import islice
 
 from portlint import identity
 from portlint.bindings import Location, PortBinding, location_key
@@ -24,6 +28,15 @@ from portlint.rules._claims import (
     is_engine_picked,
     role_label,
     where,
+)
+from portlint.rules._intervals import (
+    FirstMap,
+    IntervalSet,
+    PortTree,
+    merged,
+    path_nodes,
+    span_nodes,
+    tree_size,
 )
 from portlint.rules.base import Option, RuleContext, project_rule
 
@@ -84,38 +97,156 @@ def fixed_ports(binding: PortBinding) -> range:
     return ports if len(ports) <= MAX_EXPANDED_RANGE else range(0)
 
 
+IpKey = tuple[str, object]
+
+
+def _stored_under(host_ip: str | None) -> tuple[IpKey, ...]:
+    """The index keys a claim on ``host_ip`` is filed under (see :func:`_overlapping_keys`)."""
+    family = ip_family(host_ip)
+    if family is None:
+        return (("all", None), ("ip", host_ip))
+    return (("all", None), ("ip", host_ip), ("family", family))
+
+
+def _overlapping_keys(host_ip: str | None) -> tuple[IpKey, ...]:
+    """Disjoint index keys holding exactly the claims whose IP ``ips_overlap`` ``host_ip``.
+
+    Looking up these few keys replaces testing every earlier claim, so a
+    thousand services on a thousand different loopback addresses cost no
+    pairwise loop.
+    """
+    if host_ip is None or host_ip == "":
+        return (("all", None),)
+    family = ip_family(host_ip)
+    if is_wildcard(host_ip):
+        return (("ip", None), ("ip", ""), ("family", family))
+    if family is None:
+        return (("ip", None), ("ip", ""), ("ip", host_ip))
+    return (("ip", None), ("ip", ""), ("ip", host_ip), ("ip", "0.0.0.0" if family == 4 else "::"))
+
+
+def _port_span(ports: range) -> tuple[int, int]:
+    return ports.start, ports.stop - 1
+
+
+class _SameClaims:
+    """The claims of one scope that repeat one entry (see :func:`same_claim`).
+
+    They overlap every other claim alike, so the index holds the group once;
+    members are kept in order, each object once.
+    """
+
+    __slots__ = ("first", "ids", "lo", "members")
+
+    def __init__(self, first: int, lo: int) -> None:
+        self.first = first
+        self.lo = lo
+        self.members: list[tuple[int, PortBinding]] = []
+        self.ids: set[int] = set()
+
+
+def _first_order(group: _SameClaims) -> int:
+    return group.first
+
+
+class _DuplicateScope:
+    """PL401's index of one project and protocol, on intervals."""
+
+    __slots__ = ("groups", "size", "trees")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.groups: dict[tuple[object, ...], _SameClaims] = {}
+        self.trees: dict[IpKey, PortTree[_SameClaims]] = {}
+
+    def earlier(
+        self, binding: PortBinding, lo: int, hi: int, own: _SameClaims | None
+    ) -> list[tuple[int, int, PortBinding]]:
+        """Up to MAX_RELATED earlier claims overlapping ``lo..hi``, as (first shared port, order).
+
+        The order is what a port-by-port scan gives: by the lowest port shared,
+        then in file order. The first MAX_RELATED claims come from the first
+        MAX_RELATED groups in that order, so no more groups are looked at.
+        """
+        trees = [t for k in _overlapping_keys(binding.host_ip) if (t := self.trees.get(k))]
+        chosen: list[tuple[int, _SameClaims]] = []
+        covering = [found for tree in trees for found in tree.covering(lo)]
+        for group in merged(covering, key=_first_order):
+            if group is not own:
+                chosen.append((lo, group))
+                if len(chosen) >= MAX_RELATED:
+                    break
+        if len(chosen) < MAX_RELATED and lo < hi:
+            starting = [tree.starting(lo + 1, hi) for tree in trees]
+            for start, group in merged(starting, key=lambda sg: (sg[0], sg[1].first)):
+                if group is not own:
+                    chosen.append((start, group))
+                    if len(chosen) >= MAX_RELATED:
+                        break
+        members = (
+            [(shared, order, other) for order, other in group.members[:MAX_RELATED]]
+            for shared, group in chosen
+        )
+        return list(islice(merged(members, key=lambda m: (m[0], m[1])), MAX_RELATED))
+
+    def add(self, binding: PortBinding, lo: int, hi: int, order: int) -> None:
+        key = _claim_key(binding)
+        group = self.groups.get(key)
+        if group is None:
+            group = self.groups[key] = _SameClaims(order, lo)
+            for index_key in _stored_under(binding.host_ip):
+                tree = self.trees.get(index_key)
+                if tree is None:
+                    tree = self.trees[index_key] = PortTree(self.size)
+                tree.add(lo, hi, group)
+        if id(binding) not in group.ids:
+            group.ids.add(id(binding))
+            group.members.append((order, binding))
+
+
+def _claim_key(binding: PortBinding) -> tuple[object, ...]:
+    """What :func:`same_claim` compares, as a dictionary key."""
+    return (
+        binding.owner,
+        binding.host_ip,
+        binding.port,
+        binding.end_port,
+        binding.protocol,
+        binding.target,
+        binding.target_end,
+    )
+
+
 def find_duplicates(
     bindings: Sequence[PortBinding],
 ) -> Iterator[tuple[PortBinding, list[PortBinding], int]]:
     """Each binding that repeats an earlier claim in its scope, with the earlier ones.
 
     Bindings are taken in location order, so the first claimant is never the
-    one reported; that is also where a suppression belongs.
+    one reported; that is also where a suppression belongs. Claims are kept
+    as intervals: ``"1-65535:1-65535"`` in 2,000 services costs what 2,000
+    single ports cost.
     """
-    by_scope: dict[tuple[str, str], dict[int, list[PortBinding]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
-        if binding.role != "host" or binding.project is None:
+    hosts = [
+        b
+        for b in sorted(bindings, key=lambda b: location_key(b.location))
+        if b.role == "host" and b.project is not None
+    ]
+    size = tree_size(max((b.last_port or 0 for b in hosts), default=0))
+    scopes: dict[tuple[str, str], _DuplicateScope] = {}
+    for order, binding in enumerate(hosts):
+        ports = fixed_ports(binding)
+        if not ports:
             continue
-        index = by_scope[(binding.project, binding.protocol)]
-        earlier: list[PortBinding] = []
-        seen: set[int] = set()  # ids: a range meets the same claim on many ports
-        clash_port = -1
-        for port in fixed_ports(binding):
-            for other in index.get(port, ()):
-                if len(earlier) >= MAX_RELATED:
-                    break
-                if other is binding or id(other) in seen or same_claim(other, binding):
-                    continue
-                if ips_overlap(other.host_ip, binding.host_ip):
-                    seen.add(id(other))
-                    earlier.append(other)
-                    if clash_port < 0:
-                        clash_port = port
-            index[port].append(binding)
-        if earlier:
-            yield binding, earlier, clash_port
+        lo, hi = _port_span(ports)
+        scope_key = (binding.project or "", binding.protocol)
+        scope = scopes.get(scope_key)
+        if scope is None:
+            scope = scopes[scope_key] = _DuplicateScope(size)
+        found = scope.earlier(binding, lo, hi, scope.groups.get(_claim_key(binding)))
+        scope.add(binding, lo, hi, order)
+        if found:
+            yield binding, [other for _, _, other in found], found[0][0]
 
 
 @project_rule("PL401", "duplicate-host-port", severity=Severity.ERROR)
@@ -365,56 +496,146 @@ def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
     return out
 
 
+class _Runs:
+    """Claims in order, in runs of one project.
+
+    A claim never contests its own project (PL401's business), so skipping
+    that project costs one step per run, however many of its claims there are.
+    """
+
+    __slots__ = ("runs",)
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[str | None, list[_Claim]]] = []
+
+    def append(self, claim: _Claim) -> None:
+        if self.runs and self.runs[-1][0] == claim.project:
+            self.runs[-1][1].append(claim)
+        else:
+            self.runs.append((claim.project, [claim]))
+
+    def outside(self, project: str | None) -> Iterator[_Claim]:
+        for owner, claims in self.runs:
+            if project is None or owner != project:
+                yield from claims
+
+
+def _claim_order(claim: _Claim) -> int:
+    return claim.order
+
+
+class _ClaimIndex:
+    """PL402's earlier claims of one partition (protocol, folder, role, host IP) as intervals."""
+
+    __slots__ = ("by_start", "nodes", "size", "starts")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.nodes: dict[int, _Runs] = {}
+        self.starts: list[int] = []
+        self.by_start: dict[int, list[str | None]] = {}  # up to two projects starting there
+
+    def add(self, lo: int, hi: int, claim: _Claim) -> None:
+        for node in span_nodes(self.size, lo, hi):
+            runs = self.nodes.get(node)
+            if runs is None:
+                runs = self.nodes[node] = _Runs()
+            runs.append(claim)
+        projects = self.by_start.get(lo)
+        if projects is None:
+            insort(self.starts, lo)
+            self.by_start[lo] = [claim.project]
+        elif len(projects) == 1 and projects[0] != claim.project:
+            projects.append(claim.project)
+
+    def covering(self, port: int) -> list[_Runs]:
+        return [runs for node in path_nodes(self.size, port) if (runs := self.nodes.get(node))]
+
+    def first_start(self, lo: int, hi: int, project: str | None) -> int | None:
+        """The first start in ``lo..hi`` of a claim outside ``project``."""
+        i = bisect_left(self.starts, lo)
+        while i < len(self.starts) and self.starts[i] <= hi:
+            projects = self.by_start[self.starts[i]]
+            if len(projects) > 1 or project is None or projects[0] != project:
+                return self.starts[i]
+            i += 1
+        return None
+
+
 def find_repository_conflicts(
     bindings: Sequence[PortBinding], independent: Sequence[str] = ()
 ) -> Iterator[tuple[PortBinding, int, list[PortBinding]]]:
     """Each claimant of a port after the first, with up to MAX_RELATED earlier claimants.
 
-    Earlier claims are kept per port and per ``independent`` folder, once per
-    claimant, so a claim only looks at claims it can conflict with and stops
-    after MAX_RELATED: the work grows linearly with the number of bindings.
+    A claim is judged on the ports its claimant did not hold yet, at the
+    first of them an earlier claim contests. Earlier claims are kept as
+    intervals, filed by protocol, ``independent`` folder, role and host IP,
+    so a claim only looks at claims it can conflict with (minus its own
+    project's, skipped a run at a time) and stops after MAX_RELATED: the work
+    grows with the number of bindings, not with their ranges or their pairs.
     """
     folder_of = independent_folders(independent) if independent else None
-    index: dict[tuple[str, int], dict[str | None, list[_Claim]]] = {}
-    seen: set[tuple[str, int, Claimant]] = set()
-    for claim in _claims(bindings):
+    claims = _claims(bindings)
+    size = tree_size(max((c.binding.last_port or 0 for c in claims), default=0))
+    indexes: dict[tuple[object, ...], _ClaimIndex] = {}
+    held: dict[tuple[str, Claimant], IntervalSet] = {}
+    for claim in claims:
         binding = claim.binding
         folder = folder_of(binding.location.path) if folder_of is not None else None
-        reported = False
-        single = binding.port if binding.end_port is None else None
-        ports = (single,) if single is not None else claimed_ports(binding)
-        for port in ports:
-            mark = (binding.protocol, port, claim.claimant)
-            if mark in seen:
-                continue  # this claimant already holds the port (and was judged then)
-            seen.add(mark)
-            buckets = index.setdefault((binding.protocol, port), {})
-            if not reported and buckets:
-                pools = (
-                    list(buckets.values())
-                    if folder is None
-                    else [buckets.get(None, []), buckets.get(folder, [])]
-                )
-                earlier = _earlier_contestants(pools, claim)
-                if earlier:
-                    reported = True
-                    yield binding, port, earlier
-            buckets.setdefault(folder, []).append(claim)
+        if binding.end_port is None:
+            lo = hi = binding.port or 0
+        else:
+            ports = claimed_ports(binding)
+            if not ports:
+                continue
+            lo, hi = _port_span(ports)
+        holds = held.setdefault((binding.protocol, claim.claimant), IntervalSet())
+        pieces = holds.gaps(lo, hi)  # the ports this claimant did not hold yet
+        if not pieces:
+            continue
+        folders: tuple[object, ...] = (
+            ("*",)
+            if folder_of is None or folder is None
+            else (
+                None,
+                folder,
+            )
+        )
+        nodes = (False,) if claim.node else (False, True)
+        found = [
+            index
+            for f in folders
+            for n in nodes
+            for k in _overlapping_keys(binding.host_ip)
+            if (index := indexes.get((binding.protocol, f, n, k))) is not None
+        ]
+        for piece_lo, piece_hi in pieces if found else ():
+            port: int | None = piece_lo
+            earlier = _contestants(found, piece_lo, claim)
+            if not earlier and piece_lo < piece_hi:
+                starts = [i.first_start(piece_lo + 1, piece_hi, claim.project) for i in found]
+                port = min((s for s in starts if s is not None), default=None)
+                earlier = _contestants(found, port, claim) if port is not None else []
+            if port is not None and earlier:
+                yield binding, port, earlier
+                break
+        stored = ("*",) if folder_of is None else ("*", folder)
+        for f in stored:
+            for k in _stored_under(binding.host_ip):
+                index_key = (binding.protocol, f, claim.node, k)
+                index = indexes.get(index_key)
+                if index is None:
+                    index = indexes[index_key] = _ClaimIndex(size)
+                for piece_lo, piece_hi in pieces:
+                    index.add(piece_lo, piece_hi, claim)
+        for piece_lo, piece_hi in pieces:
+            holds.add(piece_lo, piece_hi)
 
 
-def _earlier_contestants(pools: Sequence[Sequence[_Claim]], claim: _Claim) -> list[PortBinding]:
-    earlier: list[_Claim] = []
-    for pool in pools:
-        for other in pool:
-            if claim.contests(other):
-                earlier.append(other)
-                if len(earlier) >= MAX_RELATED:
-                    break
-        if len(earlier) >= MAX_RELATED:
-            break
-    if len(pools) > 1:
-        earlier.sort(key=lambda c: c.order)
-    return [c.binding for c in earlier]
+def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> list[PortBinding]:
+    """The first MAX_RELATED earlier claims on ``port`` that contest ``claim``, in order."""
+    streams = [runs.outside(claim.project) for i in indexes for runs in i.covering(port)]
+    return [c.binding for c in islice(merged(streams, key=_claim_order), MAX_RELATED)]
 
 
 @project_rule(
@@ -571,34 +792,51 @@ def duplicate_container_port(
     The finding sits on the second declaration; `# portlint: ignore[PL403]`
     goes there.
     """
-    first_by: dict[tuple[tuple[str, str], str, int], PortBinding] = {}
-    declared: set[tuple[tuple[tuple[str, str], str, int], str]] = set()
+    # Per namespace and protocol: which binding first declared each port, and
+    # the ports each owner declared, both as intervals. A port-by-port scan
+    # stops at the first clash, so the ports after it stay undeclared.
+    spaces: dict[tuple[tuple[str, str], str], tuple[FirstMap[PortBinding], dict[str, IntervalSet]]]
+    spaces = {}
     for binding in sorted(bindings, key=lambda b: location_key(b.location)):
         space = _namespace(binding)
-        if space is None:
+        ports = _inner_ports(binding) if space is not None else range(0)
+        if space is None or not ports:
             continue
-        for port in _inner_ports(binding):
-            key = (space, binding.protocol, port)
-            first = first_by.setdefault(key, binding)
-            if (key, binding.owner) in declared:
-                continue
-            declared.add((key, binding.owner))
-            if first.owner != binding.owner:
-                shared = (
-                    "the same pod"
-                    if binding.kind == "kubernetes"
-                    else f'the network namespace of service "{space[1]}"'
-                )
-                yield ctx.finding(
-                    binding,
-                    f"container port {port}/{binding.protocol} is already declared by "
-                    f"{describe(first)} ({where(first)}) in {shared}",
-                    hint="containers sharing a network namespace share its ports; "
-                    "make one of them listen on another port",
-                    related=[first.location],
-                    port=port,
-                )
+        lo, hi = _port_span(ports)
+        first_by, declared_by = spaces.setdefault((space, binding.protocol), (FirstMap(), {}))
+        declared = declared_by.setdefault(binding.owner, IntervalSet())
+        # The first port already declared by someone, not yet by this owner: a port
+        # another owner declared first (a port this owner declared first is its own).
+        clash: int | None = None
+        port: int | None = lo
+        while port is not None and port <= hi:
+            port = first_by.next_set(port)
+            if port is None or port > hi:
                 break
+            span = declared.containing(port)
+            if span is None:
+                clash = port
+                break
+            port = span[1] + 1
+        stop = hi if clash is None else clash
+        first_by.fill(lo, stop, binding)
+        declared.add(lo, stop)
+        first = first_by.get(clash) if clash is not None else None
+        if clash is not None and first is not None and first.owner != binding.owner:
+            shared = (
+                "the same pod"
+                if binding.kind == "kubernetes"
+                else f'the network namespace of service "{space[1]}"'
+            )
+            yield ctx.finding(
+                binding,
+                f"container port {clash}/{binding.protocol} is already declared by "
+                f"{describe(first)} ({where(first)}) in {shared}",
+                hint="containers sharing a network namespace share its ports; "
+                "make one of them listen on another port",
+                related=[first.location],
+                port=clash,
+            )
 
 
 # --- PL404: two Services, one nodePort ---------------------------------------
@@ -723,35 +961,54 @@ def possible_host_port_overlap(
     ## How to silence
     `# portlint: ignore[PL406]` on the range.
     """
-    fixed: dict[tuple[str, str], list[tuple[int, PortBinding]]] = defaultdict(list)
+    fixed: dict[tuple[str, str], list[PortBinding]] = defaultdict(list)
     ranged: list[PortBinding] = []
     for binding in bindings:
         if binding.role != "host" or binding.project is None or binding.port is None:
             continue
         if is_engine_picked(binding):
             ranged.append(binding)
-        else:
-            for port in fixed_ports(binding):
-                fixed[(binding.project, binding.protocol)].append((port, binding))
-    for entries in fixed.values():
-        entries.sort(key=lambda e: (e[0], location_key(e[1].location)))
+        elif fixed_ports(binding):
+            fixed[(binding.project, binding.protocol)].append(binding)
+    size = tree_size(max((b.last_port or 0 for b in bindings if b.port is not None), default=0))
+    # Per scope, the fixed claims as intervals in location order (rank), filed by host IP.
+    trees: dict[tuple[str, str], dict[IpKey, PortTree[tuple[int, PortBinding]]]] = {}
+    for scope, entries in fixed.items():
+        entries.sort(key=lambda b: location_key(b.location))
+        by_ip: dict[IpKey, PortTree[tuple[int, PortBinding]]] = {}
+        for rank, other in enumerate(entries):
+            lo, hi = _port_span(fixed_ports(other))
+            for index_key in _stored_under(other.host_ip):
+                by_ip.setdefault(index_key, PortTree(size)).add(lo, hi, (rank, other))
+        trees[scope] = by_ip
     for binding in sorted(ranged, key=lambda b: location_key(b.location)):
-        entries = fixed.get((binding.project or "", binding.protocol), [])
-        end = binding.last_port or 0
-        i = bisect_left(entries, binding.port or 0, key=lambda e: e[0])
-        while i < len(entries) and entries[i][0] <= end:
-            port, other = entries[i]
-            if ips_overlap(other.host_ip, binding.host_ip):
-                yield ctx.finding(
-                    binding,
-                    f"host port range {binding.port}-{end}/{binding.protocol} includes "
-                    f"{port}, published by {describe(other)} ({where(other)})",
-                    hint="the engine may pick that port first; move the range or the fixed port",
-                    related=[other.location],
-                    port=port,
-                )
+        by_ip = trees.get((binding.project or "", binding.protocol), {})
+        start, end = binding.port or 0, binding.last_port or 0
+        if start > end:
+            continue
+        # The lowest port of the range some fixed claim holds; the first such claim.
+        found: tuple[int, int, PortBinding] | None = None
+        for tree in (t for k in _overlapping_keys(binding.host_ip) if (t := by_ip.get(k))):
+            for lst in tree.covering(start):
+                rank, other = lst[0]
+                if found is None or (start, rank) < found[:2]:
+                    found = (start, rank, other)
+            if found is not None and found[0] == start:
+                continue
+            for at, (rank, other) in tree.starting(start + 1, end):
+                if found is None or (at, rank) < found[:2]:
+                    found = (at, rank, other)
                 break
-            i += 1
+        if found is not None:
+            port, _, other = found
+            yield ctx.finding(
+                binding,
+                f"host port range {binding.port}-{end}/{binding.protocol} includes "
+                f"{port}, published by {describe(other)} ({where(other)})",
+                hint="the engine may pick that port first; move the range or the fixed port",
+                related=[other.location],
+                port=port,
+            )
 
 
 RULES = (

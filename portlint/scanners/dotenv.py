@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from portlint.bindings import Location, PortBinding
 from portlint.findings import Problem
+from portlint.scanners._urls import url_matches
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, interpolate
 from portlint.scanners.keys import connection_setting, names_another_host
@@ -39,7 +40,13 @@ _EXPORT = re.compile(r"export[ \t]+")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "$": "$"}
 
 # PORT, PORTS, API_PORT, API_PORTS, REDIS_PORT_6379_TCP (Docker links), any case.
+# The definition; _port_key_prefix() computes the same fullmatch without backtracking.
 _PORT_KEY = re.compile(r"(?:(?P<owner>[A-Za-z0-9_.\-]+?)_)?PORTS?(?:_[A-Za-z0-9_]+)?", re.I)
+# re.I also lets [A-Za-z] match four non-ASCII letters, and S match the long s.
+_TAIL_CHARS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_\u0130\u0131\u017f\u212a"
+)
+_OWNER_CHARS = _TAIL_CHARS | frozenset(".-")
 _NUMBER = re.compile(r"[0-9]+")
 # scheme://[user[:password]@]host:port  - the host may be a bracketed IPv6 address.
 _URL = re.compile(
@@ -219,16 +226,48 @@ def _unescape(raw: str) -> str:
     return "".join(out)
 
 
+def _port_key_prefix(key: str) -> str | None:
+    """``_PORT_KEY.fullmatch(key)``'s owner group ("" when it matched without one; None: no match).
+
+    The regular expression retries its tail after every ``_PORT`` of a long
+    key (quadratic: a 28 KB key cost 2.5 s); this reads the key once. The
+    lazy owner means the first ``_PORT`` whose rest fits wins.
+    """
+    n = len(key)
+    owner_ok = 0  # key[:owner_ok] holds owner characters only
+    while owner_ok < n and key[owner_ok] in _OWNER_CHARS:
+        owner_ok += 1
+    tail_ok = n  # key[tail_ok:] holds tail characters only
+    while tail_ok > 0 and key[tail_ok - 1] in _TAIL_CHARS:
+        tail_ok -= 1
+
+    def rest_fits(at: int) -> bool:
+        """``PORTS?(?:_[A-Za-z0-9_]+)?`` matches ``key[at:]`` exactly."""
+        word = key[at : at + 4]
+        if not word.isascii() or word.upper() != "PORT":
+            return False
+        ends = (at + 5, at + 4) if key[at + 4 : at + 5] in ("s", "S", "\u017f") else (at + 4,)
+        return any(
+            end == n or (key[end] == "_" and end + 1 < n and tail_ok <= end + 1) for end in ends
+        )
+
+    underscore = key.find("_", 1)
+    while 0 < underscore <= owner_ok:
+        if rest_fits(underscore + 1):
+            return key[:underscore]
+        underscore = key.find("_", underscore + 1)
+    return "" if rest_fits(0) else None
+
+
 def port_key_owner(key: str, path: str) -> str | None:
     """Who a port-naming key belongs to (``API_PORT`` -> ``api``), or None for other keys.
 
     A bare ``PORT`` belongs to the app whose folder holds the file
     (``api/.env`` -> ``api``); at the top of the tree, to ``port`` itself.
     """
-    match = _PORT_KEY.fullmatch(key)
-    if match is None:
+    owner = _port_key_prefix(key)
+    if owner is None:
         return None
-    owner = match.group("owner")
     if owner:
         return owner.lower()
     folder = posixpath.basename(posixpath.dirname(path))
@@ -256,8 +295,7 @@ def _host_of(key: str, values: Mapping[str, tuple[str, str]]) -> tuple[str, str]
     None when the sibling is missing, empty, loopback or a wildcard: then
     ``DB_PORT`` is where this app listens.
     """
-    match = _PORT_KEY.fullmatch(key)
-    prefix = match.group("owner") if match is not None else None
+    prefix = _port_key_prefix(key)
     if not prefix:
         return None
     for suffix in _HOST_SUFFIXES:
@@ -301,7 +339,9 @@ def _port_values(
         return
     for match in numbers:
         loc = _span_location(source, entry, match.start(), match.end())
-        port = int(match.group())
+        digits = match.group()
+        # int() of thousands of digits raises (and costs quadratic time before that)
+        port = int(digits) if len(digits.lstrip("0")) <= 5 else MAX_PORT + 1
         if port > MAX_PORT:
             result.problems.append(
                 Problem(
@@ -330,7 +370,7 @@ def _port_values(
 
 
 def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -> None:
-    for match in _URL.finditer(entry.value):
+    for match in url_matches(_URL, entry.value):
         loc = _span_location(source, entry, match.start("port"), match.end("port"))
         port_text = match.group("port")
         if len(port_text.lstrip("0")) > 5 or int(port_text) > MAX_PORT:

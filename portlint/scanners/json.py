@@ -117,7 +117,9 @@ class _Parser:
         if match is not None and match.end() > pos:
             self.pos = match.end()
             raw = match.group(0)
-            number: int | float = float(raw) if match.group(1) or match.group(2) else int(raw)
+            # int() refuses more than 4300 digits (a ValueError, and quadratic work before)
+            whole = not (match.group(1) or match.group(2)) and len(raw) <= 4000
+            number: int | float = int(raw) if whole else float(raw)
             return JNode(pos, self.pos, number)
         for word, literal in _LITERALS.items():
             if text.startswith(word, pos):

@@ -48,6 +48,7 @@ from typing import Literal
 
 from portlint.bindings import Location, PortBinding, Role
 from portlint.findings import Problem
+from portlint.scanners._urls import url_matches
 from portlint.source import SourceFile
 
 MAX_PORT = 65535
@@ -251,7 +252,7 @@ def numeric(value: int | str) -> int | None:
     if isinstance(value, int):
         return value
     text = value.strip()
-    if text[:1] in "+-" and text[1:].isdigit():
+    if text[:1] in "+-" and text[1:].isdigit() and len(text) <= 4000:  # int() stops at 4300
         return int(text)
     return int(text) if text.isdigit() and len(text) <= 6 else None
 
@@ -428,7 +429,7 @@ def urls(leaf: Leaf, ctx: Context, *, role: Role) -> Iterator[PortBinding | Prob
     raw = ctx.source.text[leaf.start : leaf.end]
     if "://" not in raw:
         return
-    for match in URL.finditer(raw):
+    for match in url_matches(URL, raw):
         number = int(match.group("port"))
         start = leaf.start + match.start("port")
         location = ctx.source.location(start, leaf.start + match.end("port"))

@@ -176,7 +176,9 @@ class _Object:
         if _yaml.is_plain_int(node):
             value = helm.yaml_int(text)
         elif text.strip().isdigit():
-            value = int(text.strip())
+            digits = text.strip()
+            # int() refuses more than 4300 digits; any number that long is out of range
+            value = int(digits) if len(digits.lstrip("0")) <= 6 else MAX_PORT + 1
         else:
             return text
         if value is None:

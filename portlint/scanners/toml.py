@@ -247,6 +247,18 @@ def parse(source: SourceFile) -> dict[str, Any] | Problem:
         return Problem(
             "PL001", Location(source.path, line, column), f"TOML syntax error: {message}"
         )
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        return Problem(
+            "PL001",
+            Location(source.path, 1, 1),
+            "TOML syntax error: arrays or tables nested too deeply to read",
+        )
+    except ValueError:  # tomllib's int() of a number thousands of digits long
+        return Problem(
+            "PL001",
+            Location(source.path, 1, 1),
+            "TOML syntax error: a number too long to read (thousands of digits)",
+        )
 
 
 def leaves(source: SourceFile, data: dict[str, Any]) -> tuple[list[keys.Leaf], Problem | None]:

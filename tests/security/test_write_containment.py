@@ -49,10 +49,12 @@ def test_config_baseline_outside_is_not_written(
     _config(project, f"baseline = {value!r}\n")
     code, out, err = run_cli(["check", "--write-baseline"], cwd=project)
     assert (code, out) == (2, "")
+    # refused where the config names it, before anything runs
+    shown = str(outside / "x.json") if value.startswith("/") else value
     assert err == (
-        f"portlint: error: {outside / 'x.json'}: refusing to write outside the project "
-        f"{project} (hint: the repository's config or a link in it names this file; to write "
-        "there, give it on the command line: --write-baseline=FILE)\n"
+        f"portlint: error: .portlint.toml:1:1: baseline: {shown!r} is outside the project root "
+        f"({project}); a config file may name only files in the project (hint: pass --baseline "
+        "on the command line to read it anyway)\n"
     )
     assert (outside / "x.json").read_text(encoding="utf-8") == BASELINE
 
@@ -72,7 +74,9 @@ def test_committed_baseline_link_to_outside_is_not_followed(project: Path, outsi
 def test_a_path_typed_on_the_command_line_may_go_anywhere(project: Path, outside: Path) -> None:
     _config(project, 'baseline = "../home/x.json"\n')
     target = outside / "x.json"
-    code, _, err = run_cli(["check", f"--write-baseline={target}"], cwd=project)
+    code, _, err = run_cli(
+        ["check", "--baseline", str(target), f"--write-baseline={target}"], cwd=project
+    )
     assert (code, err) == (0, f"portlint: wrote 1 finding(s) to {target}\n")
     target.unlink()
     code, _, err = run_cli(["check", "--baseline", "../home/x.json", "--write-baseline"], project)
@@ -100,14 +104,23 @@ def test_claim_outside_the_project_is_refused(project: Path, outside: Path, how:
         (project / "ports.toml").symlink_to(victim)
     code, out, err = run_cli(["suggest", "--count", "1", "--claim", "evil"], cwd=project)
     assert (code, out) == (2, "")
-    shown = "../home/ports.toml" if how == "config" else "ports.toml"
-    leads = "" if how == "config" else f" (it leads to {victim})"
-    assert err == (
-        f"portlint: error: {victim if how == 'config' else shown}: "
-        f"refusing to write outside the project {project}{leads} (hint: the repository's "
-        "config or a link in it names this file; pass --allocation-file FILE to claim in a "
-        "file outside the project)\n"
-    )
+    if how == "config":  # refused where the config names it, before anything runs
+        assert err == (
+            "portlint: error: .portlint.toml:1:1: allocations: '../home/ports.toml' is outside "
+            f"the project root ({project}); a config file may name only files in the project "
+            "(hint: keep the file inside the project)\n"
+        )
+    elif how == "link":  # refused by the guarded reader before the claim is prepared
+        assert err == (
+            "portlint: error: ports.toml: a symbolic link to outside the project: not read "
+            "(hint: keep the allocation file inside the project)\n"
+        )
+    else:
+        assert err == (
+            f"portlint: error: ports.toml: refusing to write outside the project {project} "
+            f"(it leads to {victim}) (hint: the repository's config or a link in it names this "
+            "file; pass --allocation-file FILE to claim in a file outside the project)\n"
+        )
     if how == "link-to-missing":
         assert not victim.exists()
     else:
