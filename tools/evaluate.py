@@ -64,6 +64,7 @@ def run_portlint(repo_dir: str) -> list[dict[str, object]]:
     proc = subprocess.run(
         [
             sys.executable,
+            "-P",  # never import a module from the repository being judged
             "-m",
             "portlint",
             "check",
