@@ -52,6 +52,9 @@ class Config:
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     follow_links: bool = False  # read symlinks that point outside the scanned folder
+    # Only the command line may follow links out of the project: a repository's
+    # own config turning on ``follow-links`` would otherwise read ~/.ssh for it.
+    links_may_leave_project: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     output_format: str = "text"
     baseline: str | None = None
@@ -583,6 +586,7 @@ def resolve(
     for key, (value, flag) in (overrides or {}).items():
         values[KEYS[key]] = value
         origins[key] = flag
+    values["links_may_leave_project"] = "follow-links" in (overrides or {})
     config = Config(**values, root=root, source=None if path is None else os.path.abspath(path))
     return Resolved(config, _frozen(origins))
 

@@ -408,12 +408,13 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
-                if (
-                    not config.follow_links
-                    and stat.S_ISLNK(st.st_mode)
-                    and not _inside(path, abs_given)
-                ):
-                    skip = "symbolic link to outside the scanned folder: not followed"
-                    hint = "pass --follow-links to read files outside the scanned folder"
+                if not config.follow_links:
+                    if stat.S_ISLNK(st.st_mode) and not _inside(path, abs_given):
+                        skip = "symbolic link to outside the scanned folder: not followed"
+                        hint = "pass --follow-links to read files outside the scanned folder"
+                elif not config.links_may_leave_project and not _inside(path, config.root):
+                    # a file, or a file in a linked folder, that leads out of the project
+                    skip = "symbolic link to outside the project: not followed"
+                    hint = "only --follow-links on the command line follows links out of it"
             found.setdefault(path, Candidate(shown, path, spec, skip=skip, skip_hint=hint))
     return sorted(found.values())

@@ -210,3 +210,38 @@ def test_a_required_variable_message_does_not_echo_another_value(
     assert code == 1
     assert SECRET not in out + err
     assert "required variable MISSING is not set: ${GH_TOKEN}" in out
+
+
+def test_follow_links_in_the_repository_config_stays_inside_the_project(
+    make_project: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The repository may turn on ``follow-links``, but only for links that stay inside it."""
+    outside = _outside(tmp_path_factory)
+    (outside / "linked").mkdir()
+    (outside / "linked" / "app.env").write_text(f"API_PORT={SECRET}\n", encoding="utf-8")
+    root = make_project(
+        {
+            ".portlint.toml": "follow-links = true\n",
+            "compose.yaml": PORT_FROM_TOKEN,
+            "real/inner.env": "INNER_PORT=8080\n",
+        }
+    )
+    (root / "stolen.env").symlink_to(outside / "secrets.env")
+    (root / "linked").symlink_to(outside / "linked")  # a folder link: its files leave too
+    (root / "inner.env").symlink_to(root / "real" / "inner.env")
+    runs = _no_secret_in_any_format(root)
+    code, out, _ = runs["text"]
+    assert code == 1
+    assert "stolen.env:1:1: PL002 symbolic link to outside the project: not followed" in out, out
+    assert "linked/app.env:1:1: PL002 symbolic link to outside the project: not followed" in out
+    assert "inner.env:1:1: PL002" not in out  # a link inside the project is followed
+
+
+def test_follow_links_on_the_command_line_may_leave_the_project(
+    make_project: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = _outside(tmp_path_factory)
+    root = make_project({"compose.yaml": "services: {}\n"})
+    (root / "team.env").symlink_to(outside / "secrets.env")
+    code, out, _ = run_cli(["check", "--no-cache", "--follow-links", "."], cwd=root)
+    assert "team.env:1:1: PL002" not in out
