@@ -244,4 +244,5 @@ def test_follow_links_on_the_command_line_may_leave_the_project(
     root = make_project({"compose.yaml": "services: {}\n"})
     (root / "team.env").symlink_to(outside / "secrets.env")
     code, out, _ = run_cli(["check", "--no-cache", "--follow-links", "."], cwd=root)
+    assert code == 0, out
     assert "team.env:1:1: PL002" not in out
