@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-    from portlint.config import Resolved
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COMMANDS = ("check", "port", "ports", "rule", "registry", "config", "suggest", "clean")
@@ -307,12 +306,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    if not value:
-        return ()
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
 def _normalise(argv: list[str]) -> list[str]:
     """``portlint PATH`` means ``portlint check PATH``: insert the default command."""
     globals_ = {"--debug", "--no-color"}
@@ -335,49 +328,6 @@ def _write_report(path: str, text: str) -> None:
     write_atomic(path, text, is_ours=looks_like_report, what="a portlint report", streams=True)
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
-    """Config keys set by flags, validated, each with the flag that set it."""
-    from portlint.config import validate_selector
-    from portlint.findings import Severity
-
-    out: dict[str, tuple[object, str]] = {}
-    for key in ("select", "extend-select", "ignore"):
-        values = _split(getattr(args, key.replace("-", "_")))
-        for value in values:
-            validate_selector(value, f"--{key}")
-        if values:
-            out[key] = (values, f"--{key}")
-    if args.fail_on:
-        out["fail-on"] = (Severity.parse(args.fail_on), "--fail-on")
-    for key in ("exclude", "extend-exclude"):
-        globs: str | None = getattr(args, key.replace("-", "_"), None)
-        if globs is not None:
-            out[key] = (_split(globs), f"--{key}")
-    if getattr(args, "format", None):
-        out["output-format"] = (args.format, "--format")
-    if getattr(args, "baseline", None):
-        out["baseline"] = (args.baseline, "--baseline")
-    if getattr(args, "no_gitignore", False):
-        out["respect-gitignore"] = (False, "--no-gitignore")
-    if getattr(args, "follow_links", False):
-        out["follow-links"] = (True, "--follow-links")
-    if getattr(args, "force_exclude", False):
-        out["force-exclude"] = (True, "--force-exclude")
-    if getattr(args, "env_file", None):
-        out["env-files"] = (tuple(args.env_file), "--env-file")
-    if getattr(args, "max_file_size", None):
-        out["max-file-size"] = (args.max_file_size, "--max-file-size")
-    return out
-
-
-def _resolve(args: argparse.Namespace) -> Resolved:
-    import os
-
-    from portlint.config import resolve
-
-    return resolve(os.getcwd(), args.config, _overrides(args), isolated=args.isolated)
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     import dataclasses
     import gc
@@ -390,13 +340,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     gc.disable()
 
     from portlint import baseline
+    from portlint.commands import config_from_args
     from portlint.config import DEFAULT_BASELINE, resolve_path
     from portlint.engine import run
     from portlint.errors import UsageError
     from portlint.reporters import REPORTERS, get_reporter
 
     config = dataclasses.replace(
-        _resolve(args).config,
+        config_from_args(args).config,
         use_environment=args.use_environment,
         suppressions=not args.no_suppressions,
         project_context=not args.no_project_context,
@@ -419,7 +370,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         target = args.write_baseline or config.baseline or DEFAULT_BASELINE
         path = resolve_path(config, target) if not args.write_baseline else target
         if not args.write_baseline and not args.baseline:  # the repository chose this path
-            from portlint.config import display
+            from portlint.project import display
             from portlint.safe_write import ensure_inside
 
             ensure_inside(
@@ -432,7 +383,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         result = run(args.paths, config, use_baseline=False)
         rebase = baseline.rebaser(result.root, result.cwd)
         count = baseline.write(path, result.findings, rebase)
-        from portlint.config import display
+        from portlint.project import display
 
         sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
         return EXIT_CLEAN
@@ -467,11 +418,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
     import os
 
     from portlint.cache import clean
-    from portlint.config import display, resolve
+    from portlint.commands import load_config
     from portlint.engine import project_root
+    from portlint.project import display
 
     cwd = os.getcwd()
-    config = resolve(cwd, args.config, {}, isolated=args.isolated).config
+    config = load_config(cwd, args.config, {}, isolated=args.isolated).config
     try:
         done = clean(project_root(config, cwd))
     except OSError as exc:  # read-only or foreign folder: a reason, not a traceback
@@ -497,24 +449,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    import json
+    from portlint.commands import config
 
-    from portlint.config import effective, render_effective
-
-    args.format_ = args.format
-    args.format = None  # `config --format` picks how to print, not output-format
-    resolved = _resolve(args)
-    if args.format_ == "json":
-        data = {
-            "config_file": resolved.config.source,
-            "root": resolved.config.root,
-            "values": effective(resolved),
-            "origins": dict(resolved.origins),
-        }
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
-    else:
-        sys.stdout.write(render_effective(resolved))
-    return EXIT_CLEAN
+    return config.run(args)
 
 
 def _no_color_env() -> bool:
@@ -588,8 +525,9 @@ def cmd_rule(args: argparse.Namespace) -> int:
 def cmd_suggest(args: argparse.Namespace) -> int:
     import os
 
-    from portlint.config import display, resolve
+    from portlint.commands import load_config
     from portlint.errors import UsageError
+    from portlint.project import display
     from portlint.registry.allocations import Allocations
     from portlint.suggest import (
         allocations_with,
@@ -607,7 +545,7 @@ def cmd_suggest(args: argparse.Namespace) -> int:
     if args.near is not None and not 1 <= args.near <= 65535:
         raise UsageError(f"--near {args.near} is out of range 1-65535")
     cwd = os.getcwd()
-    config = resolve(cwd).config
+    config = load_config(cwd).config
     root = project_folder(config, cwd)
     given = args.allocation_file  # typed by the user: may lie outside the project
     extra = given if given is not None and (os.path.exists(given) or not args.claim) else None

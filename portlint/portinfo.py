@@ -160,7 +160,7 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     import os
 
     from portlint import wellknown
-    from portlint.config import resolve
+    from portlint.commands import load_config
     from portlint.registry.allocations import load_configured_allocations
 
     users = [
@@ -171,8 +171,8 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     ]
     info.extra["well-known users"] = users or ["none in portlint's table"]
     cwd = os.getcwd()
-    config = resolve(cwd).config
-    allocations = load_configured_allocations(config, cwd)
+    config = load_config(cwd).config
+    allocations = load_configured_allocations(config.allocations, config.root, cwd)
     if allocations is not None:
         protocols = (info.protocol,) if info.protocol else ("tcp", "udp", "sctp")
         found = [a for p in protocols if (a := allocations.find(info.port, p)) is not None]

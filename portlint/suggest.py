@@ -18,6 +18,7 @@ from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
 from portlint.errors import ConfigError, UsageError
+from portlint.project import project_folder as _project_folder
 from portlint.registry.allocations import (
     DEFAULT_FILE,
     Allocations,
@@ -137,7 +138,7 @@ def allocations_with(config: Config, cwd: str, extra: str | None) -> Allocations
         merge,
     )
 
-    configured = load_configured_allocations(config, cwd)
+    configured = load_configured_allocations(config.allocations, config.root, cwd)
     if extra is None:
         return configured
     added = load_allocations([extra], cwd)
@@ -147,7 +148,7 @@ def allocations_with(config: Config, cwd: str, extra: str | None) -> Allocations
 
 
 def project_folder(config: Config, cwd: str) -> str:
-    return config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
+    return _project_folder(config.root, cwd)
 
 
 def claim(

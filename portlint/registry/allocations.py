@@ -29,7 +29,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from portlint.config import Config
 from portlint.errors import ConfigError
 from portlint.identity import normalise
 from portlint.source import MAX_SETTINGS_FILE_SIZE, confined, read_text
@@ -250,11 +249,18 @@ def configured_paths(configured: Sequence[str], root: str, cwd: str) -> list[str
     return []
 
 
-def load_configured_allocations(config: Config, cwd: str) -> Allocations | None:
-    """The run's allocations: configured files, else ``./ports.toml``; None when neither."""
-    root = config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
-    paths = configured_paths(config.allocations, root, cwd)
-    if paths and not config.allocations:  # configured ones were checked with the config
+def load_configured_allocations(
+    configured: Sequence[str], root: str, cwd: str
+) -> Allocations | None:
+    """The run's allocations: ``configured`` files (relative to the project ``root``),
+    else ``./ports.toml``; None when neither.
+
+    Paths, not a Config: the registry sits below configuration, so loading
+    the team's ports never depends on how the settings were read.
+    """
+    root = root if os.path.isabs(root) else os.path.join(cwd, root)
+    paths = configured_paths(configured, root, cwd)
+    if paths and not configured:  # configured ones were checked with the config
         roots = (os.path.realpath(root), os.path.realpath(cwd))
         if confined(paths[0], roots) is None:
             shown = os.path.relpath(paths[0], cwd).replace(os.sep, "/")
