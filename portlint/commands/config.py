@@ -15,6 +15,7 @@ from typing import Any
 from portlint import rules
 from portlint.commands import config_from_args
 from portlint.config import KEYS, Resolved
+from portlint.errors import EXIT_CLEAN
 from portlint.findings import Severity
 
 
@@ -87,4 +88,4 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         sys.stdout.write(render_effective(resolved))
-    return 0
+    return EXIT_CLEAN
