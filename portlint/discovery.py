@@ -23,7 +23,7 @@ from portlint.errors import UsageError
 from portlint.findings import Problem
 from portlint.globs import matches_glob
 from portlint.printable import printable_path as printable
-from portlint.project import find_work_tree
+from portlint.project import display, find_work_tree
 from portlint.scanners import ScannerSpec, scanner_for
 
 SKIP_DIRS = frozenset(
@@ -58,10 +58,8 @@ class Candidate:
 
 
 def display_path(abs_path: str, cwd: str) -> str:
-    rel = os.path.relpath(abs_path, cwd)
-    if rel.startswith(".." + os.sep) or rel == "..":
-        rel = abs_path
-    return printable(rel.replace(os.sep, "/"))
+    """A found file's shown path (:func:`portlint.project.display`), made printable."""
+    return printable(display(abs_path, cwd))
 
 
 def skip_problem(candidate: Candidate) -> Problem | None:

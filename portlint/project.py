@@ -118,6 +118,13 @@ def project_folder(root: str, cwd: str) -> str:
 
 
 def display(path: str, cwd: str) -> str:
-    """A path as the user is shown it: relative to ``cwd`` when inside it, else as given."""
+    """A path as the user is shown it: relative to ``cwd`` when inside it, with ``/``.
+
+    Outside ``cwd`` a ``../../x`` says little, so the path is shown as the
+    caller holds it: as typed for a path the user gave, absolute for one
+    portlint found (a scanned file, an allocation file).
+    """
     rel = os.path.relpath(os.path.abspath(path), cwd)
-    return (path if rel.startswith("..") else rel).replace(os.sep, "/")
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
+        rel = path
+    return rel.replace(os.sep, "/")

@@ -31,6 +31,7 @@ from typing import Any
 
 from portlint.errors import ConfigError
 from portlint.identity import normalise
+from portlint.project import display as shown_path
 from portlint.source import MAX_SETTINGS_FILE_SIZE, confined, read_text
 
 if sys.version_info >= (3, 11):
@@ -215,9 +216,7 @@ def load_allocations(paths: Sequence[str], cwd: str = ".") -> Allocations:
     shown: list[str] = []
     for path in paths:
         full = path if os.path.isabs(path) else os.path.join(cwd, path)
-        display = os.path.relpath(full, cwd).replace(os.sep, "/")
-        if display.startswith("../"):
-            display = full.replace(os.sep, "/")
+        display = shown_path(full, cwd)
         try:
             text = read_text(full, MAX_SETTINGS_FILE_SIZE)
         except FileNotFoundError:
