@@ -21,14 +21,12 @@ from portlint.rules.selection import check_table, validate_selector
 def _check(values: dict[str, Any], src: Source) -> dict[str, Any]:
     from portlint.reporters import REPORTERS  # lazy: reporters load only when a command runs
 
-    fmt = values.get("output_format")
-    for field_name in values:
-        if field_name == "output_format" and fmt not in REPORTERS:
-            raise src.error(
-                ("output-format",),
-                f"unknown output format {fmt!r}",
-                hint="use " + ", ".join(REPORTERS),
-            )
+    if "output_format" in values and values["output_format"] not in REPORTERS:
+        raise src.error(
+            ("output-format",),
+            f"unknown output format {values['output_format']!r}",
+            hint="use " + ", ".join(REPORTERS),
+        )
     return check_table(values, src)
 
 
