@@ -10,13 +10,14 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from portlint.errors import ConfigError
-from portlint.findings import Finding, Severity
+from portlint.findings import Severity
+from portlint.project import display, locate_root
 from portlint.source import (
     DEFAULT_MAX_FILE_SIZE,
     MAX_SETTINGS_FILE_SIZE,
@@ -73,77 +74,6 @@ class Config:
     source: str | None = None  # the file this came from, None for defaults
 
 
-def _specificity(selector: str, code: str, name: str, aliases: tuple[str, ...]) -> int:
-    """How specifically a selector names a rule (0: not at all).
-
-    A full code or a name is the most specific; a prefix (``PL4``) counts
-    its length, so ``PL40`` beats ``PL4``, as in flake8's decision engine.
-    """
-    sel = selector.strip()
-    if sel.lower() in (name, *(a.lower() for a in aliases)) or sel.upper() == code:
-        return 100
-    if sel.upper() == "ALL":
-        return 1
-    if code.startswith(sel.upper()) and sel.upper().startswith("PL"):
-        return len(sel)
-    return 0
-
-
-def rule_is_selected(
-    code: str, name: str, enabled: bool, config: Config, aliases: tuple[str, ...] = ()
-) -> bool:
-    """Select/ignore as a decision table: the more specific selector wins; ties go to ignore.
-
-    Without ``select``, the base set is the rules that are on by default; an
-    explicit ``select`` or ``extend-select`` that names a rule turns it on even
-    when it is off by default.
-    """
-    base = config.select or (("ALL",) if enabled else ())
-    chosen = max(
-        (_specificity(s, code, name, aliases) for s in (*base, *config.extend_select)), default=0
-    )
-    ignored = max((_specificity(s, code, name, aliases) for s in config.ignore), default=0)
-    return chosen > 0 and chosen > ignored
-
-
-def selector_matches(selectors: Sequence[str], rule_code: str) -> bool:
-    from portlint import rules
-
-    rule = rules.BY_CODE.get(rule_code)
-    name, aliases = (rule.name, rule.aliases) if rule else ("", ())
-    return any(_specificity(s, rule_code, name, aliases) > 0 for s in selectors)
-
-
-def per_file_ignored(config: Config, rel_path: str, finding: Finding) -> bool:
-    """Whether ``per-file-ignores`` drops a finding at a project-relative path.
-
-    Globs follow ``exclude``: one without ``/`` matches any path component,
-    one with ``/`` matches from the project root.
-    """
-    from portlint.discovery import matches_glob
-
-    return any(
-        matches_glob((glob,), rel_path) and selector_matches(codes, finding.code)
-        for glob, codes in config.per_file_ignores.items()
-    )
-
-
-def validate_selector(selector: str, where: str) -> None:
-    from portlint import rules
-
-    sel = selector.strip()
-    if sel.upper() == "ALL" or rules.get(sel) is not None:
-        return
-    if sel.upper().startswith("PL") and any(
-        r.code.startswith(sel.upper()) for r in rules.ALL_RULES
-    ):
-        return
-    raise ConfigError(
-        f"{where}: unknown rule code or name {selector!r}",
-        hint="`portlint rule --all` lists every rule",
-    )
-
-
 # --------------------------------------------------------------------------
 # Loading: find the closest config file, validate it, apply CLI overrides.
 # --------------------------------------------------------------------------
@@ -177,6 +107,10 @@ KEYS: dict[str, str] = {
     "nodeport-range": "nodeport_range",
     "rules": "rule_options",
 }
+
+
+Check = Callable[[dict[str, Any], "_Source"], dict[str, Any]]
+"""Validates parsed values against what sits above config; raises ``src.error``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +193,9 @@ class _Source:
         return ConfigError(f"{where}: {dotted}: {message}", hint=hint)
 
 
+Source = _Source  # for the checks above configuration (rules.selection)
+
+
 def find_config_file(start: str) -> str | None:
     """The closest config file from ``start`` upwards; a pyproject.toml counts
     only when it has a ``[tool.portlint]`` table (as ruff does with ``[tool.ruff]``)."""
@@ -290,26 +227,6 @@ def _has_portlint_table(path: str) -> bool:
     # [^\S\n]*, not \s*: from every line start \s* also read all the blank lines after it
     table = r"^[^\S\n]*\[\s*tool\s*\.\s*portlint\s*[\].]"
     return re.search(table, text, re.MULTILINE) is not None
-
-
-def git_root(start: str) -> str | None:
-    """The top of the git work tree holding ``start``, found without running git.
-
-    Running ``git rev-parse`` here would let a folder that only looks like a
-    repository configure that git; see :func:`portlint.discovery.find_work_tree`.
-    """
-    from portlint.discovery import find_work_tree
-
-    found = find_work_tree(start)
-    return found[0] if found is not None else None
-
-
-def project_root(cwd: str, config_path: str | None) -> str:
-    """What "the project" is: the config file's folder, else the git work
-    tree, else the current directory."""
-    if config_path is not None:
-        return os.path.dirname(os.path.abspath(config_path))
-    return git_root(cwd) or os.path.abspath(cwd)
 
 
 def read_config_file(path: str, shown: str | None = None) -> tuple[dict[str, Any], _Source]:
@@ -350,11 +267,12 @@ def _expect_list(src: _Source, keys: Sequence[str], value: Any, item: type) -> t
     if not isinstance(value, list) or not all(
         isinstance(v, item) and not isinstance(v, bool) for v in value
     ):
-        raise src.error(keys, f"must be a list of {name}s, not {_describe(value)}")
+        raise src.error(keys, f"must be a list of {name}s, not {describe(value)}")
     return tuple(value)
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A TOML value as an error message names it: ``integer 3``, ``a table``."""
     if isinstance(value, bool):
         return f"boolean {str(value).lower()}"
     if isinstance(value, int):
@@ -366,16 +284,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a table"
     return type(value).__name__
-
-
-def _selectors(src: _Source, keys: Sequence[str], value: Any) -> tuple[str, ...]:
-    items = _expect_list(src, keys, value, str)
-    for sel in items:
-        try:
-            validate_selector(sel, ".".join(keys))
-        except ConfigError as exc:
-            raise src.error(keys, f"unknown rule code or name {sel!r}", hint=exc.hint) from None
-    return tuple(items)
 
 
 def parse_range(value: Any) -> tuple[int, int]:
@@ -392,57 +300,20 @@ def parse_range(value: Any) -> tuple[int, int]:
     ):
         lo, hi = value
     else:
-        raise ValueError(f'must be [low, high] or "low-high", not {_describe(value)}')
+        raise ValueError(f'must be [low, high] or "low-high", not {describe(value)}')
     if not 0 <= lo <= hi <= 65535:
         raise ValueError(f"must satisfy 0 <= low <= high <= 65535, got {lo}-{hi}")
     return lo, hi
 
 
-def coerce_option(type_name: str, value: Any) -> Any:
-    """Check and convert a per-rule option value against its declared type.
-
-    Types: ``int``, ``port`` (0-65535), ``bool``, ``str``, ``range``
-    (``[lo, hi]`` or ``"lo-hi"``), ``severity`` and ``list[T]`` of any of them.
-    Raises ValueError with a message naming what was expected.
-    """
-    if type_name.startswith("list[") and type_name.endswith("]"):
-        inner = type_name[5:-1]
-        if not isinstance(value, list):
-            raise ValueError(f"must be a list ({type_name}), not {_describe(value)}")
-        out = []
-        for i, item in enumerate(value):
-            try:
-                out.append(coerce_option(inner, item))
-            except ValueError as exc:
-                raise ValueError(f"item {i}: {exc}") from None
-        return tuple(out)
-    if type_name == "bool":
-        if isinstance(value, bool):
-            return value
-        raise ValueError(f"must be true or false, not {_describe(value)}")
-    if type_name in ("int", "port"):
-        if isinstance(value, int) and not isinstance(value, bool):
-            if type_name == "port" and not 0 <= value <= 65535:
-                raise ValueError(f"must be a port number 0-65535, not {value}")
-            return value
-        raise ValueError(f"must be an integer, not {_describe(value)}")
-    if type_name == "str":
-        if isinstance(value, str):
-            return value
-        raise ValueError(f"must be a string, not {_describe(value)}")
-    if type_name == "range":
-        return parse_range(value)
-    if type_name == "severity":
-        if isinstance(value, str):
-            return Severity.parse(value)
-        raise ValueError(f"must be error, warning or note, not {_describe(value)}")
-    raise ValueError(f"has an option type portlint does not know: {type_name!r}")
-
-
 def parse_table(data: Mapping[str, Any], src: _Source) -> dict[str, Any]:
-    """Validate a ``[tool.portlint]`` table into Config field values."""
-    from portlint import rules
+    """Check a ``[tool.portlint]`` table's shape into Config field values.
 
+    Shape only: selectors, ``severity`` and ``rules`` are checked against the
+    rule catalogue by the ``check`` that :func:`resolve` is given
+    (:func:`portlint.rules.selection.check_table`), since the catalogue sits
+    above configuration.
+    """
     out: dict[str, Any] = {}
     for key, value in data.items():
         if key not in KEYS:
@@ -451,17 +322,17 @@ def parse_table(data: Mapping[str, Any], src: _Source) -> dict[str, Any]:
             raise src.error((key,), "unknown key", hint=hint)
         field_name = KEYS[key]
         keys = (key,)
-        if key in ("select", "extend-select", "ignore"):
-            out[field_name] = _selectors(src, keys, value)
-        elif key in ("include", "exclude", "extend-exclude", "env-files", "allocations"):
+        if key in ("select", "extend-select", "ignore", "include", "exclude", "extend-exclude"):
+            out[field_name] = _expect_list(src, keys, value, str)  # selectors: rules.selection
+        elif key in ("env-files", "allocations"):
             out[field_name] = _expect_list(src, keys, value, str)
         elif key in ("respect-gitignore", "force-exclude", "follow-links"):
             if not isinstance(value, bool):
-                raise src.error(keys, f"must be true or false, not {_describe(value)}")
+                raise src.error(keys, f"must be true or false, not {describe(value)}")
             out[field_name] = value
         elif key == "max-file-size":
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise src.error(keys, f"must be a positive number of bytes, not {_describe(value)}")
+                raise src.error(keys, f"must be a positive number of bytes, not {describe(value)}")
             if value > MAX_FILE_SIZE_CEILING:
                 raise src.error(
                     keys,
@@ -471,20 +342,12 @@ def parse_table(data: Mapping[str, Any], src: _Source) -> dict[str, Any]:
             out[field_name] = value
         elif key in ("fail-on", "output-format", "baseline"):
             if not isinstance(value, str):
-                raise src.error(keys, f"must be a string, not {_describe(value)}")
+                raise src.error(keys, f"must be a string, not {describe(value)}")
             if key == "fail-on":
                 try:
                     out[field_name] = Severity.parse(value)
                 except ValueError as exc:
                     raise src.error(keys, str(exc)) from None
-            elif key == "output-format":
-                from portlint.reporters import REPORTERS
-
-                if value not in REPORTERS:
-                    raise src.error(
-                        keys, f"unknown output format {value!r}", hint="use " + ", ".join(REPORTERS)
-                    )
-                out[field_name] = value
             else:
                 out[field_name] = value
         elif key in ("ephemeral-range", "nodeport-range"):
@@ -494,62 +357,18 @@ def parse_table(data: Mapping[str, Any], src: _Source) -> dict[str, Any]:
                 raise src.error(keys, str(exc)) from None
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
-                raise src.error(keys, f"must be a table of glob = [codes], not {_describe(value)}")
+                raise src.error(keys, f"must be a table of glob = [codes], not {describe(value)}")
             out[field_name] = _frozen(
-                {glob: _selectors(src, (key, glob), codes) for glob, codes in value.items()}
+                {glob: _expect_list(src, (key, glob), codes, str) for glob, codes in value.items()}
             )
         elif key == "severity":
             if not isinstance(value, dict):
-                raise src.error(keys, f"must be a table of code = severity, not {_describe(value)}")
-            sev: dict[str, Severity] = {}
-            for name, level in value.items():
-                rule = rules.get(name)
-                if rule is None:
-                    raise src.error(
-                        (key, name), f"unknown rule {name!r}", hint="`portlint rule --all`"
-                    )
-                if not isinstance(level, str):
-                    raise src.error((key, name), f"must be a string, not {_describe(level)}")
-                try:
-                    sev[rule.code] = Severity.parse(level)
-                except ValueError as exc:
-                    raise src.error((key, name), str(exc)) from None
-            out[field_name] = _frozen(sev)
+                raise src.error(keys, f"must be a table of code = severity, not {describe(value)}")
+            out[field_name] = dict(value)  # names and levels: rules.selection
         else:  # rules
-            out[field_name] = _frozen(_rule_options(src, value))
-    return out
-
-
-def _rule_options(src: _Source, value: Any) -> dict[str, Mapping[str, Any]]:
-    from portlint import rules
-
-    if not isinstance(value, dict):
-        raise src.error(("rules",), f"must be a table of rule tables, not {_describe(value)}")
-    out: dict[str, Mapping[str, Any]] = {}
-    for name, options in value.items():
-        rule = rules.get(name)
-        if rule is None:
-            raise src.error(
-                ("rules", name), f"unknown rule {name!r}", hint="`portlint rule --all` lists them"
-            )
-        if not isinstance(options, dict):
-            raise src.error(("rules", name), f"must be a table, not {_describe(options)}")
-        declared = {opt.name: opt for opt in rule.options}
-        parsed: dict[str, Any] = dict(out.get(rule.code, {}))
-        for opt_name, opt_value in options.items():
-            opt = declared.get(opt_name)
-            if opt is None:
-                known = ", ".join(sorted(declared)) or "none"
-                raise src.error(
-                    ("rules", name, opt_name),
-                    f"{rule.code} has no option {opt_name!r}",
-                    hint=f"its options: {known}",
-                )
-            try:
-                parsed[opt_name] = coerce_option(opt.type, opt_value)
-            except ValueError as exc:
-                raise src.error(("rules", name, opt_name), str(exc), hint=opt.help) from None
-        out[rule.code] = _frozen(parsed)
+            if not isinstance(value, dict):
+                raise src.error(keys, f"must be a table of rule tables, not {describe(value)}")
+            out[field_name] = dict(value)  # rule names and option values: rules.selection
     return out
 
 
@@ -558,23 +377,28 @@ def resolve(
     config_file: str | None = None,
     overrides: Mapping[str, Any] | None = None,
     isolated: bool = False,
+    check: Check | None = None,
 ) -> Resolved:
     """The effective config: defaults < closest config file < command-line flags.
 
     ``config_file`` (``--config``) replaces the search; ``overrides`` maps
     TOML keys to already-validated values taken from flags, each recorded with
-    its flag as origin.
+    its flag as origin. ``check`` validates the file's values against what
+    sits above configuration (the rule catalogue, the reporters); the
+    commands pass it (:func:`portlint.commands.load_config`).
     """
     origins: dict[str, str] = dict.fromkeys(KEYS, "default")
     path = config_file if config_file is not None else (None if isolated else find_config_file(cwd))
     values: dict[str, Any] = {}
-    root = project_root(cwd, path)
+    root = locate_root(cwd, path)
     if path is not None:
         if not os.path.lexists(path):
             raise ConfigError(f"{path}: no such config file")
         shown = display(path, cwd)
         table, src = read_config_file(path, shown)
         values = parse_table(table, src)
+        if check is not None:
+            values = check(values, src)
         typed = {KEYS[key] for key in overrides or {}}
         _check_named_files({k: v for k, v in values.items() if k not in typed}, root, src)
         for key, field_name in KEYS.items():
@@ -621,68 +445,6 @@ def _check_named_files(values: Mapping[str, Any], root: str, src: _Source) -> No
             )
 
 
-def display(path: str, cwd: str) -> str:
-    rel = os.path.relpath(os.path.abspath(path), cwd)
-    return (path if rel.startswith("..") else rel).replace(os.sep, "/")
-
-
 def resolve_path(config: Config, path: str) -> str:
     """A path from the config, read relative to the project root."""
     return os.path.normpath(os.path.join(config.root, os.path.expanduser(path)))
-
-
-def effective(resolved: Resolved) -> dict[str, Any]:
-    """The config as TOML-shaped plain data, for ``portlint config``."""
-    cfg = resolved.config
-    out: dict[str, Any] = {}
-    for key, field_name in KEYS.items():
-        value = getattr(cfg, field_name)
-        if key == "rules":
-            continue
-        out[key] = _plain(value)
-    rules_out: dict[str, Any] = {}
-    from portlint import rules
-
-    for rule in rules.ALL_RULES:
-        if not rule.options:
-            continue
-        given = cfg.rule_options.get(rule.code, {})
-        rules_out[rule.code] = {
-            opt.name: _plain(given.get(opt.name, opt.default)) for opt in rule.options
-        }
-    out["rules"] = rules_out
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Severity):
-        return value.label
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def render_effective(resolved: Resolved) -> str:
-    """TOML-like listing, each value followed by where it came from."""
-    import json
-
-    data = effective(resolved)
-    cfg = resolved.config
-    lines = [
-        f"# config file: {cfg.source or '(none: defaults)'}",
-        f"# project root: {cfg.root}",
-    ]
-    width = max(len(k) for k in data)
-    for key, value in data.items():
-        if key == "rules":
-            continue
-        shown = "(none)" if value is None else json.dumps(value)
-        lines.append(f"{key:<{width}} = {shown}  # {resolved.origins[key]}")
-    for code, options in data["rules"].items():
-        lines += ["", f"[rules.{code}]"]
-        for opt, value in options.items():
-            origin = resolved.origins.get(f"rules.{code}.{opt}", "default")
-            lines.append(f"{opt} = {json.dumps(value)}  # {origin}")
-    return "\n".join(lines) + "\n"

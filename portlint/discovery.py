@@ -16,13 +16,14 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 from portlint.bindings import Location
 from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
+from portlint.globs import matches_glob
 from portlint.printable import printable_path as printable
+from portlint.project import display, find_work_tree
 from portlint.scanners import ScannerSpec, scanner_for
 
 SKIP_DIRS = frozenset(
@@ -57,10 +58,8 @@ class Candidate:
 
 
 def display_path(abs_path: str, cwd: str) -> str:
-    rel = os.path.relpath(abs_path, cwd)
-    if rel.startswith(".." + os.sep) or rel == "..":
-        rel = abs_path
-    return printable(rel.replace(os.sep, "/"))
+    """A found file's shown path (:func:`portlint.project.display`), made printable."""
+    return printable(display(abs_path, cwd))
 
 
 def skip_problem(candidate: Candidate) -> Problem | None:
@@ -73,21 +72,6 @@ def skip_problem(candidate: Candidate) -> Problem | None:
         candidate.skip,
         hint=candidate.skip_hint,
     )
-
-
-def matches_glob(patterns: Iterable[str], rel: str) -> bool:
-    """gitignore-flavoured globs: a pattern without ``/`` matches any path component."""
-    parts = rel.split("/")
-    for pattern in patterns:
-        pat = pattern.rstrip("/")
-        if pat.startswith("./"):
-            pat = pat[2:]
-        if "/" in pat:
-            if fnmatchcase(rel, pat) or fnmatchcase(rel, pat + "/*"):
-                return True
-        elif any(fnmatchcase(part, pat) for part in parts):
-            return True
-    return False
 
 
 def _is_venv(path: str) -> bool:
@@ -190,85 +174,6 @@ _GIT_LOCATION_VARS = frozenset(
         "GIT_WORK_TREE",
     }
 )
-_GITFILE_MAX = 4096
-
-
-def _is_git_dir(path: str) -> bool:
-    """What git itself requires of a repository folder: HEAD, objects and refs
-    (a linked work tree's folder has a ``commondir`` instead of the last two)."""
-    join = os.path.join
-    if not os.path.isdir(path) or not os.path.isfile(join(path, "HEAD")):
-        return False
-    if os.path.isfile(join(path, "commondir")):
-        return True
-    return os.path.isdir(join(path, "objects")) and os.path.isdir(join(path, "refs"))
-
-
-def _read_gitfile(path: str) -> str | None:
-    """The folder a ``.git`` file names (``gitdir: <path>``), never blocking on a FIFO."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:
-        fd = os.open(path, flags)
-    except OSError:
-        return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        data = os.read(fd, _GITFILE_MAX + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    text = data.decode("utf-8", "surrogateescape")
-    if len(data) > _GITFILE_MAX or not text.startswith("gitdir: "):
-        return None
-    target = text[len("gitdir: ") :].strip()
-    if not target:
-        return None
-    return os.path.normpath(os.path.join(os.path.dirname(path), target))
-
-
-def find_work_tree(start: str) -> tuple[str, str] | None:
-    """The git work tree holding ``start`` and its repository folder, found without git.
-
-    Walking up from ``start`` (symbolic links resolved, as git does), the first
-    folder with a ``.git`` entry wins: a repository folder, or a ``.git`` file
-    naming one (linked work trees, submodules). Unlike git's own search, a
-    folder is never taken for a bare repository because of what it holds: a
-    committed ``HEAD``, ``objects/``, ``refs/`` and ``config`` is content, not
-    a repository, so its ``core.worktree`` or ``core.fsmonitor`` never applies.
-    Like git, the search stops at a file-system boundary unless
-    ``GIT_DISCOVERY_ACROSS_FILESYSTEM`` is set.
-    """
-    folder = os.path.realpath(start)
-    across = os.environ.get("GIT_DISCOVERY_ACROSS_FILESYSTEM", "").lower() in (
-        "1",
-        "true",
-        "yes",
-        "on",
-    )
-    try:
-        device = os.stat(folder).st_dev
-    except OSError:
-        return None
-    while True:
-        dot_git = os.path.join(folder, ".git")
-        if os.path.isdir(dot_git):
-            if _is_git_dir(dot_git):
-                return folder, dot_git
-        elif os.path.lexists(dot_git):
-            target = _read_gitfile(dot_git)
-            # git stops at a broken .git file; so does this
-            return (folder, target) if target is not None and _is_git_dir(target) else None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        try:
-            if not across and os.stat(parent).st_dev != device:
-                return None
-        except OSError:
-            return None
-        folder = parent
 
 
 def git_program() -> str | None:

@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 
 from portlint import rules as rule_catalogue
 from portlint.bindings import Location, PortBinding
-from portlint.config import Config, per_file_ignored, resolve_path, rule_is_selected
+from portlint.config import Config, resolve_path
 from portlint.discovery import Candidate, discover, display_path, skip_problem
 from portlint.findings import Finding, Problem, Severity, finding_key
 from portlint.printable import printable_finding, printable_result
+from portlint.project import project_folder
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import sibling_note
+from portlint.rules.selection import per_file_ignored, rule_is_selected
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, confined, encoding_note, read_source
@@ -211,7 +213,7 @@ def check_bindings(
 
 def project_root(config: Config, cwd: str) -> str:
     """The project folder: the config's root, read relative to the run's cwd."""
-    return os.path.abspath(os.path.join(cwd, config.root))
+    return project_folder(config.root, cwd)
 
 
 def context_paths(
@@ -382,7 +384,7 @@ def run(
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(problem_to_finding(problem, rule, config))
-    allocations = load_configured_allocations(config, cwd)
+    allocations = load_configured_allocations(config.allocations, config.root, cwd)
     findings.extend(check_bindings(result.bindings, selected, config, allocations, focus))
     findings = [printable_finding(f) for f in findings]  # names from ports.toml, config
     findings = apply_per_file_ignores(sorted(set(findings), key=finding_key), config, cwd)

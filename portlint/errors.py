@@ -8,6 +8,9 @@ prints one line instead of a traceback.
 
 from __future__ import annotations
 
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+"""No findings at the fail-on level; findings; an error (this module's exceptions)."""
+
 
 class PortlintError(Exception):
     """A user-facing error: printed as one line, exit code 2."""

@@ -8,10 +8,12 @@ import json
 import pytest
 
 from portlint import rules
-from portlint.config import Config, coerce_option, resolve, rule_is_selected
+from portlint.commands import load_config as resolve
+from portlint.config import Config
 from portlint.errors import ConfigError
 from portlint.findings import Severity
-from portlint.rules.base import Option
+from portlint.rules.base import Option, coerce_option
+from portlint.rules.selection import rule_is_selected
 from tests.conftest import run_cli
 
 COLLIDING = (

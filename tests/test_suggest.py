@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from portlint import registry, wellknown
+from portlint.commands.suggest import is_free, suggest
 from portlint.registry.allocations import Allocation, merge
-from portlint.suggest import is_free, suggest
 from tests.conftest import run_cli
 
 EPHEMERAL = (32768, 60999)

@@ -29,9 +29,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from portlint.config import Config
 from portlint.errors import ConfigError
 from portlint.identity import normalise
+from portlint.project import display as shown_path
 from portlint.source import MAX_SETTINGS_FILE_SIZE, confined, read_text
 
 if sys.version_info >= (3, 11):
@@ -216,9 +216,7 @@ def load_allocations(paths: Sequence[str], cwd: str = ".") -> Allocations:
     shown: list[str] = []
     for path in paths:
         full = path if os.path.isabs(path) else os.path.join(cwd, path)
-        display = os.path.relpath(full, cwd).replace(os.sep, "/")
-        if display.startswith("../"):
-            display = full.replace(os.sep, "/")
+        display = shown_path(full, cwd)
         try:
             text = read_text(full, MAX_SETTINGS_FILE_SIZE)
         except FileNotFoundError:
@@ -250,11 +248,18 @@ def configured_paths(configured: Sequence[str], root: str, cwd: str) -> list[str
     return []
 
 
-def load_configured_allocations(config: Config, cwd: str) -> Allocations | None:
-    """The run's allocations: configured files, else ``./ports.toml``; None when neither."""
-    root = config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
-    paths = configured_paths(config.allocations, root, cwd)
-    if paths and not config.allocations:  # configured ones were checked with the config
+def load_configured_allocations(
+    configured: Sequence[str], root: str, cwd: str
+) -> Allocations | None:
+    """The run's allocations: ``configured`` files (relative to the project ``root``),
+    else ``./ports.toml``; None when neither.
+
+    Paths, not a Config: the registry sits below configuration, so loading
+    the team's ports never depends on how the settings were read.
+    """
+    root = root if os.path.isabs(root) else os.path.join(cwd, root)
+    paths = configured_paths(configured, root, cwd)
+    if paths and not configured:  # configured ones were checked with the config
         roots = (os.path.realpath(root), os.path.realpath(cwd))
         if confined(paths[0], roots) is None:
             shown = os.path.relpath(paths[0], cwd).replace(os.sep, "/")

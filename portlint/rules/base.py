@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from portlint.bindings import Location, PortBinding
+from portlint.config import describe, parse_range
+from portlint.errors import ConfigError
 from portlint.findings import Finding, Severity
+from portlint.registry.allocations import Allocations
 
 Scope = Literal["binding", "project", "scanner"]
 
@@ -26,12 +29,67 @@ HEADINGS = ("## When it fires", "## Why it matters", "## How to fix", "## How to
 DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules.md#{anchor}"
 
 
+T = TypeVar("T")
+
+
+def coerce_option(type_name: str, value: Any) -> Any:
+    """Check and convert a per-rule option value against its declared type.
+
+    Types: ``int``, ``port`` (0-65535), ``bool``, ``str``, ``range``
+    (``[lo, hi]`` or ``"lo-hi"``), ``severity`` and ``list[T]`` of any of them.
+    Raises ValueError with a message naming what was expected.
+    """
+    if type_name.startswith("list[") and type_name.endswith("]"):
+        inner = type_name[5:-1]
+        if not isinstance(value, list):
+            raise ValueError(f"must be a list ({type_name}), not {describe(value)}")
+        out = []
+        for i, item in enumerate(value):
+            try:
+                out.append(coerce_option(inner, item))
+            except ValueError as exc:
+                raise ValueError(f"item {i}: {exc}") from None
+        return tuple(out)
+    if type_name == "bool":
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"must be true or false, not {describe(value)}")
+    if type_name in ("int", "port"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            if type_name == "port" and not 0 <= value <= 65535:
+                raise ValueError(f"must be a port number 0-65535, not {value}")
+            return value
+        raise ValueError(f"must be an integer, not {describe(value)}")
+    if type_name == "str":
+        if isinstance(value, str):
+            return value
+        raise ValueError(f"must be a string, not {describe(value)}")
+    if type_name == "range":
+        return parse_range(value)
+    if type_name == "severity":
+        if isinstance(value, str):
+            return Severity.parse(value)
+        raise ValueError(f"must be error, warning or note, not {describe(value)}")
+    raise ValueError(f"has an option type portlint does not know: {type_name!r}")
+
+
 @dataclass(frozen=True, slots=True)
-class Option:
+class Option(Generic[T]):
+    """A rule option; its value reaches the rule already parsed, as a ``T``.
+
+    ``type`` names the parser (and is what `portlint rule` and the docs show),
+    so a rule reads ``ctx.options["range"]`` as a ``(lo, hi)`` tuple and never
+    parses a string from the config file again.
+    """
+
     name: str
-    type: str  # "int", "bool", "str", "list[int]", "list[str]", "range"
-    default: Any
+    type: str  # "int", "port", "bool", "str", "range", "severity", "list[T]"
+    default: T | None
     help: str
+
+    def parse(self, value: Any) -> T:
+        """The config file's value as a ``T``; ValueError names what was expected."""
+        return cast(T, coerce_option(self.type, value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +98,7 @@ class Settings:
 
     ephemeral_range: tuple[int, int] = (32768, 60999)
     nodeport_range: tuple[int, int] = (30000, 32767)
-    allocations: Any = None  # portlint.registry.allocations.Allocations | None
+    allocations: Allocations | None = None  # the team's ports.toml, when there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +110,7 @@ class Rule:
     summary: str
     explanation: str
     check: Callable[..., Iterator[Finding]] | None
-    options: tuple[Option, ...] = ()
+    options: tuple[Option[Any], ...] = ()
     enabled: bool = True  # on by default
     aliases: tuple[str, ...] = ()
 
@@ -62,6 +120,24 @@ class Rule:
 
     def default_options(self) -> Mapping[str, Any]:
         return MappingProxyType({opt.name: opt.default for opt in self.options})
+
+    def parse_options(self, raw: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The defaults overlaid with ``raw`` values, each parsed by its :class:`Option`.
+
+        For callers holding TOML-shaped values outside a config file (tests,
+        tools); a config file's options are parsed by ``rules.selection``.
+        """
+        declared = {opt.name: opt for opt in self.options}
+        out = dict(self.default_options())
+        for name, value in raw.items():
+            opt = declared.get(name)
+            if opt is None:
+                raise ConfigError(f"{self.code} has no option {name!r}")
+            try:
+                out[name] = opt.parse(value)
+            except ValueError as exc:
+                raise ConfigError(f"{self.code} option `{name}` {exc}") from None
+        return MappingProxyType(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +185,7 @@ def _make(
     name: str,
     severity: Severity,
     scope: Scope,
-    options: Sequence[Option],
+    options: Sequence[Option[Any]],
     enabled: bool,
     aliases: Sequence[str],
 ) -> Rule:
@@ -141,7 +217,7 @@ def binding_rule(
     name: str,
     *,
     severity: Severity,
-    options: Sequence[Option] = (),
+    options: Sequence[Option[Any]] = (),
     enabled: bool = True,
     aliases: Sequence[str] = (),
 ) -> Callable[[BindingCheck], Rule]:
@@ -158,7 +234,7 @@ def project_rule(
     name: str,
     *,
     severity: Severity,
-    options: Sequence[Option] = (),
+    options: Sequence[Option[Any]] = (),
     enabled: bool = True,
     aliases: Sequence[str] = (),
 ) -> Callable[[ProjectCheck], Rule]:
@@ -175,7 +251,7 @@ def scanner_rule(
     name: str,
     *,
     severity: Severity,
-    options: Sequence[Option] = (),
+    options: Sequence[Option[Any]] = (),
     enabled: bool = True,
     aliases: Sequence[str] = (),
 ) -> Callable[[Callable[[], None]], Rule]:

@@ -684,9 +684,7 @@ def repository_port_conflict(
     Set `independent` for sample collections; otherwise the finding sits on
     the later claim, where `# portlint: ignore[PL402]` goes.
     """
-    independent = ctx.options.get("independent") or ()
-    if isinstance(independent, str):
-        independent = (independent,)
+    independent: Sequence[str] = ctx.options.get("independent") or ()
     for binding, port, earlier in find_repository_conflicts(bindings, tuple(independent)):
         first = earlier[0]
         more = len(earlier) - 1

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator
 
 from portlint.bindings import PortBinding
-from portlint.errors import ConfigError
 from portlint.findings import Finding, Severity
 from portlint.registry import DYNAMIC_MIN
 from portlint.rules._claims import claimed_ports, role_label
 from portlint.rules.base import Option, RuleContext, binding_rule
 
 
-def range_option(value: Any, fallback: tuple[int, int]) -> tuple[int, int]:
-    """A ``range`` option: ``[lo, hi]`` or ``"lo-hi"``; None means the run-wide setting."""
-    if value is None:
-        return fallback
-    if isinstance(value, str):
-        lo, _, hi = value.partition("-")
-        return int(lo), int(hi or lo)
-    if isinstance(value, Sequence) and len(value) == 2:
-        return int(value[0]), int(value[1])
-    raise ConfigError(f'option `range` must be [low, high] or "low-high", not {value!r}')
+def range_option(value: tuple[int, int] | None, fallback: tuple[int, int]) -> tuple[int, int]:
+    """A ``range`` option, already parsed by its :class:`Option`; None: the run-wide setting."""
+    return fallback if value is None else value
 
 
 def _first_in(ports: range, lo: int, hi: int) -> int | None:

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from portlint import identity, registry, wellknown
 from portlint.bindings import PortBinding
 from portlint.findings import Finding, Severity
-from portlint.registry.allocations import Allocations
 from portlint.rules._claims import claimed_ports, describe, role_label
 from portlint.rules.base import RuleContext, binding_rule
 
@@ -25,11 +24,6 @@ _HTTP_NAMES = frozenset({"http", "https", "www", "www-http", "http-alt", "http-a
 def _owner_list(keys: list[str]) -> str:
     keys = list(dict.fromkeys(keys))
     return keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " or " + keys[-1]
-
-
-def _allocations(ctx: RuleContext) -> Allocations | None:
-    allocs = ctx.settings.allocations
-    return allocs if isinstance(allocs, Allocations) else None
 
 
 @binding_rule("PL201", "well-known-port-conflict", severity=Severity.WARNING)
@@ -150,7 +144,7 @@ def iana_registered_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Fin
     ## How to silence
     Leave the rule off, or `# portlint: ignore[PL202]` on the line.
     """
-    allocs = _allocations(ctx)
+    allocs = ctx.settings.allocations
     for port in claimed_ports(binding):
         if allocs is not None and allocs.find(port, binding.protocol) is not None:
             continue
@@ -198,7 +192,7 @@ def unassigned_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]
     ## How to silence
     Leave the rule off, or `# portlint: ignore[PL203]` on the line.
     """
-    allocs = _allocations(ctx)
+    allocs = ctx.settings.allocations
     reg = registry.load()
     for port in claimed_ports(binding):
         if port == 0 or port >= registry.DYNAMIC_MIN:
@@ -276,7 +270,7 @@ def allocation_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator[Find
     ## How to silence
     `# portlint: ignore[PL205]` on the line; better, fix the file.
     """
-    allocs = _allocations(ctx)
+    allocs = ctx.settings.allocations
     ports = claimed_ports(binding)
     if allocs is None or not ports:
         return
@@ -330,7 +324,7 @@ def unallocated_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding
     ## How to silence
     `# portlint: ignore[PL206]` on the line.
     """
-    allocs = _allocations(ctx)
+    allocs = ctx.settings.allocations
     if allocs is None or binding.role not in ("host", "listen"):
         return
     for port in claimed_ports(binding):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from portlint.bindings import Location, PortBinding, Role
 from portlint.findings import Problem
-from portlint.scanners import _yaml, dotenv
+from portlint.scanners import BY_NAME, _yaml, dotenv
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
@@ -62,8 +62,6 @@ def looks_like_compose(doc: Node) -> bool:
 
 def project_key(path: str) -> str:
     """Default-named files in one folder form one project; any other file is its own."""
-    from portlint.scanners import BY_NAME
-
     if BY_NAME["compose"].matches(posixpath.basename(path)):
         return "compose:" + (posixpath.dirname(path) or ".")
     return "compose:" + path

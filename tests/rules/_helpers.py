@@ -41,7 +41,7 @@ def run(
     settings: Settings | None = None,
     options: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
-    ctx = RuleContext(rule, {**rule.default_options(), **(options or {})}, settings or Settings())
+    ctx = RuleContext(rule, rule.parse_options(options or {}), settings or Settings())
     assert rule.check is not None
     if rule.scope == "binding":
         return sorted(f for b in bindings for f in rule.check(b, ctx))

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from portlint.bindings import PortBinding, location_key
+from portlint.commands.suggest import used_ports
 from portlint.rules.base import RuleContext, Settings
 from portlint.rules.collisions import (
     duplicate_container_port,
@@ -35,7 +36,6 @@ from portlint.rules.collisions import (
     possible_host_port_overlap,
     repository_port_conflict,
 )
-from portlint.suggest import used_ports
 from tests.rules._helpers import bind, run
 
 SERVICES = 2000

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from portlint.config import Config, project_root
+from portlint.config import Config
 from portlint.discovery import _git_files, discover
+from portlint.project import locate_root as project_root
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -175,7 +175,7 @@ def test_colour_adds_only_portlint_own_codes(project: Path) -> None:
 def _config(root: Path):  # type: ignore[no-untyped-def]
     import dataclasses
 
-    from portlint.config import resolve
+    from portlint.commands import load_config as resolve
 
     config = resolve(str(root), None, {}, isolated=True).config
     return dataclasses.replace(config, cache=False)

@@ -13,8 +13,10 @@ compose file is also a project of its own) yields each row once.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +24,7 @@ from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
 from portlint.engine import make_scan_context, scan_file, scan_roots
+from portlint.errors import EXIT_CLEAN
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "markdown")
@@ -151,3 +154,22 @@ def render(bindings: Sequence[PortBinding], fmt: str) -> str:
     if fmt == "markdown":
         return render_markdown(bindings)
     return render_text(bindings)
+
+
+def run(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from portlint.commands import load_config
+
+    # `ports` lists what the scanners read, whatever a config file says: the
+    # one loader, isolated (defaults only), with the root the command has
+    # always used (the current folder). Honouring the config is a later change.
+    config = dataclasses.replace(
+        load_config(os.getcwd(), isolated=True).config,
+        root=Config().root,
+        respect_gitignore=not args.no_gitignore,
+        env_files=tuple(args.env_file),
+        use_environment=args.use_environment,
+    )
+    sys.stdout.write(render(collect(args.paths, config), args.format))
+    return EXIT_CLEAN

@@ -10,14 +10,17 @@ will fight you for.
 
 from __future__ import annotations
 
+import argparse
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from portlint import registry, wellknown
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
-from portlint.errors import ConfigError, UsageError
+from portlint.errors import EXIT_CLEAN, ConfigError, UsageError
+from portlint.project import project_folder as _project_folder
 from portlint.registry.allocations import (
     DEFAULT_FILE,
     Allocations,
@@ -137,7 +140,7 @@ def allocations_with(config: Config, cwd: str, extra: str | None) -> Allocations
         merge,
     )
 
-    configured = load_configured_allocations(config, cwd)
+    configured = load_configured_allocations(config.allocations, config.root, cwd)
     if extra is None:
         return configured
     added = load_allocations([extra], cwd)
@@ -147,7 +150,7 @@ def allocations_with(config: Config, cwd: str, extra: str | None) -> Allocations
 
 
 def project_folder(config: Config, cwd: str) -> str:
-    return config.root if os.path.isabs(config.root) else os.path.join(cwd, config.root)
+    return _project_folder(config.root, cwd)
 
 
 def claim(
@@ -223,3 +226,50 @@ def prepare_claim(path: str, port: int, protocol: str, service: str) -> str:
             hint="it declares `allocation` another way (an inline array?): add the entry by hand",
         ) from None
     return text
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    from portlint.commands import load_config
+    from portlint.errors import UsageError
+    from portlint.project import display
+
+    if args.count < 1:
+        raise UsageError("--count must be at least 1")
+    if args.near is not None and not 1 <= args.near <= 65535:
+        raise UsageError(f"--near {args.near} is out of range 1-65535")
+    cwd = os.getcwd()
+    config = load_config(cwd).config
+    root = project_folder(config, cwd)
+    given = args.allocation_file  # typed by the user: may lie outside the project
+    extra = given if given is not None and (os.path.exists(given) or not args.claim) else None
+
+    def load() -> Allocations | None:
+        return allocations_with(config, cwd, extra)
+
+    allocations = load()  # a broken allocation file is reported before the scan
+    # The whole project (not just the current folder) decides what is taken.
+    paths = args.paths or [os.path.abspath(os.path.join(cwd, config.root))]
+    used = used_ports(repository_bindings(paths, config, cwd))
+    ephemeral = ephemeral_range(config)
+    # Outside the lock: the first suggestion loads the IANA registry (a quarter
+    # of a second), so the locked re-read and choice below stay short.
+    found = suggest(args.count, args.near, used, allocations, ephemeral)
+    if args.claim:  # locked, re-read, chosen, written; printed only once written
+        path = given if given is not None else claim_file(config, cwd)
+        shown = display(path, cwd)
+        found = claim(
+            path,
+            lambda: suggest(args.count, args.near, used, load(), ephemeral),
+            args.protocol,
+            args.claim,
+            shown=shown,
+            root=None if given is not None else root,  # only what the user typed may leave it
+        )
+    if not found:
+        raise UsageError("no free port left in 1024-49151 outside the ephemeral range")
+    sys.stdout.write("".join(f"{port}\n" for port in found))
+    if args.claim:
+        sys.stderr.write(f"claimed {found[0]}/{args.protocol} for {args.claim} in {shown}\n")
+    return EXIT_CLEAN

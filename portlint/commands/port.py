@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 from portlint import registry
 from portlint.bindings import PortBinding
-from portlint.listening import Listener
+from portlint.commands._listening import Listener
+from portlint.errors import EXIT_CLEAN
 
 
 @dataclass(slots=True)
@@ -41,7 +44,7 @@ def describe_port(port: int, protocol: str | None, listening: bool = True) -> Po
     found: list[Listener] | None = None
     note = "--no-listening"
     if listening:
-        from portlint import listening as sockets
+        from portlint.commands import _listening as sockets
 
         note = "" if sockets.supported() else "this system has no /proc/net socket tables"
         if not note:
@@ -160,7 +163,7 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     import os
 
     from portlint import wellknown
-    from portlint.config import resolve
+    from portlint.commands import load_config
     from portlint.registry.allocations import load_configured_allocations
 
     users = [
@@ -171,8 +174,8 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     ]
     info.extra["well-known users"] = users or ["none in portlint's table"]
     cwd = os.getcwd()
-    config = resolve(cwd).config
-    allocations = load_configured_allocations(config, cwd)
+    config = load_config(cwd).config
+    allocations = load_configured_allocations(config.allocations, config.root, cwd)
     if allocations is not None:
         protocols = (info.protocol,) if info.protocol else ("tcp", "udp", "sctp")
         found = [a for p in protocols if (a := allocations.find(info.port, p)) is not None]
@@ -182,7 +185,7 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
         ] or [f"not allocated in {', '.join(allocations.paths)}"]
     if repo is None:
         return
-    from portlint.suggest import repository_bindings
+    from portlint.commands.suggest import repository_bindings
 
     uses = [
         b
@@ -197,3 +200,26 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     if len(uses) > 20:
         rows.append(f"... and {len(uses) - 20} more")
     info.extra["used in this repository"] = rows or ["nowhere"]
+
+
+def parse_port_argument(text: str) -> tuple[int, str | None]:
+    from portlint.errors import UsageError
+
+    number, _, proto = text.partition("/")
+    if not number.isdigit():
+        raise UsageError(f"{text!r} is not a port number", hint="write e.g. 5432 or 5432/tcp")
+    port = int(number)
+    if port > 65535:
+        raise UsageError(f"port {port} is out of range 0-65535")
+    protocol = proto.lower() or None
+    if protocol not in (None, "tcp", "udp", "sctp", "dccp"):
+        raise UsageError(f"unknown protocol {proto!r}", hint="use tcp, udp, sctp or dccp")
+    return port, protocol
+
+
+def run(args: argparse.Namespace) -> int:
+    port, protocol = parse_port_argument(args.port)
+    info = describe_port(port, protocol, listening=not args.no_listening)
+    add_repository_sections(info, None if args.no_repo else args.repo)
+    sys.stdout.write(render_json(info) if args.format == "json" else render_text(info))
+    return EXIT_CLEAN
