@@ -94,9 +94,9 @@ def scan(path: str, text: str) -> None:
 def cost(path: str, template: str, unit: str, length: int) -> float:
     run = (unit * (length // len(unit) + 1))[:length]
     text = template.replace("RUN", run)
-    started = time.perf_counter()
+    started = time.process_time()
     scan(path, text)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def best(path: str, template: str, unit: str, length: int, tries: int) -> float:
@@ -152,10 +152,10 @@ def config_cost(tmp_path: Path, length: int) -> float:
     text = "\n" * length + f"[a{spaces}x\n[tool.portlint]\nselect = 1\n"
     path = tmp_path / f"pyproject-{length}.toml"
     path.write_text(text, encoding="utf-8")
-    started = time.perf_counter()
+    started = time.process_time()
     assert _has_portlint_table(str(path))
     assert locate_key(text, ("tool", "portlint"), "select") == (length + 3, 1)
-    return time.perf_counter() - started
+    return time.process_time() - started
 
 
 def test_config_patterns_read_long_runs_in_linear_time(tmp_path: Path) -> None:
