@@ -2,22 +2,60 @@
 
 A compose service called ``cache`` running ``redis:7`` is Redis; a Deployment
 container running ``ghcr.io/acme/billing:2.3`` is billing. Names come from the
-service or container name, ``container_name``, ``hostname``, the image
-(registry, namespace, tag and digest stripped), the env key that held the port
-(``POSTGRES_PORT`` -> ``postgres``) and the config key path. Matching against
-the well-known table is by whole name or by a run of ``-``-separated words,
-so ``prometheus-postgres-exporter`` is postgres-exporter but ``postgresql``
-is never ``postgres`` by accident of spelling (the table lists both).
+service or container name, ``container_name``, ``hostname``, the image (its
+name, then its organisation: ``ghcr.io/mailu/nginx`` is nginx *and* mailu),
+the env key that held the port (``POSTGRES_PORT`` -> ``postgres``) or that a
+compose mapping interpolates (``${GRAYLOG_SYSLOG_UDP_PORT}:514/udp`` ->
+``graylog-syslog``), the config key path (``thanosService`` -> ``thanos-service``
+as well), the Helm chart (the scanner makes it the owner of its values) and a
+config file's own name (``cassandra.yaml`` -> ``cassandra``). Matching
+against the well-known table is by whole name or by a run of ``-``-separated
+words, so ``prometheus-postgres-exporter`` is postgres-exporter but
+``postgresql`` is never ``postgres`` by accident of spelling (the table lists
+both).
+
+:func:`known_as` turns the names into one well-known program, or None: rules
+name a program only when this says so, never from the port number alone.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
+from portlint import wellknown
 from portlint.bindings import PortBinding
 
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_VARIABLE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+
+# Kinds whose file name says nothing about the software: a compose file is
+# ``docker-compose.yml`` whatever it runs, a Dockerfile is a Dockerfile.
+_NAMELESS_KINDS = frozenset({"compose", "kubernetes", "dockerfile", "devcontainer", "dotenv"})
+# File stems that name a role, not a program.
+_GENERIC_STEMS = frozenset(
+    {
+        "values",
+        "config",
+        "settings",
+        "application",
+        "app",
+        "default",
+        "defaults",
+        "local",
+        "dev",
+        "development",
+        "prod",
+        "production",
+        "test",
+        "docker-compose",
+        "compose",
+        "package",
+        "env",
+    }
+)
 _PORT_SUFFIX = re.compile(
     r"(?:_(?:HOST|HTTP|HTTPS|TCP|UDP|GRPC|LISTEN|BIND|EXTERNAL|PUBLIC))*_PORT\Z"
 )
@@ -77,11 +115,31 @@ def normalise(name: str) -> str:
     return _SEPARATORS.sub("-", name.lower()).strip("-")
 
 
+def image_org(ref: str) -> str | None:
+    """``ghcr.io/mailu/nginx:2024`` -> ``mailu``: who publishes the image, often the product."""
+    path = ref.strip().lower().split("@", 1)[0].rsplit(":", 1)[0].split("/")
+    if len(path) < 2:
+        return None
+    org = path[-2]
+    if len(path) == 2 and ("." in org or ":" in org or org == "localhost"):
+        return None  # ``registry.example.com/app``: a registry, not an organisation
+    return None if org in ("library", "_") else org
+
+
+def file_stem_name(path: str) -> str | None:
+    """``conf/cassandra.yaml`` -> ``cassandra``: a config file named after its program."""
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = normalise(base.split(".", 1)[0])
+    return None if not stem or stem in _GENERIC_STEMS else stem
+
+
 def binding_names(binding: PortBinding) -> tuple[str, ...]:
     """Every normalised name a binding goes by, most telling first."""
     names: list[str] = []
+    orgs: list[str | None] = []
     if binding.image:
         names.append(normalise(image_name(binding.image)))
+        orgs.append(image_org(binding.image))
     for ident in (binding.owner, *binding.identities):
         if not ident:
             continue
@@ -90,7 +148,12 @@ def binding_names(binding: PortBinding) -> tuple[str, ...]:
             names.append(env)
         if ident == binding.image or "/" in ident or ("." in ident and ":" in ident):
             names.append(normalise(image_name(ident)))
+            orgs.append(image_org(ident))
         names.append(normalise(ident))
+    for variable in _VARIABLE.findall(binding.text):
+        env = env_key_owner(variable)
+        if env:
+            names.append(env)
     for part in binding.key_path:
         if isinstance(part, str):
             env = env_key_owner(part)
@@ -99,7 +162,68 @@ def binding_names(binding: PortBinding) -> tuple[str, ...]:
             word = normalise(part)
             if word and word not in _STRUCTURAL:
                 names.append(word)
+                camel = normalise(_CAMEL.sub("-", part))
+                if camel != word:
+                    names.append(camel)
+    names.extend(org for org in orgs if org)
+    if binding.kind not in _NAMELESS_KINDS:
+        stem = file_stem_name(binding.location.path)
+        if stem:
+            names.append(stem)
     return tuple(dict.fromkeys(n for n in names if n))
+
+
+def own_port(binding: PortBinding, port: int) -> bool:
+    """Whether ``port`` is a well-known default of the program the binding is.
+
+    WireGuard on 51820 or Transmission on 51413 chose that number; it is
+    theirs to have, wherever it lies.
+    """
+    rows = [r for r in wellknown.lookup(port, binding.protocol) if not r.squat and not r.macos]
+    if not rows:
+        return False
+    names = binding_names(binding)
+    return any(matches(names, row.names) for row in rows)
+
+
+def known_as(binding: PortBinding, aliases: Iterable[str] | None = None) -> str | None:
+    """The well-known program the binding's names say it is, or None.
+
+    The first name that matches decides (names come most telling first);
+    within a name the longest run of words wins, so ``redis-cluster`` is
+    redis-cluster, not redis. The answer is the name as the files spell it
+    (``opensearch``, never the first name of the row it shares with
+    ``logstash``). ``aliases`` narrows the question to some programs (the
+    owners of one port); by default every program in the well-known table.
+    """
+    wanted = _alias_index() if aliases is None else frozenset(normalise(a) for a in aliases if a)
+    for name in binding_names(binding):
+        for run in _runs(name):
+            if run in wanted:
+                return run
+    return None
+
+
+def _runs(name: str) -> list[str]:
+    """Every run of ``-``-separated words in ``name``, longest first."""
+    words = name.split("-")
+    return [
+        "-".join(words[i : i + size])
+        for size in range(len(words), 0, -1)
+        for i in range(len(words) - size + 1)
+    ]
+
+
+@cache
+def _alias_index() -> frozenset[str]:
+    """Every name a well-known program goes by (squatters and macOS services aside)."""
+    return frozenset(
+        normalise(alias)
+        for row in wellknown.load().rows
+        if not row.squat and not row.macos
+        for alias in row.names
+        if alias
+    )
 
 
 def matches(names: Iterable[str], aliases: Iterable[str]) -> bool:

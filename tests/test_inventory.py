@@ -18,7 +18,7 @@ PROJECTS = FIXTURES / "projects"
 GOLDENS = sorted(PROJECTS.glob("*/ports.golden"))
 KEYS = [
     "path", "line", "column", "kind", "owner", "role", "host_ip", "port", "end_port",
-    "protocol", "target", "target_end", "text", "profiles",
+    "protocol", "target", "target_end", "text", "profiles", "identity",
 ]  # fmt: skip
 
 
@@ -32,7 +32,7 @@ def test_inventory_matches_golden(golden: Path) -> None:
 def test_json_schema_shape() -> None:
     _, out, _ = run_cli(["ports", "--format", "json", "rails-stack"], cwd=PROJECTS)
     data = json.loads(out)
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert all(list(b) == KEYS for b in data["bindings"])
     web = next(b for b in data["bindings"] if b["owner"] == "web")
     assert web == {
@@ -50,6 +50,7 @@ def test_json_schema_shape() -> None:
         "target_end": None,
         "text": "${RAILS_PORT:-3000}:3000",
         "profiles": [],
+        "identity": None,
     }
     mail = [b for b in data["bindings"] if b["owner"] == "mailcatcher"]
     assert [(b["role"], b["port"], b["target"], b["profiles"]) for b in mail] == [
@@ -62,7 +63,8 @@ def test_text_table() -> None:
     code, out, _ = run_cli(["ports", "."], cwd=PROJECTS / "override")
     assert code == 0
     assert out.splitlines() == [
-        "LOCATION                     KIND     OWNER   ROLE       HOST IP    PORT  TARGET  PROTO",
+        "LOCATION                     KIND     OWNER   ROLE       HOST IP    PORT  TARGET  PROTO"
+        "  IDENTITY",
         "compose.override.yaml:5:10   compose  app     host       *          8080  8080    tcp",
         "compose.override.yaml:6:20   compose  app     host       127.0.0.1  5005  5005    tcp",
         "compose.override.yaml:10:10  compose  worker  host       *          9000  9000    tcp",
@@ -77,16 +79,16 @@ def test_markdown_table() -> None:
     lines = out.splitlines()
     assert code == 0
     assert lines[:2] == [
-        "| location | kind | owner | role | host ip | port | target | proto |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| location | kind | owner | role | host ip | port | target | proto | identity |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     assert (
         "| `observability/docker-compose.yml:36:10` | compose | otel-collector | host | * "
-        "| 8888-8889 | 8888-8889 | tcp |"
+        "| 8888-8889 | 8888-8889 | tcp | opentelemetry-collector |"
     ) in lines
     assert (
         "| `observability/docker-compose.yml:52:10` | compose | node-exporter | host | * "
-        "| 9100 |  | tcp |"
+        "| 9100 |  | tcp | node-exporter |"
     ) in lines
 
 
@@ -112,8 +114,6 @@ def test_missing_path_is_a_usage_error() -> None:
 # PL401 sees the whole compose project: base + override, extends, include, interpolation.
 CHECKS = {
     "override": [
-        "compose.override.yaml:10:10: PL201 host port 9000/tcp is the well-known port of "
-        'clickhouse, graylog, minio, php-fpm or sonarqube, but service "worker" is none of them',
         "compose.override.yaml:15:10: PL401 host port 5005/tcp is already published by "
         'service "app" (compose.override.yaml:6:20)',
     ],

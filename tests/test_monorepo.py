@@ -20,7 +20,8 @@ EXPECTED = [
     'claimed by service "billing-api" (services/billing/compose.yaml:6:10)',
     'services/search/compose.yaml:12:10: PL206 host port 5601/tcp of service "search-dashboards" '
     "is not in ports.toml",
-    "services/search/compose.yaml:12:10: PL501 kibana port 5601/tcp is published on all interfaces",
+    "services/search/compose.yaml:12:10: PL501 opensearch-dashboards port 5601/tcp is published "
+    "on all interfaces",
     "Found 6 findings (2 errors, 4 warnings) in 9 files.",
 ]
 

@@ -35,3 +35,22 @@ def test_converter_reproduces_the_shipped_table() -> None:
     spec.loader.exec_module(module)
     built = module.build(survey.read_text(encoding="utf-8"))
     assert built == (ROOT / "portlint" / "data" / "wellknown.tsv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("port", "protocol", "owners"),
+    [
+        (9091, "tcp", {"pushgateway", "transmission", "authelia"}),
+        (8200, "tcp", {"vault", "duplicati"}),
+        (9200, "tcp", {"elasticsearch", "ocis"}),
+        (9001, "tcp", {"minio", "mosquitto"}),
+        (51413, "udp", {"transmission"}),
+        (51820, "udp", {"wireguard"}),
+        (9090, "tcp", {"prometheus"}),  # one owner: a stranger there still gets PL201
+    ],
+)
+def test_shared_ports_list_every_popular_owner(port, protocol, owners) -> None:
+    """Which programs a port belongs to decides whether PL201 can name an owner at all."""
+    rows = [r for r in wellknown.lookup(port, protocol) if not r.squat and not r.macos]
+    assert {r.key for r in rows} == owners
+    assert all(s.startswith("https://") for r in rows for s in r.sources)

@@ -19,7 +19,10 @@ import sys
 
 IANA_SOURCE = "https://www.iana.org/assignments/service-names-port-numbers/"
 IANA_DATE = "2026-08-17"
-SURVEY = "shared/data/defacto-ports.md (143 products, sources per row)"
+SURVEY = (
+    "shared/data/defacto-ports.md (143 products, sources per row); "
+    "self-hosted defaults from their own docs (source per row)"
+)
 
 # Classes: datastore, cache, broker, search, admin, daemon (these six are
 # "sensitive" for PL501), observability, web, dev, infra, mail, remote, vpn.
@@ -494,6 +497,196 @@ IANA_ROWS: list[tuple[int, int | None, str, str, str, str, str, str]] = [
     ),
 ]
 
+# Defaults of self-hosted software, each from the product's own documentation
+# (one URL per row, in the last field). They mostly make a port *shared*: a
+# port with several popular owners names nobody (PL201, PL501), and a program
+# on its own default port, even in the dynamic range, is at home (PL301).
+# (port, end, protocols, software, names, class, flags, note, source)
+SOURCED_ROWS: list[tuple[int, int | None, str, str, str, str, str, str, str]] = [
+    (
+        9091,
+        None,
+        "tcp",
+        "Transmission web UI / RPC",
+        "transmission,transmission-daemon",
+        "web",
+        "",
+        "",
+        "https://github.com/transmission/transmission/blob/main/docs/Editing-Configuration-Files.md",
+    ),
+    (
+        51413,
+        None,
+        "tcp,udp",
+        "Transmission peer port",
+        "transmission,transmission-daemon",
+        "infra",
+        "",
+        "",
+        "https://github.com/transmission/transmission/blob/main/docs/Editing-Configuration-Files.md",
+    ),
+    (
+        9091,
+        None,
+        "tcp",
+        "Authelia portal",
+        "authelia",
+        "web",
+        "",
+        "",
+        "https://www.authelia.com/configuration/miscellaneous/server/",
+    ),
+    (
+        9000,
+        None,
+        "tcp",
+        "Portainer HTTP UI (legacy)",
+        "portainer,portainer-ce,portainer-ee",
+        "web",
+        "",
+        "",
+        "https://docs.portainer.io/start/install-ce/server/docker/linux",
+    ),
+    (
+        9000,
+        None,
+        "tcp",
+        "authentik HTTP",
+        "authentik,authentik-server",
+        "web",
+        "",
+        "",
+        "https://docs.goauthentik.io/docs/install-config/install/docker-compose",
+    ),
+    (
+        8200,
+        None,
+        "tcp",
+        "Duplicati web UI",
+        "duplicati",
+        "web",
+        "",
+        "",
+        "https://docs.linuxserver.io/images/docker-duplicati/",
+    ),
+    (
+        9200,
+        None,
+        "tcp",
+        "ownCloud Infinite Scale (oCIS) proxy",
+        "ocis,owncloud-ocis",
+        "web",
+        "",
+        "",
+        "https://owncloud.dev/services/proxy/",
+    ),
+    (
+        8384,
+        None,
+        "tcp",
+        "Syncthing web GUI",
+        "syncthing",
+        "web",
+        "",
+        "",
+        "https://docs.syncthing.net/users/firewall.html",
+    ),
+    (
+        22000,
+        None,
+        "tcp,udp",
+        "Syncthing sync protocol",
+        "syncthing",
+        "infra",
+        "",
+        "",
+        "https://docs.syncthing.net/users/firewall.html",
+    ),
+    (
+        21027,
+        None,
+        "udp",
+        "Syncthing local discovery",
+        "syncthing",
+        "infra",
+        "",
+        "",
+        "https://docs.syncthing.net/users/firewall.html",
+    ),
+    (
+        9001,
+        None,
+        "tcp",
+        "Mosquitto WebSockets listener (Docker image convention)",
+        "mosquitto,eclipse-mosquitto",
+        "broker",
+        "",
+        "",
+        "https://hub.docker.com/_/eclipse-mosquitto",
+    ),
+    (
+        51821,
+        None,
+        "tcp",
+        "wg-easy web UI",
+        "wg-easy",
+        "web",
+        "",
+        "",
+        "https://github.com/wg-easy/wg-easy#readme",
+    ),
+    (
+        53842,
+        None,
+        "tcp",
+        "Gokapi web UI",
+        "gokapi",
+        "web",
+        "",
+        "",
+        "https://gokapi.readthedocs.io/en/latest/setup.html",
+    ),
+    (
+        50443,
+        None,
+        "tcp",
+        "headscale gRPC API",
+        "headscale",
+        "infra",
+        "",
+        "",
+        "https://github.com/juanfont/headscale/blob/main/config-example.yaml",
+    ),
+    (
+        3478,
+        None,
+        "udp",
+        "UniFi Network Application STUN",
+        "unifi,unifi-controller,unifi-network-application",
+        "infra",
+        "",
+        "",
+        "https://help.ui.com/hc/en-us/articles/218506997",
+    ),
+]
+
+# Names added to rows whose port facts come from elsewhere: programs that are
+# that protocol's server (Mailu's front is its SMTP/IMAP/POP3 server, MailDev
+# and Mailpit are SMTP servers, Firezone is a WireGuard server).
+EXTRA_NAMES: dict[str, str] = {
+    "SMTP": "mailu,mailcow,maildev,mailpit,mailhog,mailcatcher",
+    "SMTP submission": "mailu,mailcow",
+    "POP3": "mailu,mailcow",
+    "IMAP": "mailu,mailcow",
+    "IMAP over TLS": "mailu,mailcow",
+    "POP3 over TLS": "mailu,mailcow",
+    "WireGuard VPN": "firezone",
+    # The Cloud SQL Auth Proxy speaks the database's own protocol on its port:
+    # https://cloud.google.com/sql/docs/mysql/sql-proxy
+    "MySQL / MariaDB": "cloud-sql-proxy,cloudsql-proxy",
+    "PostgreSQL": "cloud-sql-proxy,cloudsql-proxy",
+}
+
 APPLE_SOURCE = "https://support.apple.com/en-us/103229"
 AIRPLAY_NOTE = (
     "on macOS, turn off AirPlay Receiver (System Settings > General > AirDrop & Handoff) "
@@ -563,6 +756,11 @@ def build(markdown: str) -> str:
         rows.append((port, end, protocols, software, names, klass, flags, note, IANA_SOURCE))
     for port, end, protocols, software, names, klass, flags, note in MACOS_ROWS:
         rows.append((port, end, protocols, software, names, klass, flags, note, APPLE_SOURCE))
+    rows.extend(SOURCED_ROWS)
+    rows = [
+        (*row[:4], f"{row[4]},{EXTRA_NAMES[row[3]]}" if row[3] in EXTRA_NAMES else row[4], *row[5:])
+        for row in rows
+    ]
     rows.sort(key=lambda r: (r[0], r[1] or r[0], r[3]))
     out = [
         f"#portlint-wellknown\t1\tsources: {SURVEY}; IANA registry {IANA_DATE} ({IANA_SOURCE})",

@@ -2,12 +2,14 @@
 
 The JSON form is a documented, versioned interface (docs/ports.md)::
 
-    {"version": 1, "bindings": [{"path", "line", "column", "kind", "owner", "role",
+    {"version": 2, "bindings": [{"path", "line", "column", "kind", "owner", "role",
       "host_ip", "port", "end_port", "protocol", "target", "target_end", "text",
-      "profiles"}]}
+      "profiles", "identity"}]}
 
 ``path`` is relative to the current directory; ``line`` and ``column`` are
-1-based and point at the port as written. A file reached twice (an included
+1-based and point at the port as written. ``identity`` is the well-known
+program the binding's names say it is (:func:`portlint.identity.known_as`),
+the same judgment PL201, PL301 and PL501 use, or null. A file reached twice (an included
 compose file is also a project of its own) yields each row once.
 """
 
@@ -20,15 +22,26 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from portlint import identity
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
 from portlint.engine import make_scan_context, scan_file, scan_roots
 from portlint.errors import EXIT_CLEAN
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMATS = ("text", "json", "markdown")
-COLUMNS = ("location", "kind", "owner", "role", "host ip", "port", "target", "proto")
+COLUMNS = (
+    "location",
+    "kind",
+    "owner",
+    "role",
+    "host ip",
+    "port",
+    "target",
+    "proto",
+    "identity",
+)
 
 Row = tuple[
     str,
@@ -100,6 +113,7 @@ def as_dict(b: PortBinding) -> dict[str, Any]:
         "target_end": b.target_end,
         "text": b.text,
         "profiles": list(b.profiles),
+        "identity": identity.known_as(b),
     }
 
 
@@ -124,6 +138,7 @@ def _cells(b: PortBinding) -> tuple[str, ...]:
         _range(b.port, b.end_port),
         _range(b.target, b.target_end) if b.target is not None else "",
         b.protocol,
+        identity.known_as(b) or "",
     )
 
 

@@ -35,20 +35,25 @@ def _inner_ports(binding: PortBinding) -> range:
     return range(binding.port, min(binding.last_port or binding.port, binding.port + 63) + 1)
 
 
-def _sensitive(binding: PortBinding, port: int) -> list[wellknown.WellKnown]:
+def _sensitive(binding: PortBinding, port: int) -> tuple[str, bool] | None:
+    """What sensitive software listens on ``port``: (its name, whether the binding is it)."""
     entries = [e for e in wellknown.lookup(port, binding.protocol) if not e.macos]
     if not entries:
-        return []
-    names = identity.binding_names(binding)
-    own = [e for e in entries if identity.matches(names, e.names)]
+        return None
+    own = [e for e in entries if identity.matches(identity.binding_names(binding), e.names)]
     if own:  # it is that software: its own class decides (sonarqube on 9000 is a web UI)
-        return [e for e in own if e.sensitive]
+        if not any(e.sensitive for e in own):
+            return None
+        aliases = [a for e in own if e.sensitive for a in e.names]
+        return identity.known_as(binding, aliases) or own[0].key, True
+    if identity.known_as(binding) is not None:
+        return None  # known to be another program (mosquitto on 9001 is not minio)
     # Unknown software: only a port with one owner says what listens there
     # (5432 is PostgreSQL; 9000 could be any of five products).
     owners = [e for e in entries if not e.squat]
     if len({e.key for e in owners}) == 1 and all(e.sensitive for e in owners):
-        return owners
-    return []
+        return owners[0].key, False
+    return None
 
 
 @binding_rule("PL501", "sensitive-port-exposed", severity=Severity.WARNING)
@@ -60,9 +65,13 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
     port that belongs to a datastore, broker, cache, search engine, admin UI
     or daemon in the well-known table (PostgreSQL's 5432, Redis's 6379,
     Elasticsearch's 9200, RabbitMQ's management 15672 ...): either the
-    service is that software (by name or image), or the port has that one
-    owner in the table. A port several products share (9000) only counts for
-    a service known to be one of them. The host IP is
+    service is that software (by the names PL201 uses), or nothing says what
+    it is and the port has that one owner in the table. A port several
+    products share (9000, 9200) only counts for a service known to be one of
+    them, and a service known to be another program (mosquitto on 9001) is
+    judged by its own ports. The message names a program as the service
+    only when its names say so ("postgres port 5432/tcp ..."); otherwise it
+    says whose default the port is. The host IP is
     judged after interpolation, so `${SQL_PORT:-127.0.0.1:13306}:3306` is a
     loopback binding and does not fire. Services with `network_mode: host`
     publish every port they listen on. A devcontainer's `forwardPorts` are
@@ -90,12 +99,13 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
         found = _sensitive(binding, port)
         if not found:
             continue
-        keys = ", ".join(dict.fromkeys(e.key for e in found[:3]))
+        name, itself = found
         host = _host_port_for(binding, port)
         published = "" if host == port else f" as host port {host}"
+        where = f"port {port}/{binding.protocol} is published on all interfaces{published}"
         yield ctx.finding(
             binding,
-            f"{keys} port {port}/{binding.protocol} is published on all interfaces{published}",
+            f"{name} {where}" if itself else f"{where}; it is the default port of {name}",
             hint=_loopback_hint(binding),
             port=binding.port,
         )

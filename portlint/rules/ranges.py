@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from portlint import identity
 from portlint.bindings import PortBinding
 from portlint.findings import Finding, Severity
 from portlint.registry import DYNAMIC_MIN
@@ -29,7 +30,10 @@ def dynamic_range_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Findi
     ## When it fires
     A host, listening or node port is fixed at 49152 or above (or a fixed
     range reaches into it). A nodePort outside the cluster's nodePort range
-    is PL304's business instead.
+    is PL304's business instead. A program on its own well-known default
+    (WireGuard's 51820/udp, Transmission's 51413, Jenkins' agent port 50000,
+    Gokapi's 53842: the table `portlint port N` shows), identified by the
+    same names as PL201, made that choice itself and does not fire.
 
     ## Why it matters
     RFC 6335 leaves 49152-65535 to the operating system, which hands these
@@ -47,7 +51,7 @@ def dynamic_range_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Findi
         if binding.port is not None and not lo <= binding.port <= hi:
             return
     port = _first_in(claimed_ports(binding), DYNAMIC_MIN, 65535)
-    if port is not None:
+    if port is not None and not identity.own_port(binding, port):
         yield ctx.finding(
             binding,
             f"{role_label(binding)} {port}/{binding.protocol} is in the dynamic range 49152-65535",

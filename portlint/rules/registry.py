@@ -31,15 +31,21 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     """A port that widely deployed software listens on, claimed by something else.
 
     ## When it fires
-    A host, listening or node port is the default port of popular software
-    (PostgreSQL's 5432, Redis's 6379, Kafka's 9092, MinIO's 9000 ...) and
-    nothing about the binding says it is that software: not the service or
-    container name, `container_name`, `hostname`, the image (`bitnami/postgresql:16`
-    counts as postgresql), nor the env key (`POSTGRES_PORT`). Ports that many
-    programs default to (80, 443, 3000, 4200, 5173, 8000, 8080, 8443, 8888,
-    debugger ports such as 5678 and 9229 ...) have no single owner and only
-    count inside the repository (PL402). Ports
-    5000 and 7000 always fire: the macOS AirPlay receiver listens there.
+    A host, listening or node port is the default port of exactly one
+    popular program (PostgreSQL's 5432, Redis's 6379, Kafka's 9092 ...) and
+    nothing about the binding says it is that program: not the service or
+    container name, `container_name`, `hostname`, the image's name or
+    organisation (`bitnami/postgresql:16` counts as postgresql,
+    `ghcr.io/mailu/...` as mailu), the env key (`POSTGRES_PORT`) or the
+    variable a compose mapping interpolates (`${GRAYLOG_SYSLOG_UDP_PORT}`),
+    the Helm chart of a values file, nor a config file's own name
+    (`cassandra.yaml`). A port several popular programs share (9000: MinIO,
+    ClickHouse, Portainer, php-fpm ...; 9091: Transmission, Authelia,
+    Pushgateway; 8200: Vault, Duplicati) names no owner and does not fire,
+    and neither do ports that many programs default to (80, 443, 3000, 4200,
+    5173, 8000, 8080, 8443, 8888, debugger ports such as 5678 and 9229 ...):
+    they only count inside the repository (PL402). Ports 5000 and 7000
+    always fire: the macOS AirPlay receiver listens there.
     The table ships with portlint and lists its sources; `portlint port N`
     shows it.
 
@@ -77,8 +83,8 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
         if any(e.generic for e in entries):
             continue  # claimed by many (5678 is every Python app's debugger): PL402 only
         owners = [e for e in entries if not e.squat]
-        if not owners:
-            continue
+        if len({e.key for e in owners}) != 1:
+            continue  # nobody's, or shared by several programs (9000, 9091): no owner to name
         names = names if names is not None else identity.binding_names(binding)
         if any(identity.matches(names, e.names) for e in owners):
             continue
@@ -91,12 +97,10 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
                 "software, name the service or image after it"
             )
         )
-        keys = [e.key for e in owners]
-        who = _owner_list(keys)
-        verdict = f"is not {who}" if len(set(keys)) == 1 else "is none of them"
+        who = owners[0].key
         yield ctx.finding(
             binding,
-            f"{label} is the well-known port of {who}, but {describe(binding)} {verdict}",
+            f"{label} is the well-known port of {who}, but {describe(binding)} is not {who}",
             hint=hint,
             port=port,
         )

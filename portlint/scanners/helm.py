@@ -111,11 +111,22 @@ _CHART_NAME = re.compile(r"^name:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.-]*)", re.M
 
 
 def chart_name(source: SourceFile, ctx: ScanContext) -> str | None:
-    """The ``name`` in the ``Chart.yaml`` beside a ``values*.yaml``, if there is one."""
+    """The ``name`` in the ``Chart.yaml`` beside a ``values*.yaml``, if there is one.
+
+    A chart's test values live in its ``ci/`` folder (``ci/ci-values.yaml``,
+    the chart-testing convention): they configure the chart one folder up.
+    """
     base = posixpath.basename(source.path)
-    if ctx.read is None or not base.startswith("values"):
+    folder = posixpath.dirname(source.path)
+    if ctx.read is None:
         return None
-    chart = ctx.read(posixpath.join(posixpath.dirname(source.path), "Chart.yaml"))
+    if base.startswith("values"):
+        chart_file = posixpath.join(folder, "Chart.yaml")
+    elif posixpath.basename(folder) == "ci" and base.endswith(("values.yaml", "values.yml")):
+        chart_file = posixpath.join(posixpath.dirname(folder), "Chart.yaml")
+    else:
+        return None
+    chart = ctx.read(chart_file)
     match = _CHART_NAME.search(chart.text) if chart is not None else None
     return match.group(1) if match is not None else None
 
@@ -125,9 +136,13 @@ def scan_generic_document(source: SourceFile, doc: Node, ctx: ScanContext) -> Sc
 
     The default owner of a chart's values is the chart's name.
     """
-    owner = keys.default_owner_for(source.path, chart_name(source, ctx))
+    chart = chart_name(source, ctx)
+    owner = keys.default_owner_for(source.path, chart)
     base = posixpath.basename(source.path)
     values = base.startswith("values") and base.endswith((".yaml", ".yml"))
-    kctx = keys.Context(source, "yaml", owner, helm_values=values)
+    # The chart says what software its values configure, whatever key holds a port.
+    kctx = keys.Context(
+        source, "yaml", owner, identities=(chart,) if chart else (), helm_values=values
+    )
     bindings, problems = keys.scan_leaves(leaves(doc), kctx)
     return ScanResult(bindings, problems)

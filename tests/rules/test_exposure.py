@@ -18,7 +18,7 @@ def test_wildcard_ips(host_ip, fires) -> None:
     assert bool(found) is fires
     if fires:
         assert found[0].message == (
-            "postgresql port 5432/tcp is published on all interfaces as host port 15432"
+            "postgres port 5432/tcp is published on all interfaces as host port 15432"
         )
         assert found[0].hint == 'publish it on loopback only: "127.0.0.1:15432:5432"'
 
@@ -76,7 +76,7 @@ def test_range_mapping_keeps_every_port_in_the_hint() -> None:
             'publish it on loopback only: "127.0.0.1:20-21:20-21"',
         ),
         (
-            "mongodb port 27017/tcp is published on all interfaces as host port 37017",
+            "mongo port 27017/tcp is published on all interfaces as host port 37017",
             'publish it on loopback only: "127.0.0.1:37017-37019:27017-27019"',
         ),
     ]

@@ -32,7 +32,9 @@ from tests.rules._helpers import bind, run
         ("web", "ghcr.io/acme/web:1", 3000, None),
         ("api", "python:3.12", 5000, "taken by the macOS AirPlay Receiver"),
         ("cassandra", "cassandra:5", 7000, "taken by the macOS AirPlay Receiver"),
-        ("files", "ghcr.io/acme/files:1", 9000, "clickhouse, graylog, minio, php-fpm or sonarqube"),
+        ("files", "ghcr.io/acme/files:1", 9000, None),  # shared by several programs: no owner
+        ("torrents", "lscr.io/linuxserver/transmission", 9091, None),
+        ("exporter", "ghcr.io/acme/exporter:1", 9090, 'port of prometheus, but service "exporter"'),
         ("minio", "minio/minio", 9000, None),
     ],
 )
