@@ -389,9 +389,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     # memory with and without, docs/benchmarks.md), so it stays off.
     gc.disable()
 
-    from portlint import baseline
     from portlint.config import DEFAULT_BASELINE, resolve_path
-    from portlint.engine import run
+    from portlint.engine import baseline
+    from portlint.engine.run import run
     from portlint.errors import UsageError
     from portlint.reporters import REPORTERS, get_reporter
 
@@ -466,9 +466,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_clean(args: argparse.Namespace) -> int:
     import os
 
-    from portlint.cache import clean
     from portlint.config import display, resolve
-    from portlint.engine import project_root
+    from portlint.engine.cache import clean
+    from portlint.engine.scan import project_root
 
     cwd = os.getcwd()
     config = resolve(cwd, args.config, {}, isolated=args.isolated).config

@@ -21,7 +21,7 @@ from typing import Any
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
-from portlint.engine import make_scan_context, scan_file, scan_roots
+from portlint.engine.scan import make_scan_context, scan_file, scan_roots
 
 SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "markdown")
