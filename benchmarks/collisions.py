@@ -31,7 +31,7 @@ from collections.abc import Callable
 
 from portlint.bindings import Location, PortBinding
 from portlint.config import Config
-from portlint.engine import check_bindings
+from portlint.engine.run import check_bindings
 from portlint.rules import ALL_RULES
 
 HOT = (80, 443, 3000, 5432, 6379, 8000, 8080, 8443)

@@ -6,7 +6,7 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from portlint.bindings import Location, location_key
 
@@ -78,6 +78,23 @@ class Problem:
     related: tuple[Location, ...] = ()
     severity: Severity | None = None  # milder than the rule's default: a template skip, a
     # UTF-16 file that was decoded and scanned
+
+
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """An inline suppression comment, as read from a file's text.
+
+    A model value rather than part of the suppression logic, so scanners
+    (whose results carry directives through the cache) need not import the
+    code that applies them, which reads the rule catalogue.
+    """
+
+    location: Location  # where the comment leader sits (1-based)
+    scope: Literal["line", "file"]
+    line: int  # the line it covers (the file's first line for ignore-file)
+    codes: tuple[str, ...]  # rule codes, resolved from codes, names or aliases
+    error: str | None = None  # set for a malformed directive (then codes is empty)
+    hint: str | None = None
 
 
 def finding_key(finding: Finding) -> tuple[Any, ...]:

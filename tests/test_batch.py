@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from portlint import batch
-from portlint.batch import AUTO_SERIAL_BELOW, worker_count
+from portlint.engine import batch
+from portlint.engine.batch import AUTO_SERIAL_BELOW, worker_count
 from tests.conftest import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -31,7 +31,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 def test_worker_count(
     jobs: int, files: int, cpus: int, expected: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("portlint.batch.available_cpus", lambda: cpus)
+    monkeypatch.setattr("portlint.engine.batch.available_cpus", lambda: cpus)
     assert worker_count(jobs, files) == expected
 
 

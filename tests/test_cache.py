@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from portlint import cache, engine
 from portlint.config import Config
+from portlint.engine import batch, cache
+from portlint.engine import run as engine
 from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,13 +64,13 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def scanned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Displayed paths of the files actually scanned (cache misses), in order."""
     calls: list[str] = []
-    real = engine.scan_file
+    real = batch.scan_file
 
     def counting(candidate, config, ctx, source=None):  # type: ignore[no-untyped-def]
         calls.append(candidate.display)
         return real(candidate, config, ctx, source)
 
-    monkeypatch.setattr(engine, "scan_file", counting)
+    monkeypatch.setattr(batch, "scan_file", counting)
     return calls
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from portlint.config import Config
-from portlint.engine import run
+from portlint.engine.run import run
 from tests.conftest import run_cli
 
 NORMAL = (

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from portlint.bindings import Location
-from portlint.suppression import Directive, parse_directives
+from portlint.engine.suppression import parse_directives
+from portlint.findings import Directive
 from tests.conftest import run_cli
 
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from portlint.bindings import PortBinding  # noqa: E402
 from portlint.config import Config  # noqa: E402
-from portlint.engine import make_scan_context  # noqa: E402
+from portlint.engine.scan import make_scan_context  # noqa: E402
 from portlint.scanners import compose  # noqa: E402
 from portlint.source import SourceFile  # noqa: E402
 

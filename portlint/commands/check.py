@@ -23,10 +23,10 @@ def run(args: argparse.Namespace) -> int:
     # memory with and without, docs/benchmarks.md), so it stays off.
     gc.disable()
 
-    from portlint import baseline
     from portlint.commands import config_from_args
     from portlint.config import DEFAULT_BASELINE, resolve_path
-    from portlint.engine import run
+    from portlint.engine import baseline
+    from portlint.engine.run import run
     from portlint.errors import UsageError
     from portlint.reporters import REPORTERS, get_reporter
 

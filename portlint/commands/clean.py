@@ -11,15 +11,14 @@ from portlint.errors import EXIT_CLEAN
 def run(args: argparse.Namespace) -> int:
     import os
 
-    from portlint.cache import clean
     from portlint.commands import load_config
-    from portlint.engine import project_root
-    from portlint.project import display
+    from portlint.engine.cache import clean
+    from portlint.project import display, project_folder
 
     cwd = os.getcwd()
     config = load_config(cwd, args.config, {}, isolated=args.isolated).config
     try:
-        done = clean(project_root(config, cwd))
+        done = clean(project_folder(config.root, cwd))
     except OSError as exc:  # read-only or foreign folder: a reason, not a traceback
         from portlint.errors import UsageError
         from portlint.safe_write import reason

@@ -26,7 +26,7 @@ from portlint import identity
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
-from portlint.engine import make_scan_context, scan_file, scan_roots
+from portlint.engine.scan import make_scan_context, scan_file, scan_roots
 from portlint.errors import EXIT_CLEAN
 
 SCHEMA_VERSION = 2

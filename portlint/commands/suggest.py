@@ -37,7 +37,7 @@ MAX_USED_RANGE = 4096
 
 def repository_bindings(paths: Sequence[str], config: Config, cwd: str) -> list[PortBinding]:
     """Every binding the scanners find (no rules, no filtering)."""
-    from portlint.engine import make_scan_context, scan_file, scan_roots
+    from portlint.engine.scan import make_scan_context, scan_file, scan_roots
 
     ctx = make_scan_context(config, cwd, scan_roots(config, cwd, paths or ["."]))
     out: list[PortBinding] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Protocol, TextIO
 
-from portlint.engine import RunResult
+from portlint.results import RunResult
 
 
 class Reporter(Protocol):

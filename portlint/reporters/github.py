@@ -10,8 +10,8 @@ from __future__ import annotations
 from itertools import groupby
 from typing import ClassVar, TextIO
 
-from portlint.engine import RunResult
 from portlint.findings import Finding, Severity
+from portlint.results import RunResult
 
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 

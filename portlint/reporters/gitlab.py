@@ -10,8 +10,8 @@ import hashlib
 import json
 from typing import ClassVar, TextIO
 
-from portlint.engine import RunResult
 from portlint.findings import Severity
+from portlint.results import RunResult
 
 SEVERITIES = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.NOTE: "info"}
 

@@ -11,8 +11,8 @@ from typing import Any, ClassVar, TextIO
 
 from portlint import __version__
 from portlint.bindings import Location
-from portlint.engine import RunResult
 from portlint.findings import Finding, Severity
+from portlint.results import RunResult
 
 SCHEMA_VERSION = 1
 
@@ -22,10 +22,8 @@ def location_dict(loc: Location) -> dict[str, Any]:
 
 
 def finding_dict(finding: Finding, run: RunResult) -> dict[str, Any]:
-    from portlint import rules
-
     loc = finding.location
-    rule = rules.BY_CODE.get(finding.code)
+    rule = run.rule(finding.code)
     end = (
         {"line": loc.end_line, "column": loc.end_column}
         if loc.end_line is not None and loc.end_column is not None

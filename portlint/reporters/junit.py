@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from itertools import groupby
 from typing import ClassVar, TextIO
 
-from portlint.engine import RunResult
+from portlint.results import RunResult
 
 
 class JunitReporter:

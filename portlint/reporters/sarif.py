@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 from portlint import __version__
 from portlint.bindings import Location
-from portlint.engine import RunResult
 from portlint.findings import Severity
+from portlint.results import RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
@@ -46,14 +46,12 @@ class SarifReporter:
     def render(self, run: RunResult, out: TextIO) -> None:
         rules = list(run.rules)
         known = {r.code for r in rules}
-        from portlint import rules as catalogue
-
         # A finding from a rule outside the selection cannot happen today, but
         # a result must never point at a missing rule index.
         rules += [
-            catalogue.BY_CODE[f.code]
+            info
             for f in run.findings
-            if f.code not in known and f.code in catalogue.BY_CODE
+            if f.code not in known and (info := run.rule(f.code)) is not None
         ]
         index = {rule.code: i for i, rule in enumerate(rules)}
         driver_rules = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import ClassVar, TextIO
 
-from portlint.engine import RunResult
 from portlint.findings import Finding, Severity
 from portlint.printable import printable
+from portlint.results import RunResult
 
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTE: "\x1b[36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"

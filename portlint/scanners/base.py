@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from portlint.bindings import PortBinding
-from portlint.findings import Problem
+from portlint.findings import Directive, Problem
 from portlint.source import SourceFile
-from portlint.suppression import Directive
 
 
 @dataclass(slots=True)

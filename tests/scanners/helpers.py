@@ -7,7 +7,7 @@ from pathlib import Path
 
 from portlint.bindings import PortBinding
 from portlint.config import Config
-from portlint.engine import make_scan_context
+from portlint.engine.scan import make_scan_context
 from portlint.findings import Problem
 from portlint.scanners import load, scanner_for
 from portlint.scanners.base import ScanResult

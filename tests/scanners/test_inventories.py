@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from portlint.config import Config
-from portlint.engine import run
+from portlint.engine.run import run
 from tests.conftest import FIXTURES
 from tests.scanners.inventory import render_all
 

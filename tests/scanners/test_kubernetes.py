@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from portlint.config import Config
-from portlint.engine import run
+from portlint.engine.run import run
 from portlint.findings import Severity
 from portlint.scanners import devcontainer, helm, kubernetes, toml, yaml
 from portlint.scanners import json as jsonc

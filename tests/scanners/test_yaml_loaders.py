@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from portlint import engine
 from portlint.config import Config
 from portlint.discovery import discover
+from portlint.engine import scan as engine
 from portlint.scanners import _yaml
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from portlint import cache
+from portlint.engine import cache
 
 ROOT = Path(__file__).resolve().parents[2]
 Cli = Callable[..., tuple[int, str, str]]
@@ -188,7 +188,7 @@ def _killed_save(project: Path, folder: Path) -> None:
     """A real run killed by SIGKILL at the rename of its index save."""
     code = (
         "import os, signal, sys\n"
-        "from portlint import cache\n"
+        "from portlint.engine import cache\n"
         "real = os.replace\n"
         "def replace(src, dst):\n"
         "    if os.path.basename(dst).startswith('scan-'):\n"

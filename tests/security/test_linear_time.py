@@ -25,10 +25,10 @@ from pathlib import Path
 import pytest
 
 from portlint.config import _has_portlint_table, locate_key
+from portlint.engine.suppression import parse_directives
 from portlint.scanners import load, scanner_for
 from portlint.scanners.base import ScanContext
 from portlint.source import SourceFile
-from portlint.suppression import parse_directives
 
 SMALL = 5_000  # characters of the run
 LARGE = 10 * SMALL

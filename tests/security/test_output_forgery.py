@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 
 from portlint.cli import main
-from portlint.engine import RunResult, run
+from portlint.engine.run import run
 from portlint.printable import printable, printable_path
 from portlint.reporters import REPORTERS, get_reporter
+from portlint.results import RunResult
 
 FORGED = "/etc/passwd:1:1: PL999 forged"
 NAMES = {  # as written in a YAML double-quoted key, and as every format shows them

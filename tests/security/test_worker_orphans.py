@@ -107,7 +107,7 @@ def test_a_helper_whose_parent_is_already_gone_exits_at_once(platform: str) -> N
     code = (
         "import sys, time\n"
         f"sys.platform = {platform!r}\n"
-        "from portlint.batch import exit_with_parent\n"
+        "from portlint.engine.batch import exit_with_parent\n"
         "exit_with_parent(1)\n"  # pid 1 is not this process's parent: as if re-parented
         "time.sleep(60)\n"
         "sys.exit(3)\n"
@@ -122,7 +122,7 @@ def test_helpers_still_work_under_every_start_method(
 ) -> None:
     """Under forkserver a helper's parent is the server, not the run: it must not
     take that for its parent's death and quit (the pool would break)."""
-    from portlint import batch
+    from portlint.engine import batch
     from tests.conftest import TWO_SERVICES_ON_8080, run_cli
 
     files = {f"p{n}/compose.yaml": TWO_SERVICES_ON_8080 for n in range(6)}

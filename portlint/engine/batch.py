@@ -26,7 +26,9 @@ from collections.abc import Sequence
 from types import MappingProxyType
 from typing import Any
 
-from portlint.cache import (
+from portlint.config import Config
+from portlint.discovery import Candidate
+from portlint.engine.cache import (
     Dependency,
     Scanned,
     open_cache,
@@ -34,8 +36,8 @@ from portlint.cache import (
     stat_key,
     text_digest,
 )
-from portlint.config import Config
-from portlint.discovery import Candidate
+from portlint.engine.codec import codec_for
+from portlint.engine.scan import make_scan_context, scan_file
 from portlint.findings import Problem
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_source
@@ -75,8 +77,6 @@ def scan_one(
     record: bool = True,
 ) -> Scanned:
     """Scan one file, noting what it read when a cache will store it."""
-    from portlint.engine import scan_file
-
     if not record or candidate.skip is not None:
         return Scanned(scan_file(candidate, config, ctx, source), None, None, [])
     deps: list[Dependency] = []
@@ -198,8 +198,6 @@ def exit_with_parent(parent: int | None) -> None:
 def _init_worker(
     config: Config, ctx: ScanContext, cwd: str, record: bool, parent: int | None
 ) -> None:
-    from portlint.engine import make_scan_context
-
     exit_with_parent(parent)
     global _WORKER
     reader = make_scan_context(config, cwd, ctx.roots).read
@@ -207,9 +205,7 @@ def _init_worker(
 
 
 def _scan_chunk(chunk: list[Candidate]) -> list[tuple[str, Any, Any, Any]]:
-    """Scan in a worker; results travel as JSON text (see portlint.codec), cheap to pickle."""
-    from portlint.codec import codec_for
-
+    """Scan in a worker; results travel as JSON text (see engine.codec), cheap to pickle."""
     if _WORKER is None:  # pragma: no cover - the initializer always ran
         raise RuntimeError("worker not initialised")
     config, ctx, cwd, record = _WORKER
@@ -241,7 +237,6 @@ def _parallel(
     """
     from concurrent.futures import Future, ProcessPoolExecutor
 
-    from portlint.codec import codec_for
     from portlint.scanners import load
 
     for spec in {candidates[i].scanner for i, _source in todo}:

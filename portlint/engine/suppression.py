@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
+from portlint import rules
 from portlint.bindings import Location
-from portlint.findings import Finding, Problem
+from portlint.findings import Directive, Finding, Problem
 
 # Accepted forms (the comment leader is `#`, or `//` in JSON/JSONC files):
 #   <content>  # portlint: ignore[PL401]               this line
@@ -29,16 +29,6 @@ _LINES = re.compile(r"\r\n|\r|\n")
 VERBS = ("ignore", "ignore-file")
 UNSUPPRESSIBLE = frozenset({"PL003", "PL004"})
 _EXAMPLE = "write e.g. `# portlint: ignore[PL401]`"
-
-
-@dataclass(frozen=True, slots=True)
-class Directive:
-    location: Location  # where the comment leader sits (1-based)
-    scope: Literal["line", "file"]
-    line: int  # the line it covers (the file's first line for ignore-file)
-    codes: tuple[str, ...]  # rule codes, resolved from codes, names or aliases
-    error: str | None = None  # set for a malformed directive (then codes is empty)
-    hint: str | None = None
 
 
 def _leaders(path: str) -> re.Pattern[str]:
@@ -69,8 +59,6 @@ def _malformed(where: Location, error: str, hint: str = _EXAMPLE) -> Directive:
 
 
 def _parse_one(where: Location, body: str, alone: bool) -> Directive:
-    from portlint import rules
-
     m = _BODY.match(body)
     verb = m.group("verb") if m else ""
     if verb not in VERBS:

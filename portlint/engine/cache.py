@@ -69,7 +69,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from portlint import __version__
-from portlint.codec import Invalid, Unsupported, codec_for
+from portlint.engine.codec import Invalid, Unsupported, codec_for
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 

@@ -1,0 +1,190 @@
+"""One lint run: discover, scan, check, filter. Pure: no printing, no exit codes.
+
+The top of the engine: it uses ``batch`` (every file) and ``filters`` (what
+is shown), and returns the finished run as a frozen ``results.RunResult``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from types import MappingProxyType
+
+from portlint import rules as rule_catalogue
+from portlint.bindings import PortBinding
+from portlint.config import Config
+from portlint.discovery import discover, display_path
+from portlint.engine import baseline
+from portlint.engine.batch import scan_all
+from portlint.engine.filters import apply_filters, path_in_focus, stamp
+from portlint.engine.scan import make_scan_context, scan_roots
+from portlint.findings import Directive, Finding, Problem
+from portlint.printable import printable_finding
+from portlint.project import project_folder
+from portlint.registry.allocations import Allocations, load_configured_allocations
+from portlint.results import RuleInfo, RunResult
+from portlint.rules.base import Rule, RuleContext, Settings
+from portlint.rules.collisions import sibling_note
+from portlint.rules.selection import rule_is_selected
+
+
+def selected_rules(config: Config) -> tuple[Rule, ...]:
+    return tuple(
+        rule
+        for rule in rule_catalogue.ALL_RULES
+        if rule_is_selected(rule.code, rule.name, rule.enabled, config, rule.aliases)
+    )
+
+
+def echoes_removed(bindings: Sequence[PortBinding]) -> Sequence[PortBinding]:
+    """Bindings minus ``.env`` values that a compose port was interpolated from.
+
+    The interpolated binding is the same claim with more facts (role, host IP,
+    service, image), so per-binding rules judge it once, there. Project rules
+    see everything and follow ``origin`` themselves.
+    """
+    origins = {
+        (b.origin.path, b.origin.line, b.origin.column) for b in bindings if b.origin is not None
+    }
+    if not origins:
+        return bindings
+    return [
+        b
+        for b in bindings
+        if b.origin is not None
+        or (b.location.path, b.location.line, b.location.column) not in origins
+    ]
+
+
+def check_bindings(
+    bindings: Sequence[PortBinding],
+    selected: Iterable[Rule],
+    config: Config,
+    allocations: Allocations | None = None,
+    focus: frozenset[str] | None = None,
+) -> list[Finding]:
+    """Run the rules. With a focus (pre-commit's changed files), per-binding rules
+    judge only the bindings of those files: their findings sit on the binding
+    and would be dropped anyway. Project rules always see every binding.
+    """
+    settings = Settings(
+        ephemeral_range=config.ephemeral_range,
+        nodeport_range=config.nodeport_range,
+        allocations=allocations,
+    )
+    findings: list[Finding] = []
+    judged = echoes_removed(bindings)
+    if focus is not None:
+        judged = [b for b in judged if path_in_focus(b.location.path, focus)]
+    for rule in selected:
+        if rule.check is None:
+            continue
+        options = dict(rule.default_options())
+        options.update(config.rule_options.get(rule.code, {}))
+        ctx = RuleContext(rule, options, settings, config.severity.get(rule.code))
+        if rule.scope == "binding":
+            for binding in judged:
+                findings.extend(rule.check(binding, ctx))
+        else:
+            findings.extend(rule.check(bindings, ctx))
+    return findings
+
+
+def context_paths(
+    paths: Sequence[str], config: Config, cwd: str
+) -> tuple[list[str], frozenset[str] | None]:
+    """What to scan, and which displayed paths to report on.
+
+    Given files (pre-commit passes only the changed ones), portlint still
+    scans the whole project so a collision with an unchanged file is found,
+    and then reports only findings in, or related to, the given paths.
+    Without files the focus is None: report everything.
+    """
+    given = list(paths) or ["."]
+    files = [p for p in given if not os.path.isdir(os.path.join(cwd, p))]
+    if not files or not config.project_context:
+        return given, None
+    root = project_folder(config.root, cwd)
+    focus = frozenset(display_path(os.path.abspath(os.path.join(cwd, p)), cwd) for p in given)
+    inside = any(_within(os.path.abspath(os.path.join(cwd, p)), root) for p in files)
+    return ([root, *given] if inside else given), focus
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def rule_info(rule: Rule) -> RuleInfo:
+    return RuleInfo(rule.code, rule.name, rule.severity, rule.summary, rule.explanation, rule.url)
+
+
+def run(
+    paths: Sequence[str], config: Config, cwd: str | None = None, *, use_baseline: bool = True
+) -> RunResult:
+    cwd = cwd or os.getcwd()
+    root = project_folder(config.root, cwd)
+    scan_paths, focus = context_paths(paths, config, cwd)
+    candidates = discover(scan_paths, config, cwd)
+    selected = selected_rules(config)
+    by_code = {rule.code: rule for rule in selected}
+    ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
+    findings: list[Finding] = []
+    directives: list[Directive] = []
+    bindings: list[PortBinding] = []
+    skipped: list[Problem] = []
+    files_scanned = files_skipped = 0
+    for scanned in scan_all(candidates, config, ctx, cwd, root):
+        skips = [p for p in scanned.problems if p.code == "PL002"]
+        if skips:
+            files_skipped += 1
+            skipped.extend(skips)
+        else:
+            files_scanned += 1
+        bindings.extend(scanned.bindings)
+        directives.extend(scanned.directives)
+        for problem in [*scanned.problems, *scanned.notes]:
+            rule = by_code.get(problem.code)
+            if rule is not None:
+                findings.append(stamp(problem, rule, config))
+    allocations = load_configured_allocations(config.allocations, config.root, cwd)
+    findings.extend(check_bindings(bindings, selected, config, allocations, focus))
+    findings = [printable_finding(f) for f in findings]  # names from ports.toml, config
+    rebase = baseline.rebaser(root, cwd)
+    checked = None
+    if use_baseline:
+        checked = [c.display for c in candidates if focus is None or c.display in focus]
+    shown = apply_filters(
+        findings,
+        directives=directives,
+        selected=selected,
+        config=config,
+        rebase=rebase,
+        checked=checked,
+        focus=focus,
+    )
+    if focus is not None:
+        skipped = [p for p in skipped if p.location.path in focus]
+    notes = [shown.note] if shown.note else []
+    sibling = sibling_note(shown.findings)
+    if sibling:
+        notes.append(sibling)
+    named = {f.code for f in shown.findings} - set(by_code)
+    known = {r.code: rule_info(r) for r in selected}
+    known.update({r.code: rule_info(r) for r in rule_catalogue.ALL_RULES if r.code in named})
+    return RunResult(
+        findings=tuple(shown.findings),
+        bindings=tuple(bindings),
+        rules=tuple(known[r.code] for r in selected),
+        files_scanned=files_scanned,
+        files_skipped=files_skipped,
+        hidden_by_baseline=shown.hidden_by_baseline,
+        stale_baseline=shown.stale_baseline,
+        suppressed=shown.suppressed,
+        notes=tuple(notes),
+        not_shown=shown.not_shown,
+        skipped=tuple(skipped),
+        root=root,
+        cwd=cwd,
+        known_rules=MappingProxyType(known),
+        fingerprints=MappingProxyType({f: baseline.fingerprint(f, rebase) for f in shown.findings}),
+    )
