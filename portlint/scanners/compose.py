@@ -18,7 +18,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from portlint.bindings import Location, PortBinding, Role
+from portlint.bindings import HOST, Location, Namespace, PortBinding, Role
 from portlint.findings import Problem
 from portlint.scanners import _yaml, dotenv
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
@@ -262,6 +262,7 @@ class _Service:
         target_end: int | None = None,
         origin: Location | None = None,
         extra: tuple[tuple[str, str], ...] = (),
+        port_name: str | None = None,
     ) -> PortBinding:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
@@ -269,6 +270,7 @@ class _Service:
         if self.shared_network:
             extra = (*extra, ("network_mode", self.shared_network))
         extra = (*extra, *(("env_file", path) for path in self.env_files))
+        inner = Namespace("container", f"{self.project}/{self.namespace_owner}")
         return PortBinding(
             location=location,
             kind="compose",
@@ -288,7 +290,27 @@ class _Service:
             image=self.image,
             origin=origin,
             extra=extra,
+            namespace=HOST if role == "host" else inner,
+            target_namespace=inner if role == "host" and target is not None else None,
+            service=self.name,
+            project_dir=project_dir(self.project),
+            env_files=self.env_files,
+            port_name=port_name,
         )
+
+    @property
+    def namespace_owner(self) -> str:
+        """The service whose container namespace this one listens in (``service:x`` joins x's)."""
+        kind, _, target = (self.shared_network or "").partition(":")
+        return target if kind in ("service", "container") and target else self.name
+
+
+def project_dir(project: str) -> str | None:
+    """The folder of a compose project key (``compose:api`` or ``compose:api/stack.yml``)."""
+    kind, _, rest = project.partition(":")
+    if kind != "compose" or not rest:
+        return None
+    return posixpath.dirname(rest) if rest.endswith((".yml", ".yaml")) else rest
 
 
 def _service(name: str, project: str, chain: Chain) -> _Service:
@@ -683,6 +705,7 @@ def _long_syntax(
             key_path=key_path,
             origin=shown.origin(0, len(shown.text)),
             extra=extra,
+            port_name=dict(extra).get("name"),
         )
     )
 

@@ -26,7 +26,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from portlint.bindings import PortBinding, Role
+from portlint.bindings import MAX_PORT, Namespace, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
 from portlint.scanners import _yaml, keys
 from portlint.scanners import json as jsonc
@@ -130,6 +130,10 @@ class _File:
             identities=identities,
             image=image,
             extra=extra,
+            namespace=Namespace("container", f"devcontainer:{self.source.path}")
+            if role == "container"
+            else namespace_for_role(role),
+            editor_forward=key_path[:1] == ("forwardPorts",),
         )
 
     def out_of_range(
@@ -161,7 +165,7 @@ class _File:
                 )
                 continue
             number = int(match.group("port"))
-            if not 0 < number <= keys.MAX_PORT:
+            if not 0 < number <= MAX_PORT:
                 yield self.out_of_range(item, number, path)
                 continue
             service = match.group("service")
@@ -185,7 +189,7 @@ class _File:
             if isinstance(value, bool) or not isinstance(value, (int, str)):
                 continue
             if isinstance(value, int):
-                if not 0 < value <= keys.MAX_PORT:
+                if not 0 < value <= MAX_PORT:
                     yield self.out_of_range(item, value, path)
                     continue
                 yield self.binding(
@@ -247,7 +251,7 @@ class _File:
             key_node = jsonc.JNode(member.key_start, member.key_end, member.key)
             number = int(match.group("port"))
             end = int(match.group("end")) if match.group("end") else None
-            if not 0 < max(number, end or 0) <= keys.MAX_PORT:
+            if not 0 < max(number, end or 0) <= MAX_PORT:
                 yield self.out_of_range(key_node, max(number, end or 0), path)
                 continue
             label = member.node.get("label")

@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import MAX_PORT, UNKNOWN, Location, PortBinding
 from portlint.findings import Problem
 from portlint.scanners._urls import url_matches
 from portlint.scanners.base import ScanContext, ScanResult
@@ -53,7 +53,6 @@ _URL = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?:[^@/\s]*@)?"
     r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/\s?#@,\[\]]+):(?P<port>[0-9]+)(?![0-9])"
 )
-MAX_PORT = 65535
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,6 +362,8 @@ def _port_values(
             key_path=(entry.key,),
             identities=_identities(owner),
             origin=_origin(entry, match.start(), match.end()),
+            namespace=UNKNOWN,  # on the host, or in the container the file configures
+            env_key=entry.key,
         )
         if host is not None:
             binding = connection_setting(binding, *host)
@@ -396,6 +397,7 @@ def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -
                 key_path=(entry.key,),
                 identities=(host,),
                 extra=(("host", host), ("scheme", match.group("scheme").lower())),
+                env_key=entry.key,
             )
         )
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import HOST, MAX_PORT, Location, PortBinding
 from portlint.findings import Problem
 from portlint.scanners import keys
 from portlint.scanners.base import ScanContext, ScanResult
@@ -232,7 +232,7 @@ def _script_ports(
             location = source.location(start, node.start + match.end(1))
             if number == 0:
                 continue
-            if number > keys.MAX_PORT:
+            if number > MAX_PORT:
                 yield Problem(
                     "PL101",
                     location,
@@ -251,6 +251,7 @@ def _script_ports(
                 key_path=("scripts", member.key),
                 identities=ctx.identities,
                 extra=(("script", member.key),),
+                namespace=HOST,  # a dev server a package script starts runs on the host
             )
 
 

@@ -46,12 +46,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from portlint.bindings import Location, PortBinding, Role
+from portlint.bindings import MAX_PORT, Location, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
 from portlint.scanners._urls import url_matches
 from portlint.source import SourceFile
-
-MAX_PORT = 65535
 
 KeyKind = Literal["port", "ports", "address"]
 
@@ -480,6 +478,8 @@ def _binding(
         key_path=leaf.key_path,
         identities=ctx.identities,
         extra=extra,
+        namespace=namespace_for_role(role),
+        port_name=dict(extra).get("name"),
     )
 
 
@@ -543,6 +543,7 @@ def connection_setting(binding: PortBinding, host: str, host_key: str) -> PortBi
         binding,
         role="url",
         host_ip=None,
+        namespace=None,
         extra=(
             *binding.extra,
             ("host", host),

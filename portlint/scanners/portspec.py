@@ -27,10 +27,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from portlint.bindings import PROTOCOLS
+from portlint.bindings import MAX_PORT, PROTOCOLS
 
 _NUMBER = re.compile(r"[0-9]+\Z")
-MAX_PORT = 65535
 
 
 class PortSpecError(ValueError):
