@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from portlint.bindings import HOST, Location, Namespace, PortBinding, Role
 from portlint.findings import Problem
-from portlint.scanners import _yaml, dotenv
+from portlint.scanners import _yaml, dotenv, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
@@ -541,7 +541,7 @@ def _problem(
     if external:
         name, source = external[0]
         if exc.code == "PL101":
-            verdict = "is out of range 0-65535"
+            verdict = f"is out of range {problems.port_range(zero_allowed=True)}"
         elif exc.code == "PL103":
             verdict = "makes host and container ranges of different lengths"
         else:

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from portlint.bindings import MAX_PORT, Namespace, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
-from portlint.scanners import _yaml, keys
+from portlint.scanners import _yaml, keys, problems
 from portlint.scanners import json as jsonc
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.portspec import PortSpecError, parse_port_spec
@@ -139,11 +139,10 @@ class _File:
     def out_of_range(
         self, node: jsonc.JNode, number: int, key_path: tuple[str | int, ...]
     ) -> Problem:
-        return Problem(
-            "PL101",
+        return problems.out_of_range(
             self.source.location(node.start, node.end),
-            f"port {number} is out of range (1-65535)",
-            hint="use a port between 1 and 65535",
+            f"port {number}",
+            zero_allowed=False,
             port=number,
             anchor=_anchor(key_path),
         )

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from portlint.bindings import MAX_PORT, UNKNOWN, Location, PortBinding
 from portlint.findings import Problem
+from portlint.scanners import problems
 from portlint.scanners._urls import url_matches
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, interpolate
@@ -343,12 +344,8 @@ def _port_values(
         port = int(digits) if len(digits.lstrip("0")) <= 5 else MAX_PORT + 1
         if port > MAX_PORT:
             result.problems.append(
-                Problem(
-                    "PL101",
-                    loc,
-                    f"port {match.group()} in {entry.key} is out of range 0-65535",
-                    hint="ports are 0-65535",
-                    anchor=entry.key,
+                problems.out_of_range(
+                    loc, f"port {match.group()} in {entry.key}", zero_allowed=True, anchor=entry.key
                 )
             )
             continue
@@ -376,11 +373,10 @@ def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -
         port_text = match.group("port")
         if len(port_text.lstrip("0")) > 5 or int(port_text) > MAX_PORT:
             result.problems.append(
-                Problem(
-                    "PL101",
+                problems.out_of_range(
                     loc,
-                    f"port {port_text} in the URL in {entry.key} is out of range 0-65535",
-                    hint="ports are 0-65535",
+                    f"port {port_text} in the URL in {entry.key}",
+                    zero_allowed=True,
                     anchor=entry.key,
                 )
             )

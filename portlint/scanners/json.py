@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from portlint.bindings import HOST, MAX_PORT, Location, PortBinding
 from portlint.findings import Problem
-from portlint.scanners import keys
+from portlint.scanners import keys, problems
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 
@@ -233,12 +233,13 @@ def _script_ports(
             if number == 0:
                 continue
             if number > MAX_PORT:
-                yield Problem(
-                    "PL101",
+                yield problems.out_of_range(
                     location,
-                    f"port {number} in script {member.key!r} is out of range (1-65535)",
+                    f"port {number} in script {member.key!r}",
+                    zero_allowed=False,
                     port=number,
                     anchor=f"scripts.{member.key}",
+                    hinted=False,
                 )
                 continue
             yield PortBinding(

@@ -75,7 +75,7 @@ from typing import Any
 
 from portlint.bindings import HOST, MAX_PORT, UNKNOWN, Location, Namespace, PortBinding
 from portlint.findings import Problem
-from portlint.scanners import _yaml, helm, keys
+from portlint.scanners import _yaml, helm, keys, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
@@ -207,13 +207,14 @@ class _Object:
             self.problem("PL102", node, f"{what} {text!r} is not a port number", path)
             return None
         if not 0 <= value <= MAX_PORT:
-            self.problem(
-                "PL101",
-                node,
-                f"{what} {value} is out of range (1-65535)",
-                path,
-                hint="use a port between 1 and 65535",
-                port=value,
+            self.result.problems.append(
+                problems.out_of_range(
+                    self.loc(node),
+                    f"{what} {value}",
+                    zero_allowed=False,
+                    port=value,
+                    anchor=_anchor(path),
+                )
             )
             return None
         return value
@@ -241,7 +242,9 @@ class _Object:
             )
             return None
         if value == 0:
-            self.problem("PL101", node, f"{what} 0 is not a port (1-65535)", (*path, key), port=0)
+            self.result.problems.append(
+                problems.zero_is_not_a_port(self.loc(node), what, anchor=_anchor((*path, key)))
+            )
             return None
         return None if value is None else (node, value)
 
@@ -465,12 +468,15 @@ class _Object:
                 continue
             epath = (*path, "env", index, "value")
             if not 0 < number <= MAX_PORT:
-                self.problem(
-                    "PL101",
-                    value_node,
-                    f"{key} {number} is out of range (1-65535)",
-                    epath,
-                    port=number,
+                self.result.problems.append(
+                    problems.out_of_range(
+                        self.loc(value_node),
+                        f"{key} {number}",
+                        zero_allowed=False,
+                        port=number,
+                        anchor=_anchor(epath),
+                        hinted=False,
+                    )
                 )
                 continue
             self.result.bindings.append(
