@@ -8,6 +8,10 @@ service or container name, ``container_name``, ``hostname``, the image
 the well-known table is by whole name or by a run of ``-``-separated words,
 so ``prometheus-postgres-exporter`` is postgres-exporter but ``postgresql``
 is never ``postgres`` by accident of spelling (the table lists both).
+
+Layer: model. Pure functions over bindings (it imports only ``bindings``), shared
+by the rules and the registry's allocation check; it names what software a
+binding is, which is a fact about the binding, not a rule.
 """
 
 from __future__ import annotations

@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Sequence
 
-from portlint import registry, wellknown
+from portlint import registry
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
 from portlint.errors import ConfigError, UsageError
+from portlint.registry import wellknown
 from portlint.registry.allocations import (
     DEFAULT_FILE,
     Allocations,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from portlint import registry, wellknown
+from portlint import registry
+from portlint.registry import wellknown
 from portlint.registry.allocations import Allocation, merge
 from portlint.suggest import is_free, suggest
 from tests.conftest import run_cli

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from portlint import wellknown
+from portlint.registry import wellknown
 from tests.conftest import ROOT, SHARED
 
 
@@ -35,3 +35,10 @@ def test_converter_reproduces_the_shipped_table() -> None:
     spec.loader.exec_module(module)
     built = module.build(survey.read_text(encoding="utf-8"))
     assert built == (ROOT / "portlint" / "data" / "wellknown.tsv").read_text(encoding="utf-8")
+
+
+def test_the_table_lives_in_the_registry_layer() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("portlint.wellknown") is None
+    assert wellknown.__name__ == "portlint.registry.wellknown"

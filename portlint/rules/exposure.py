@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portlint import identity, wellknown
+from portlint import identity
 from portlint.bindings import PortBinding
 from portlint.findings import Finding, Severity
+from portlint.registry import wellknown
 from portlint.rules.base import RuleContext, binding_rule
 from portlint.rules.collisions import is_wildcard
 
