@@ -27,6 +27,47 @@ CLAIM_ROLES: frozenset[str] = frozenset({"host", "listen", "node"})
 
 PROTOCOLS: tuple[str, ...] = ("tcp", "udp", "sctp")
 
+MAX_PORT = 65535
+"""The largest port number; 0 is a port only where a scanner's format allows it."""
+
+NamespaceKind = Literal["host", "container", "pod", "cluster-service", "unknown"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Namespace:
+    """The network namespace a port listens in: only ports in one namespace can collide.
+
+    - ``host``: the machine's own (compose published ``ports``,
+      ``network_mode: host``, k8s ``hostPort``/``hostNetwork``, ``nodePort``s,
+      devcontainer forwards); ``id`` is ``""``: portlint knows one host.
+    - ``container``: one compose container's own; ``id`` is
+      ``"<project>/<service>"`` (``network_mode: service:X`` joins X's).
+    - ``pod``: one Kubernetes pod's, shared by its containers; ``id`` is the
+      binding's ``project`` (``k8s:ns/Kind/name``).
+    - ``cluster-service``: one Service's ClusterIP; ``id`` as for ``pod``.
+    - ``unknown``: the file does not say (an app's ``PORT``, a Dockerfile
+      ``EXPOSE``, a port key in a config file); ``id`` is ``""``.
+    """
+
+    kind: NamespaceKind
+    id: str = ""
+
+
+HOST = Namespace("host")
+UNKNOWN = Namespace("unknown")
+
+
+def namespace_for_role(role: Role) -> Namespace | None:
+    """The namespace a binding of ``role`` listens in when the file says nothing more.
+
+    Host and node ports are the host's; a reference listens nowhere; anything
+    else (an app's ``PORT``, a container-side key in a config file) is in a
+    namespace the file does not name.
+    """
+    if role in ("host", "node"):
+        return HOST
+    return None if role == "url" else UNKNOWN
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
@@ -76,7 +117,28 @@ class PortBinding:
     identities: tuple[str, ...] = ()  # names that say what software this is
     image: str | None = None
     origin: Location | None = None  # where an interpolated value was defined
-    extra: tuple[tuple[str, str], ...] = field(default=())  # scanner-specific facts
+    extra: tuple[tuple[str, str], ...] = field(default=())  # scanner detail; no rule reads it
+    namespace: Namespace | None = None
+    """Where ``port`` listens; ``None`` for a reference (role ``url``, or a
+    Kubernetes reference by name), which listens nowhere."""
+    target_namespace: Namespace | None = None
+    """Where ``target`` listens when no binding of its own declares it: a
+    compose mapping's container side. (A k8s ``hostPort``'s target is its
+    ``containerPort``, a binding of its own, so it stays ``None``.)"""
+    service: str | None = None  # the compose service this binding belongs to
+    project_dir: str | None = None  # the compose project's folder ("." at the root)
+    env_files: tuple[str, ...] = ()  # the compose service's ``env_file:`` paths
+    env_key: str | None = None  # the variable of an env file (``.env``) that holds the port
+    k8s_object: str | None = None  # the Kubernetes object, "Kind/name" (the pod's workload)
+    container: str | None = None  # the Kubernetes container
+    container_group: str | None = None  # "containers", "initContainers", "ephemeralContainers"
+    port_name: str | None = None  # the port's own name (k8s ``name:``)
+    ref: str | None = None  # a reference by name: "targetPort", "ingress", "probe"
+    ref_name: str | None = None  # the port name such a reference names
+    editor_forward: bool = False
+    """An editor forwards it from the host's localhost only (devcontainer
+    ``forwardPorts``, VS Code's ``remote.localPortHost`` default), whatever
+    ``host_ip`` says."""
 
     @property
     def last_port(self) -> int | None:

@@ -16,6 +16,10 @@ both).
 
 :func:`known_as` turns the names into one well-known program, or None: rules
 name a program only when this says so, never from the port number alone.
+
+Layer: knowledge, beside the registry. Pure functions over bindings and the
+well-known table, shared by the rules and the allocation check: what software
+a binding is, a fact about the binding, not a rule.
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ import re
 from collections.abc import Iterable
 from functools import cache
 
-from portlint import wellknown
 from portlint.bindings import PortBinding
+from portlint.registry import wellknown
 
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")

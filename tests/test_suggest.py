@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from portlint import registry, wellknown
+from portlint import registry
 from portlint.commands.suggest import is_free, suggest
+from portlint.registry import wellknown
 from portlint.registry.allocations import Allocation, merge
 from tests.conftest import run_cli
 

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from portlint import wellknown
+from portlint.registry import wellknown
 from tests.conftest import ROOT, SHARED
 
 
@@ -54,3 +54,10 @@ def test_shared_ports_list_every_popular_owner(port, protocol, owners) -> None:
     rows = [r for r in wellknown.lookup(port, protocol) if not r.squat and not r.macos]
     assert {r.key for r in rows} == owners
     assert all(s.startswith("https://") for r in rows for s in r.sources)
+
+
+def test_the_table_lives_in_the_registry_layer() -> None:
+    import importlib.util
+
+    assert importlib.util.find_spec("portlint.wellknown") is None
+    assert wellknown.__name__ == "portlint.registry.wellknown"

@@ -162,8 +162,8 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     """Well-known users, the team's allocation and uses in ``repo`` (None: skip the scan)."""
     import os
 
-    from portlint import wellknown
     from portlint.commands import load_config
+    from portlint.registry import wellknown
     from portlint.registry.allocations import load_configured_allocations
 
     users = [

@@ -15,12 +15,13 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 
-from portlint import registry, wellknown
+from portlint import registry
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
 from portlint.errors import EXIT_CLEAN, ConfigError, UsageError
 from portlint.project import project_folder as _project_folder
+from portlint.registry import wellknown
 from portlint.registry.allocations import (
     DEFAULT_FILE,
     Allocations,

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from portlint.bindings import MAX_PORT
 from portlint.source import read_bytes, read_text
 
 RangeClass = Literal["system", "user", "dynamic"]
@@ -25,7 +26,6 @@ RangeClass = Literal["system", "user", "dynamic"]
 SYSTEM_MAX = 1023
 USER_MAX = 49151
 DYNAMIC_MIN = 49152  # RFC 6335: 49152-65535 is never assigned
-MAX_PORT = 65535
 
 _STATUS = {"a": "assigned", "r": "reserved", "u": "unassigned", "h": "historic"}
 SNAPSHOT = os.path.join(os.path.dirname(__file__), "data", "iana-ports.tsv")

@@ -11,18 +11,18 @@ range is a different problem (PL406 or a typo), not 20,000 findings."""
 
 def describe(binding: PortBinding) -> str:
     """How a message names the other party: ``service "api"``, ``container "web"``."""
-    if binding.kind == "kubernetes":
-        extra = dict(binding.extra)
-        if "container" in extra:
-            return f'container "{extra["container"]}" of {extra.get("object", binding.owner)}'
-        kind, _, name = extra.get("object", "").partition("/")
+    if binding.k8s_object is not None:
+        if binding.container is not None:
+            return f'container "{binding.container}" of {binding.k8s_object}'
+        kind, _, name = binding.k8s_object.partition("/")
         return f'{kind} "{name}"' if name else f'object "{binding.owner}"'
-    if binding.kind == "dotenv" and binding.key_path and isinstance(binding.key_path[0], str):
+    if binding.env_key is not None:
         # the key as written (``DB_PORT``); the owner derived from it (``db``) is
         # for identity matching and names nothing the reader can find
-        return f'variable "{binding.key_path[0]}"'
-    kind = {"compose": "service", "dotenv": "variable"}.get(binding.kind, "owner")
-    return f'{kind} "{binding.owner}"'
+        return f'variable "{binding.env_key}"'
+    if binding.service is not None:
+        return f'service "{binding.owner}"'
+    return f'owner "{binding.owner}"'
 
 
 def is_engine_picked(binding: PortBinding) -> bool:
@@ -43,7 +43,11 @@ def inside_pod(binding: PortBinding) -> bool:
     (PL402); only the pod's ``hostPort`` and the Service's ``nodePort`` reach
     a node.
     """
-    return binding.role == "listen" and binding.kind == "kubernetes"
+    return (
+        binding.role == "listen"
+        and binding.namespace is not None
+        and binding.namespace.kind == "pod"
+    )
 
 
 def claimed_ports(binding: PortBinding) -> range:

@@ -19,7 +19,7 @@ from fnmatch import fnmatchcase
 from itertools import islice
 
 from portlint import identity
-from portlint.bindings import Location, PortBinding, location_key
+from portlint.bindings import Location, Namespace, PortBinding, location_key
 from portlint.findings import Finding, Severity
 from portlint.rules._claims import (
     claimed_ports,
@@ -377,7 +377,7 @@ def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
     """
     inside: set[tuple[str, int]] = set()
     for b in bindings:
-        if b.kind != "compose":
+        if b.service is None:
             continue
         port = b.target if b.role == "host" else b.port if b.role == "container" else None
         if port is None:
@@ -385,14 +385,6 @@ def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
         for name in {b.owner, *b.identities}:
             inside.add((name, port))
     return inside
-
-
-def _project_folder(project: str) -> str | None:
-    """The folder of a compose project key (``compose:api`` or ``compose:api/stack.yml``)."""
-    kind, _, rest = project.partition(":")
-    if kind != "compose" or not rest:
-        return None
-    return posixpath.dirname(rest) if rest.endswith((".yml", ".yaml")) else rest
 
 
 def _env_file_ports(bindings: Sequence[PortBinding]) -> dict[tuple[str, int], list[PortBinding]]:
@@ -404,14 +396,14 @@ def _env_file_ports(bindings: Sequence[PortBinding]) -> dict[tuple[str, int], li
     """
     out: dict[tuple[str, int], list[PortBinding]] = defaultdict(list)
     for b in bindings:
-        if b.kind != "compose" or b.role not in ("host", "container"):
+        if b.service is None or b.role not in ("host", "container"):
             continue
         folders = {posixpath.dirname(b.location.path)}
-        folder = _project_folder(b.project) if b.project else None
+        folder = b.project_dir
         if folder is not None:
             folders.add("" if folder == "." else folder)
         envs = {posixpath.join(f, ".env") for f in folders}
-        envs.update(value for key, value in b.extra if key == "env_file")
+        envs.update(b.env_files)
         ports = {b.target} if b.role == "host" else {b.port}
         if b.role == "host" and not is_engine_picked(b):
             ports.add(b.port)
@@ -433,7 +425,7 @@ def _project_env_claim(
     image), so ``ADMIN_PORT`` sharing a value with another service still
     collides.
     """
-    if b.kind != "dotenv" or b.role != "listen" or b.port is None:
+    if b.env_key is None or b.role != "listen" or b.port is None:
         return None
     candidates = env_ports.get((b.location.path, b.port))
     if not candidates:
@@ -738,26 +730,26 @@ def sibling_note(findings: Sequence[Finding]) -> str | None:
 # --- PL403: one network namespace, one port ----------------------------------
 
 
-def _namespace(binding: PortBinding) -> tuple[str, str] | None:
-    """The network namespace a binding listens in (None: not known to be shared)."""
+def _namespace(binding: PortBinding) -> Namespace | None:
+    """The container or pod namespace a binding's inner ports listen in (None: no such one)."""
     if binding.project is None:
         return None
-    if binding.kind == "kubernetes":
-        if dict(binding.extra).get("container_group") == "initContainers":
-            return None  # init containers run before the others, one at a time
-        return (binding.project, "")
-    if binding.kind == "compose":
-        mode = dict(binding.extra).get("network_mode", "")
-        kind, _, target = mode.partition(":")
-        if kind in ("service", "container") and target:
-            return (binding.project, target)
-        return (binding.project, binding.owner)
-    return None
+    if binding.container_group == "initContainers":
+        return None  # init containers run before the others, one at a time
+    space = binding.target_namespace or binding.namespace
+    if space is None or space.kind not in ("container", "pod"):
+        return None
+    return space
+
+
+def _service_of(space: Namespace, binding: PortBinding) -> str:
+    """The service whose container namespace ``space`` is (its id is ``<project>/<service>``)."""
+    return space.id.removeprefix(f"{binding.project}/")
 
 
 def _inner_ports(binding: PortBinding) -> range:
     """The ports a binding listens on inside its namespace."""
-    if binding.kind == "compose" and binding.role == "host" and binding.target is not None:
+    if binding.target_namespace is not None and binding.target is not None:
         end = binding.target_end if binding.target_end is not None else binding.target
         return range(binding.target, end + 1)
     if binding.role == "container" and binding.port is not None:
@@ -793,7 +785,7 @@ def duplicate_container_port(
     # Per namespace and protocol: which binding first declared each port, and
     # the ports each owner declared, both as intervals. A port-by-port scan
     # stops at the first clash, so the ports after it stay undeclared.
-    spaces: dict[tuple[tuple[str, str], str], tuple[FirstMap[PortBinding], dict[str, IntervalSet]]]
+    spaces: dict[tuple[Namespace, str], tuple[FirstMap[PortBinding], dict[str, IntervalSet]]]
     spaces = {}
     for binding in sorted(bindings, key=lambda b: location_key(b.location)):
         space = _namespace(binding)
@@ -823,8 +815,8 @@ def duplicate_container_port(
         if clash is not None and first is not None and first.owner != binding.owner:
             shared = (
                 "the same pod"
-                if binding.kind == "kubernetes"
-                else f'the network namespace of service "{space[1]}"'
+                if space.kind == "pod"
+                else f'the network namespace of service "{_service_of(space, binding)}"'
             )
             yield ctx.finding(
                 binding,
@@ -908,13 +900,12 @@ def dangling_target_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> I
     by_folder: dict[str, set[str]] = defaultdict(set)
     refs: list[tuple[PortBinding, str, str]] = []
     for binding in bindings:
-        extra = dict(binding.extra)
-        if binding.port is None and "ref" in extra:
-            refs.append((binding, extra["ref"], extra.get("port_name", "")))
-        elif binding.role == "container" and extra.get("name"):
-            by_folder[posixpath.dirname(binding.location.path)].add(extra["name"])
+        if binding.port is None and binding.ref is not None:
+            refs.append((binding, binding.ref, binding.ref_name or ""))
+        elif binding.role == "container" and binding.port_name:
+            by_folder[posixpath.dirname(binding.location.path)].add(binding.port_name)
             if binding.project is not None:
-                by_pod[binding.project].add(extra["name"])
+                by_pod[binding.project].add(binding.port_name)
     for binding, ref, name in sorted(refs, key=lambda r: location_key(r[0].location)):
         folder = posixpath.dirname(binding.location.path)
         if ref == "targetPort" and name not in by_folder[folder]:

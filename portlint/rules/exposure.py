@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portlint import identity, wellknown
+from portlint import identity
 from portlint.bindings import PortBinding
 from portlint.findings import Finding, Severity
+from portlint.registry import wellknown
 from portlint.rules.base import RuleContext, binding_rule
 from portlint.rules.collisions import is_wildcard
 
@@ -91,7 +92,7 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
     """
     if binding.role != "host" or not is_wildcard(binding.host_ip):
         return
-    if binding.kind == "devcontainer" and binding.key_path[:1] == ("forwardPorts",):
+    if binding.editor_forward:
         return  # editors forward to localhost only (VS Code's remote.localPortHost default)
     for port in _inner_ports(binding):
         if port in CONTROL_PORTS:
@@ -125,7 +126,7 @@ def _span(start: int | None, end: int | None) -> str:
 
 def _loopback_hint(binding: PortBinding) -> str:
     """The same mapping bound to 127.0.0.1, every port of it kept."""
-    if binding.kind != "compose" or binding.target is None:
+    if binding.target_namespace is None or binding.target is None:
         return "bind it to 127.0.0.1 (or another private address) instead of all interfaces"
     proto = "" if binding.protocol == "tcp" else f"/{binding.protocol}"
     host = _span(binding.port, binding.end_port)

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from portlint import identity, registry, wellknown
+from portlint import identity, registry
 from portlint.bindings import PortBinding
 from portlint.findings import Finding, Severity
+from portlint.registry import wellknown
 from portlint.rules._claims import claimed_ports, describe, role_label
 from portlint.rules.base import RuleContext, binding_rule
 

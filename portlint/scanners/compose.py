@@ -18,9 +18,9 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass, field
 
-from portlint.bindings import Location, PortBinding, Role
+from portlint.bindings import HOST, Location, Namespace, PortBinding, Role
 from portlint.findings import Problem
-from portlint.scanners import BY_NAME, _yaml, dotenv
+from portlint.scanners import BY_NAME, _yaml, dotenv, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
@@ -260,6 +260,7 @@ class _Service:
         target_end: int | None = None,
         origin: Location | None = None,
         extra: tuple[tuple[str, str], ...] = (),
+        port_name: str | None = None,
     ) -> PortBinding:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
@@ -267,6 +268,7 @@ class _Service:
         if self.shared_network:
             extra = (*extra, ("network_mode", self.shared_network))
         extra = (*extra, *(("env_file", path) for path in self.env_files))
+        inner = Namespace("container", f"{self.project}/{self.namespace_owner}")
         return PortBinding(
             location=location,
             kind="compose",
@@ -286,7 +288,27 @@ class _Service:
             image=self.image,
             origin=origin,
             extra=extra,
+            namespace=HOST if role == "host" else inner,
+            target_namespace=inner if role == "host" and target is not None else None,
+            service=self.name,
+            project_dir=project_dir(self.project),
+            env_files=self.env_files,
+            port_name=port_name,
         )
+
+    @property
+    def namespace_owner(self) -> str:
+        """The service whose container namespace this one listens in (``service:x`` joins x's)."""
+        kind, _, target = (self.shared_network or "").partition(":")
+        return target if kind in ("service", "container") and target else self.name
+
+
+def project_dir(project: str) -> str | None:
+    """The folder of a compose project key (``compose:api`` or ``compose:api/stack.yml``)."""
+    kind, _, rest = project.partition(":")
+    if kind != "compose" or not rest:
+        return None
+    return posixpath.dirname(rest) if rest.endswith((".yml", ".yaml")) else rest
 
 
 def _service(name: str, project: str, chain: Chain) -> _Service:
@@ -517,7 +539,7 @@ def _problem(
     if external:
         name, source = external[0]
         if exc.code == "PL101":
-            verdict = "is out of range 0-65535"
+            verdict = f"is out of range {problems.port_range(zero_allowed=True)}"
         elif exc.code == "PL103":
             verdict = "makes host and container ranges of different lengths"
         else:
@@ -681,6 +703,7 @@ def _long_syntax(
             key_path=key_path,
             origin=shown.origin(0, len(shown.text)),
             extra=extra,
+            port_name=dict(extra).get("name"),
         )
     )
 

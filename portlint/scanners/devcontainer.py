@@ -26,9 +26,9 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from portlint.bindings import PortBinding, Role
+from portlint.bindings import MAX_PORT, Namespace, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
-from portlint.scanners import _yaml, keys
+from portlint.scanners import _yaml, keys, problems
 from portlint.scanners import json as jsonc
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.portspec import PortSpecError, parse_port_spec
@@ -130,16 +130,19 @@ class _File:
             identities=identities,
             image=image,
             extra=extra,
+            namespace=Namespace("container", f"devcontainer:{self.source.path}")
+            if role == "container"
+            else namespace_for_role(role),
+            editor_forward=key_path[:1] == ("forwardPorts",),
         )
 
     def out_of_range(
         self, node: jsonc.JNode, number: int, key_path: tuple[str | int, ...]
     ) -> Problem:
-        return Problem(
-            "PL101",
+        return problems.out_of_range(
             self.source.location(node.start, node.end),
-            f"port {number} is out of range (1-65535)",
-            hint="use a port between 1 and 65535",
+            f"port {number}",
+            zero_allowed=False,
             port=number,
             anchor=_anchor(key_path),
         )
@@ -161,7 +164,7 @@ class _File:
                 )
                 continue
             number = int(match.group("port"))
-            if not 0 < number <= keys.MAX_PORT:
+            if not 0 < number <= MAX_PORT:
                 yield self.out_of_range(item, number, path)
                 continue
             service = match.group("service")
@@ -185,7 +188,7 @@ class _File:
             if isinstance(value, bool) or not isinstance(value, (int, str)):
                 continue
             if isinstance(value, int):
-                if not 0 < value <= keys.MAX_PORT:
+                if not 0 < value <= MAX_PORT:
                     yield self.out_of_range(item, value, path)
                     continue
                 yield self.binding(
@@ -247,7 +250,7 @@ class _File:
             key_node = jsonc.JNode(member.key_start, member.key_end, member.key)
             number = int(match.group("port"))
             end = int(match.group("end")) if match.group("end") else None
-            if not 0 < max(number, end or 0) <= keys.MAX_PORT:
+            if not 0 < max(number, end or 0) <= MAX_PORT:
                 yield self.out_of_range(key_node, max(number, end or 0), path)
                 continue
             label = member.node.get("label")

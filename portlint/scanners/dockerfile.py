@@ -21,7 +21,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import Location, Namespace, PortBinding
 from portlint.findings import Problem
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, interpolate
@@ -239,5 +239,6 @@ def _expose(
                 key_path=("EXPOSE",),
                 identities=(owner,),
                 origin=resolved.origin(0, len(body)),
+                namespace=Namespace("container", f"dockerfile:{source.path}"),
             )
         )

@@ -27,8 +27,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import MAX_PORT, UNKNOWN, Location, PortBinding
 from portlint.findings import Problem
+from portlint.scanners import problems
 from portlint.scanners._urls import url_matches
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, interpolate
@@ -53,7 +54,6 @@ _URL = re.compile(
     r"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?:[^@/\s]*@)?"
     r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^:/\s?#@,\[\]]+):(?P<port>[0-9]+)(?![0-9])"
 )
-MAX_PORT = 65535
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,12 +344,8 @@ def _port_values(
         port = int(digits) if len(digits.lstrip("0")) <= 5 else MAX_PORT + 1
         if port > MAX_PORT:
             result.problems.append(
-                Problem(
-                    "PL101",
-                    loc,
-                    f"port {match.group()} in {entry.key} is out of range 0-65535",
-                    hint="ports are 0-65535",
-                    anchor=entry.key,
+                problems.out_of_range(
+                    loc, f"port {match.group()} in {entry.key}", zero_allowed=True, anchor=entry.key
                 )
             )
             continue
@@ -363,6 +359,8 @@ def _port_values(
             key_path=(entry.key,),
             identities=_identities(owner),
             origin=_origin(entry, match.start(), match.end()),
+            namespace=UNKNOWN,  # on the host, or in the container the file configures
+            env_key=entry.key,
         )
         if host is not None:
             binding = connection_setting(binding, *host)
@@ -375,11 +373,10 @@ def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -
         port_text = match.group("port")
         if len(port_text.lstrip("0")) > 5 or int(port_text) > MAX_PORT:
             result.problems.append(
-                Problem(
-                    "PL101",
+                problems.out_of_range(
                     loc,
-                    f"port {port_text} in the URL in {entry.key} is out of range 0-65535",
-                    hint="ports are 0-65535",
+                    f"port {port_text} in the URL in {entry.key}",
+                    zero_allowed=True,
                     anchor=entry.key,
                 )
             )
@@ -396,6 +393,7 @@ def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -
                 key_path=(entry.key,),
                 identities=(host,),
                 extra=(("host", host), ("scheme", match.group("scheme").lower())),
+                env_key=entry.key,
             )
         )
 

@@ -25,9 +25,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import HOST, MAX_PORT, Location, PortBinding
 from portlint.findings import Problem
-from portlint.scanners import keys
+from portlint.scanners import keys, problems
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 
@@ -232,13 +232,14 @@ def _script_ports(
             location = source.location(start, node.start + match.end(1))
             if number == 0:
                 continue
-            if number > keys.MAX_PORT:
-                yield Problem(
-                    "PL101",
+            if number > MAX_PORT:
+                yield problems.out_of_range(
                     location,
-                    f"port {number} in script {member.key!r} is out of range (1-65535)",
+                    f"port {number} in script {member.key!r}",
+                    zero_allowed=False,
                     port=number,
                     anchor=f"scripts.{member.key}",
+                    hinted=False,
                 )
                 continue
             yield PortBinding(
@@ -251,6 +252,7 @@ def _script_ports(
                 key_path=("scripts", member.key),
                 identities=ctx.identities,
                 extra=(("script", member.key),),
+                namespace=HOST,  # a dev server a package script starts runs on the host
             )
 
 

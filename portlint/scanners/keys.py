@@ -46,12 +46,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from portlint.bindings import Location, PortBinding, Role
+from portlint.bindings import MAX_PORT, Location, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
+from portlint.scanners import problems
 from portlint.scanners._urls import url_matches
 from portlint.source import SourceFile
-
-MAX_PORT = 65535
 
 KeyKind = Literal["port", "ports", "address"]
 
@@ -308,13 +307,8 @@ def _number(
     if number <= 0:
         return  # 0 is "pick any free port", negatives are "off"
     if number > MAX_PORT:
-        yield Problem(
-            "PL101",
-            location,
-            f"port {number} is out of range (1-65535)",
-            hint="use a port between 1 and 65535",
-            port=number,
-            anchor=anchor,
+        yield problems.out_of_range(
+            location, f"port {number}", zero_allowed=False, port=number, anchor=anchor
         )
         return
     extra: list[tuple[str, str]] = []
@@ -411,11 +405,10 @@ def _address(
         return []
     if number > MAX_PORT:
         return [
-            Problem(
-                "PL101",
+            problems.out_of_range(
                 location,
-                f"port {number} is out of range (1-65535)",
-                hint="use a port between 1 and 65535",
+                f"port {number}",
+                zero_allowed=False,
                 port=number,
                 anchor=_anchor(leaf.key_path),
             )
@@ -436,11 +429,10 @@ def urls(leaf: Leaf, ctx: Context, *, role: Role) -> Iterator[PortBinding | Prob
         if number == 0:
             continue
         if number > MAX_PORT:
-            yield Problem(
-                "PL101",
+            yield problems.out_of_range(
                 location,
-                f"port {number} in url {match.group(0)} is out of range (1-65535)",
-                hint="use a port between 1 and 65535",
+                f"port {number} in url {match.group(0)}",
+                zero_allowed=False,
                 port=number,
                 anchor=_anchor(leaf.key_path),
             )
@@ -480,6 +472,8 @@ def _binding(
         key_path=leaf.key_path,
         identities=ctx.identities,
         extra=extra,
+        namespace=namespace_for_role(role),
+        port_name=dict(extra).get("name"),
     )
 
 
@@ -543,6 +537,7 @@ def connection_setting(binding: PortBinding, host: str, host_key: str) -> PortBi
         binding,
         role="url",
         host_ip=None,
+        namespace=None,
         extra=(
             *binding.extra,
             ("host", host),

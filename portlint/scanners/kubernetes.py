@@ -16,8 +16,16 @@ CronJob                                               ``spec.jobTemplate.spec.te
 
 and in each of ``containers``, ``initContainers`` and ``ephemeralContainers``.
 
-Binding conventions (the contract the PL4xx rules are written against)
-----------------------------------------------------------------------
+Binding conventions
+-------------------
+Rules read only the typed fields documented on :class:`~portlint.bindings.PortBinding`;
+this scanner sets ``k8s_object`` (``Kind/name``), ``container`` and
+``container_group`` (workload containers), ``port_name`` (a port's own
+``name:``), ``ref``/``ref_name`` (references) and ``namespace``: the pod's
+(``Namespace("pod", project)``) for containerPorts and env ports, the host's
+for hostPorts (and ``hostNetwork``) and nodePorts, the Service's ClusterIP
+(``"cluster-service"``) for Service ports, none for references.
+The ``extra`` pairs below are detail for inventories and tests, read by no rule.
 Every binding has ``kind="kubernetes"`` and these ``extra`` pairs:
 ``("namespace", ns)`` (``default`` when the manifest names none) and
 ``("object", "Kind/name")``. Workload container bindings add
@@ -65,9 +73,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import HOST, MAX_PORT, UNKNOWN, Location, Namespace, PortBinding
 from portlint.findings import Problem
-from portlint.scanners import _yaml, helm, keys
+from portlint.scanners import _yaml, helm, keys, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
@@ -89,7 +97,6 @@ CONTAINER_GROUPS = ("containers", "initContainers", "ephemeralContainers")
 PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 PROBE_HANDLERS = ("httpGet", "tcpSocket", "grpc")
 PROTOCOLS = {"TCP": "tcp", "UDP": "udp", "SCTP": "sctp"}
-MAX_PORT = 65535
 MAX_LIST_DEPTH = 4  # a List of Lists of Lists is already generated junk
 
 
@@ -137,8 +144,19 @@ class _Owner:
     identities: tuple[str, ...]
     image: str | None
     extra: tuple[tuple[str, str], ...]
+    k8s_object: str  # "Kind/name"
+    namespace: Namespace  # where its own ports listen: the pod's, or the Service's ClusterIP
+    container: str | None = None
+    container_group: str | None = None
 
     def binding(self, *, extra: tuple[tuple[str, str], ...] = (), **fields: Any) -> PortBinding:
+        role = fields["role"]
+        if role in ("host", "node"):
+            namespace: Namespace | None = HOST
+        elif role == "url" or fields["port"] is None:
+            namespace = None  # a reference listens nowhere
+        else:
+            namespace = self.namespace
         return PortBinding(
             kind="kubernetes",
             owner=self.owner,
@@ -146,6 +164,10 @@ class _Owner:
             identities=self.identities,
             image=self.image,
             extra=self.extra + extra,
+            namespace=namespace,
+            k8s_object=self.k8s_object,
+            container=self.container,
+            container_group=self.container_group,
             **fields,
         )
 
@@ -185,13 +207,14 @@ class _Object:
             self.problem("PL102", node, f"{what} {text!r} is not a port number", path)
             return None
         if not 0 <= value <= MAX_PORT:
-            self.problem(
-                "PL101",
-                node,
-                f"{what} {value} is out of range (1-65535)",
-                path,
-                hint="use a port between 1 and 65535",
-                port=value,
+            self.result.problems.append(
+                problems.out_of_range(
+                    self.loc(node),
+                    f"{what} {value}",
+                    zero_allowed=False,
+                    port=value,
+                    anchor=_anchor(path),
+                )
             )
             return None
         return value
@@ -219,7 +242,9 @@ class _Object:
             )
             return None
         if value == 0:
-            self.problem("PL101", node, f"{what} 0 is not a port (1-65535)", (*path, key), port=0)
+            self.result.problems.append(
+                problems.zero_is_not_a_port(self.loc(node), what, anchor=_anchor((*path, key)))
+            )
             return None
         return None if value is None else (node, value)
 
@@ -318,6 +343,10 @@ class _Object:
                         ("container_group", group),
                         ("labels", labels),
                     ),
+                    k8s_object=f"{kind}/{name}",
+                    namespace=Namespace("pod", project),
+                    container=cname,
+                    container_group=group,
                 )
                 cpath = (*path, group, index)
                 self.containers[cpath] = owner.owner
@@ -353,6 +382,7 @@ class _Object:
                     text=_yaml.scalar(cp_node) or "",
                     key_path=(*ppath, "containerPort"),
                     extra=named,
+                    port_name=port_name or None,
                 )
             )
             host = self.optional_port(entry, "hostPort", ppath)
@@ -374,6 +404,7 @@ class _Object:
                         text=_yaml.scalar(hp_node) or "",
                         key_path=host_key,
                         extra=named,
+                        port_name=port_name or None,
                     )
                 )
 
@@ -396,6 +427,7 @@ class _Object:
         extra: tuple[tuple[str, str], ...],
     ) -> None:
         """A port named or numbered elsewhere: role ``url`` by number, port=None by name."""
+        ref = dict(extra)["ref"]
         if isinstance(value, int):
             binding = owner.binding(
                 location=self.loc(node),
@@ -404,6 +436,7 @@ class _Object:
                 text=str(_yaml.scalar(node)),
                 key_path=path,
                 extra=extra,
+                ref=ref,
             )
         else:
             binding = owner.binding(
@@ -413,6 +446,8 @@ class _Object:
                 text=value,
                 key_path=path,
                 extra=(*extra, ("port_name", value)),
+                ref=ref,
+                ref_name=value,
             )
         self.result.bindings.append(binding)
 
@@ -433,12 +468,15 @@ class _Object:
                 continue
             epath = (*path, "env", index, "value")
             if not 0 < number <= MAX_PORT:
-                self.problem(
-                    "PL101",
-                    value_node,
-                    f"{key} {number} is out of range (1-65535)",
-                    epath,
-                    port=number,
+                self.result.problems.append(
+                    problems.out_of_range(
+                        self.loc(value_node),
+                        f"{key} {number}",
+                        zero_allowed=False,
+                        port=number,
+                        anchor=_anchor(epath),
+                        hinted=False,
+                    )
                 )
                 continue
             self.result.bindings.append(
@@ -469,6 +507,8 @@ class _Object:
             identities=(name,),
             image=None,
             extra=(*base, ("selector", selector), ("type", svc_type)),
+            k8s_object=f"Service/{name}",
+            namespace=Namespace("cluster-service", f"k8s:{namespace}/Service/{name}"),
         )
         ports = _yaml.get(spec, "ports")
         if not isinstance(ports, SequenceNode):
@@ -497,6 +537,7 @@ class _Object:
                     text=_yaml.scalar(port_node) or "",
                     key_path=(*ppath, "port"),
                     extra=(*named, *target_named),
+                    port_name=port_name or None,
                 )
             )
             if isinstance(target, str) and tp_node is not None:
@@ -517,6 +558,7 @@ class _Object:
                         key_path=(*ppath, "nodePort"),
                         extra=named,
                         project=None,
+                        port_name=port_name or None,
                     )
                 )
 
@@ -534,6 +576,8 @@ class _Object:
             identities=(name,),
             image=None,
             extra=base,
+            k8s_object=f"Ingress/{name}",
+            namespace=UNKNOWN,  # an Ingress listens on no port of its own: only references
         )
         spec = _yaml.get(doc, "spec")
         backends: list[tuple[Node, KeyPath]] = []
@@ -599,6 +643,7 @@ class _Object:
                             text=item.text,
                             key_path=item.key_path,
                             extra=(*base, *item.extra),
+                            k8s_object=dict(base)["object"],
                         )
                     )
 

@@ -27,10 +27,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from portlint.bindings import PROTOCOLS
+from portlint.bindings import MAX_PORT, PROTOCOLS
+from portlint.scanners import problems
 
 _NUMBER = re.compile(r"[0-9]+\Z")
-MAX_PORT = 65535
 
 
 class PortSpecError(ValueError):
@@ -92,9 +92,8 @@ def parse_number(text: str, what: str, spec: str) -> int:
         raise PortSpecError("PL102", f"invalid {what}: {text!r} is not a port number")
     value = int(text)
     if value > MAX_PORT:
-        raise PortSpecError(
-            "PL101", f"{what} {value} is out of range 0-{MAX_PORT}", hint="ports are 0-65535"
-        )
+        message, hint = problems.out_of_range_text(f"{what} {value}", zero_allowed=True)
+        raise PortSpecError("PL101", message, hint=hint)
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from portlint.bindings import Location, PortBinding
+from portlint.bindings import HOST, Location, Namespace, PortBinding, namespace_for_role
 from portlint.findings import Finding
 from portlint.rules.base import Rule, RuleContext, Settings
 
@@ -23,6 +23,8 @@ def bind(
     **fields: Any,
 ) -> PortBinding:
     identities = fields.pop("identities", (owner,))
+    for name, value in _typed_facts(kind, role, owner, project, port, fields).items():
+        fields.setdefault(name, value)
     return PortBinding(
         location=Location(path, line, column),
         kind=kind,
@@ -33,6 +35,36 @@ def bind(
         identities=identities,
         **fields,
     )
+
+
+def _typed_facts(
+    kind: str, role: str, owner: str, project: str | None, port: int | None, fields: Any
+) -> dict[str, Any]:
+    """The typed facts the scanner named ``kind`` sets on such a binding (see bindings.py)."""
+    if kind == "compose":
+        inner = Namespace("container", f"{project}/{owner}")
+        folder = project.partition(":")[2] if project and project.startswith("compose:") else None
+        return {
+            "service": owner,
+            "project_dir": folder or None,
+            "namespace": HOST if role == "host" else inner,
+            "target_namespace": inner
+            if role == "host" and fields.get("target") is not None
+            else None,
+        }
+    if kind == "dotenv":
+        key_path = fields.get("key_path", ())
+        key = key_path[0] if key_path and isinstance(key_path[0], str) else owner
+        return {"env_key": key, "namespace": namespace_for_role(role)}  # type: ignore[arg-type]
+    if kind == "kubernetes":
+        if role in ("host", "node"):
+            namespace: Namespace | None = HOST
+        elif role == "url" or port is None:
+            namespace = None
+        else:
+            namespace = Namespace("cluster-service" if role == "service" else "pod", project or "")
+        return {"k8s_object": "", "namespace": namespace}
+    return {"namespace": namespace_for_role(role)}  # type: ignore[arg-type]
 
 
 def run(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portlint.bindings import Location
+from portlint.bindings import Location, Namespace
 from portlint.findings import Finding, Severity
 from portlint.rules.collisions import (
     dangling_target_port,
@@ -143,14 +143,17 @@ def test_sibling_note_threshold() -> None:
 
 
 def _k8s(port, *, role="container", container=None, obj="Deployment/web", **kw):
-    extra = [("namespace", "default"), ("object", obj)]
-    if container:
-        extra.append(("container", container))
-    extra.extend(kw.pop("extra", ()))
     owner = f"default/{obj}/{container}" if container else f"default/{obj}"
     project = kw.pop("project", f"k8s:default/{obj}")
     return bind(
-        port, role=role, owner=owner, kind="kubernetes", project=project, extra=tuple(extra), **kw
+        port,
+        role=role,
+        owner=owner,
+        kind="kubernetes",
+        project=project,
+        k8s_object=obj,
+        container=container or None,
+        **kw,
     )
 
 
@@ -163,7 +166,7 @@ def test_duplicate_container_port_in_pod() -> None:
         path="k8s/deploy.yaml",
         line=30,
         column=28,
-        extra=(("container_group", "initContainers"),),
+        container_group="initContainers",
     )
     other_pod = _k8s(
         8080, container="api", obj="Deployment/api", path="k8s/api.yaml", line=20, column=28
@@ -184,7 +187,7 @@ def test_duplicate_container_port_compose_network_mode() -> None:
         owner="proxy",
         line=12,
         column=10,
-        extra=(("network_mode", "service:app"),),
+        namespace=Namespace("container", "compose:./app"),
     )
     alone = bind(80, role="container", owner="other", line=20, column=10)
     (finding,) = run(duplicate_container_port, [app, proxy, alone])
@@ -221,13 +224,14 @@ def test_duplicate_node_port() -> None:
 
 
 def test_dangling_target_port_and_probe() -> None:
-    named = _k8s(8080, container="web", path="k8s/deploy.yaml", extra=(("name", "http"),))
+    named = _k8s(8080, container="web", path="k8s/deploy.yaml", port_name="http")
     ok_ref = _k8s(
         None,
         obj="Service/web",
         path="k8s/svc.yaml",
         line=12,
-        extra=(("ref", "targetPort"), ("port_name", "http")),
+        ref="targetPort",
+        ref_name="http",
     )
     bad_ref = _k8s(
         None,
@@ -235,20 +239,23 @@ def test_dangling_target_port_and_probe() -> None:
         path="k8s/svc.yaml",
         line=20,
         column=21,
-        extra=(("ref", "targetPort"), ("port_name", "metrics")),
+        ref="targetPort",
+        ref_name="metrics",
     )
     elsewhere = _k8s(
         None,
         obj="Service/x",
         path="other/svc.yaml",
-        extra=(("ref", "targetPort"), ("port_name", "http")),
+        ref="targetPort",
+        ref_name="http",
     )
     probe_ok = _k8s(
         None,
         container="web",
         path="k8s/deploy.yaml",
         line=30,
-        extra=(("ref", "probe"), ("port_name", "http")),
+        ref="probe",
+        ref_name="http",
     )
     probe_bad = _k8s(
         None,
@@ -256,14 +263,16 @@ def test_dangling_target_port_and_probe() -> None:
         path="k8s/deploy.yaml",
         line=34,
         column=23,
-        extra=(("ref", "probe"), ("port_name", "health")),
+        ref="probe",
+        ref_name="health",
     )
     ingress = _k8s(
         None,
         obj="Ingress/web",
         path="k8s/ing.yaml",
         project=None,
-        extra=(("ref", "ingress"), ("port_name", "nope")),
+        ref="ingress",
+        ref_name="nope",
     )
     found = run(
         dangling_target_port, [named, ok_ref, bad_ref, elsewhere, probe_ok, probe_bad, ingress]
@@ -370,7 +379,7 @@ def test_env_file_named_by_a_service_belongs_to_its_project() -> None:
         "api",
         8000,
         target=8000,
-        extra=(("env_file", "billing/env/api.env"),),
+        env_files=("billing/env/api.env",),
     )
     own = _env("billing/env/api.env", "PORT", 8000, owner="env")
     stray = _env("tools/.env", "PORT", 8000, owner="tools")

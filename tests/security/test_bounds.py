@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from portlint.bindings import PortBinding, location_key
+from portlint.bindings import HOST, Namespace, PortBinding, location_key
 from portlint.commands.suggest import used_ports
 from portlint.rules.base import RuleContext, Settings
 from portlint.rules.collisions import (
@@ -232,21 +232,32 @@ def random_bindings(rng: random.Random, count: int) -> Iterator[PortBinding]:
         if target is not None and end is not None and rng.random() < 0.7:
             target_end = target + end - lo
         kind = rng.choice(("compose", "compose", "kubernetes"))
-        mode = (("network_mode", f"service:{rng.choice('abc')}"),) if rng.random() < 0.4 else ()
+        joined = rng.choice("abc") if rng.random() < 0.4 else None  # network_mode: service:X
+        role = rng.choice(("host", "host", "container"))
+        owner = rng.choice("abcde")
+        line, column = rng.randint(1, 9), rng.randint(1, 3)
+        project = rng.choice(("p1", "p2", None))
+        typed: dict[str, object] = {}
+        if kind == "compose":
+            inner = Namespace("container", f"{project}/{joined or owner}")
+            typed = {
+                "namespace": HOST if role == "host" else inner,
+                "target_namespace": inner if role == "host" and target is not None else None,
+            }
         binding = bind(
             lo,
             end_port=end,
             target=target,
             target_end=target_end,
-            role=rng.choice(("host", "host", "container")),
-            owner=rng.choice("abcde"),
+            role=role,
+            owner=owner,
             kind=kind,
-            line=rng.randint(1, 9),
-            column=rng.randint(1, 3),
-            project=rng.choice(("p1", "p2", None)),
+            line=line,
+            column=column,
+            project=project,
             host_ip=rng.choice(IPS),
             protocol=rng.choice(("tcp", "tcp", "udp")),
-            extra=mode if kind == "compose" else (),
+            **typed,
         )
         yield binding
         if rng.random() < 0.05:

@@ -4,6 +4,9 @@ The table (``portlint/data/wellknown.tsv``) is built by
 ``tools/build_wellknown.py`` from a survey of product documentation plus the
 IANA ports of software people commonly run; each row carries its sources.
 It is loaded once, on first use, so runs that never ask pay nothing.
+
+Layer: registry. Like the IANA snapshot, it is shipped reference data about
+port numbers that rules and commands consult; it imports nothing of portlint.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import os
 from dataclasses import dataclass
 from functools import cache
 
-TABLE = os.path.join(os.path.dirname(__file__), "data", "wellknown.tsv")
+TABLE = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "wellknown.tsv")
 
 SENSITIVE_CLASSES = frozenset({"datastore", "cache", "broker", "search", "admin", "daemon"})
 """Classes whose ports should never face every interface (PL501)."""
