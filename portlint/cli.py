@@ -213,6 +213,11 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument("--env-file", action="append", default=[], metavar="FILE")
     p.add_argument("--use-environment", action="store_true")
+    p.add_argument(
+        "--contested",
+        action="store_true",
+        help="list only ports more than one independent project claims, with every claimant",
+    )
     p.set_defaults(func=cmd_ports)
 
 
@@ -554,7 +559,7 @@ def cmd_ports(args: argparse.Namespace) -> int:
     import dataclasses
 
     from portlint.config import Config
-    from portlint.inventory import collect, render
+    from portlint.inventory import collect, render, render_contested
 
     config = dataclasses.replace(
         Config(),
@@ -562,7 +567,11 @@ def cmd_ports(args: argparse.Namespace) -> int:
         env_files=tuple(args.env_file),
         use_environment=args.use_environment,
     )
-    sys.stdout.write(render(collect(args.paths, config), args.format))
+    found = collect(args.paths, config)
+    if args.contested:
+        sys.stdout.write(render_contested(found, config, args.format))
+        return EXIT_CLEAN
+    sys.stdout.write(render(found, args.format))
     return EXIT_CLEAN
 
 

@@ -14,7 +14,7 @@ from portlint.findings import Finding, Problem, Severity, finding_key
 from portlint.printable import printable_finding, printable_result
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.rules.base import Rule, RuleContext, Settings
-from portlint.rules.collisions import sibling_note
+from portlint.rules.collisions import contested_note, contested_ports, sibling_note
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, confined, encoding_note, read_source
@@ -32,6 +32,7 @@ class RunResult:
     stale_baseline: int = 0
     suppressed: int = 0
     notes: list[str] = field(default_factory=list)  # one-line advice for human reporters
+    contested_ports: int = 0  # ports independent projects share (PL402 needs evidence)
     not_shown: int = 0  # findings over the per-file and per-run limits (see PL005)
     skipped: list[Problem] = field(default_factory=list)  # PL002 problems, selected or not
     root: str = "."  # the project root (see config.project_root)
@@ -399,4 +400,10 @@ def run(
     note = sibling_note(result.findings)
     if note:
         result.notes.append(note)
+    if "PL402" in by_code:
+        options = {**by_code["PL402"].default_options(), **config.rule_options.get("PL402", {})}
+        contested = contested_ports(result.bindings, options, one_space=allocations is not None)
+        result.contested_ports = len(contested)
+        if note := contested_note(len(contested)):
+            result.notes.append(note)
     return result
