@@ -73,8 +73,25 @@ def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult
     loader = _Loader(ctx)
     result = ScanResult()
     here = _File(source, doc, loader.variables(posixpath.dirname(source.path), None))
-    _scan_file(here, project_key(source.path), loader, result, (source.path,))
+    _scan_file(here, _listed_project(source.path, here.env), loader, result, (source.path,))
     return result
+
+
+def _listed_project(path: str, env: Variables) -> str:
+    """The project key, with ``COMPOSE_FILE`` of the folder's ``.env`` obeyed.
+
+    ``COMPOSE_FILE=docker-compose.yml:docker-compose-tools.yml`` makes
+    ``docker compose up`` in that folder read both files as one project, so
+    both get the folder's key (the default-named files' project).
+    """
+    folder = posixpath.dirname(path)
+    listed = env.get("COMPOSE_FILE")
+    if listed is not None:
+        separator = env.get("COMPOSE_PATH_SEPARATOR")
+        parts = listed.value.split(separator.value if separator and separator.value else ":")
+        if any(join(folder, part.strip()) == path for part in parts if part.strip()):
+            return "compose:" + (folder or ".")
+    return project_key(path)
 
 
 # --- files, variables and the project -----------------------------------------------------

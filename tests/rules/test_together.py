@@ -206,3 +206,44 @@ def test_services_of_profiles_never_activated_together_do_not_collide(make_proje
         'compose.yaml:20:10: PL401 host port 3000/tcp is already published by service "aio" '
         "(compose.yaml:6:10)",
     ]
+
+
+def test_compose_file_in_env_makes_the_listed_files_one_project(make_project) -> None:
+    root = make_project(
+        {
+            "app/docker-compose.yml": _service("app", "8080:80"),
+            "app/docker-compose-tools.yml": _service("tools", "8080:80"),
+            "app/.env": "COMPOSE_FILE=docker-compose.yml:docker-compose-tools.yml\n",
+        }
+    )
+    _, out, _ = run_cli(["check", "--no-color", "--select", "PL401", "."], cwd=root)
+    assert _lines(out)[0] == (
+        "app/docker-compose.yml:5:10: PL401 host port 8080/tcp is already published by "
+        'service "tools" (app/docker-compose-tools.yml:5:10)'
+    )
+
+
+def test_an_external_network_is_known_by_its_name_not_its_key(make_project) -> None:
+    root = make_project(
+        {
+            "alpha/compose.yaml": _service(
+                "web", "8080:80", top="networks:\n  edge:\n    external: true\n    name: hub\n"
+            ),
+            "beta/compose.yaml": _service(
+                "site", "8080:80", top="networks:\n  front:\n    external:\n      name: hub\n"
+            ),
+        }
+    )
+    _, out, _ = run_cli(["check", "--no-color", "--select", "PL402", "."], cwd=root)
+    assert _lines(out)[0] == BETA_FIRES
+
+
+def test_ports_contested_json(make_project) -> None:
+    root = make_project(TWO_SAMPLES)
+    _, out, _ = run_cli(["ports", "--contested", "--format", "json"], cwd=root)
+    data = json.loads(out)
+    assert [(c["port"], c["protocol"]) for c in data["contested"]] == [(8080, "tcp")]
+    assert [(b["path"], b["owner"]) for b in data["contested"][0]["claimants"]] == [
+        ("alpha/compose.yaml", "web"),
+        ("beta/compose.yaml", "site"),
+    ]
