@@ -117,6 +117,10 @@ class PortBinding:
     identities: tuple[str, ...] = ()  # names that say what software this is
     image: str | None = None
     origin: Location | None = None  # where an interpolated value was defined
+    # Evidence that a compose project runs with others (PL402): pairs of
+    # ("external_network", name), ("container_name", name) and ("refers", host)
+    # - a network it joins, its own container name, another's it names.
+    together: tuple[tuple[str, str], ...] = ()
     extra: tuple[tuple[str, str], ...] = field(default=())  # scanner detail; no rule reads it
     namespace: Namespace | None = None
     """Where ``port`` listens; ``None`` for a reference (role ``url``, or a

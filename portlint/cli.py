@@ -226,6 +226,11 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument("--env-file", action="append", default=[], metavar="FILE")
     p.add_argument("--use-environment", action="store_true")
+    p.add_argument(
+        "--contested",
+        action="store_true",
+        help="list only ports more than one independent project claims, with every claimant",
+    )
     p.set_defaults(func=_lazy("ports"))
 
 

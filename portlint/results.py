@@ -39,6 +39,7 @@ class RunResult:
     stale_baseline: int = 0
     suppressed: int = 0
     notes: tuple[str, ...] = ()  # one-line advice for human reporters
+    contested_ports: int = 0  # ports independent projects share (PL402 needs evidence)
     not_shown: int = 0  # findings over the per-file and per-run limits (see PL005)
     skipped: tuple[Problem, ...] = ()  # PL002 problems, selected or not
     root: str = "."  # the project root (see project.project_folder)

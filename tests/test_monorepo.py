@@ -53,9 +53,21 @@ def _samples(count: int) -> dict[str, str]:
     }
 
 
-def test_independent_hint_and_option_end_to_end(make_project) -> None:
+def test_independent_samples_are_one_summary_line(make_project) -> None:
+    """Twelve samples publish one port, and nothing says they run together."""
     root = make_project(_samples(12))
-    code, out, _ = run_cli(["check", "--no-color", "samples"], cwd=root)
+    assert run_cli(["check", "--no-color", "samples"], cwd=root) == (
+        0,
+        "note: 1 host port is used by more than one independent project: "
+        "`portlint ports --contested`\nAll clear: no findings in 12 files.\n",
+        "",
+    )
+
+
+def test_independent_hint_and_option_end_to_end(make_project) -> None:
+    # an allocation file: the team says its ports are one space, so samples collide
+    root = make_project({**_samples(12), "ports.toml": ""})
+    code, out, _ = run_cli(["check", "--no-color", "--select", "PL402", "samples"], cwd=root)
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (
@@ -69,7 +81,7 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
     (root / "portlint.toml").write_text(
         '[rules.PL402]\nindependent = ["samples/*"]\n', encoding="utf-8"
     )
-    assert run_cli(["check", "--no-color", "samples"], cwd=root) == (
+    assert run_cli(["check", "--no-color", "--select", "PL402", "samples"], cwd=root) == (
         0,
         "All clear: no findings in 12 files.\n",
         "",
@@ -77,6 +89,6 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
 
 
 def test_ten_sibling_findings_get_no_hint(make_project) -> None:
-    root = make_project(_samples(11))
-    _, out, _ = run_cli(["check", "--no-color", "samples"], cwd=root)
+    root = make_project({**_samples(11), "ports.toml": ""})
+    _, out, _ = run_cli(["check", "--no-color", "--select", "PL402", "samples"], cwd=root)
     assert "note:" not in out and out.count(": PL402 ") == 10

@@ -171,6 +171,54 @@ def render(bindings: Sequence[PortBinding], fmt: str) -> str:
     return render_text(bindings)
 
 
+def render_contested(bindings: Sequence[PortBinding], config: Config, fmt: str) -> str:
+    """Ports more than one independent project claims, each with every claimant.
+
+    PL402 reports a shared port only when the files show the projects run
+    together (docs/rules.md); these are the rest, for a person to judge. With
+    an allocation file every project is one space and PL402 reports them all,
+    so the list is empty.
+    """
+    from portlint.registry.allocations import load_configured_allocations
+    from portlint.rules import BY_CODE
+    from portlint.rules.collisions import contested_ports
+
+    rule = BY_CODE["PL402"]
+    options = {**rule.default_options(), **config.rule_options.get("PL402", {})}
+    one_space = (
+        load_configured_allocations(config.allocations, config.root, os.getcwd()) is not None
+    )
+    found = contested_ports(bindings, options, one_space=one_space)
+    if fmt == "json":
+        data = {
+            "version": SCHEMA_VERSION,
+            "contested": [
+                {"port": port, "protocol": proto, "claimants": [as_dict(b) for b in claimants]}
+                for port, proto, claimants in found
+            ],
+        }
+        return json.dumps(data, indent=2) + "\n"
+    if not found:
+        return "no contested ports\n"
+    rows: list[tuple[str, ...]] = []
+    for port, proto, claimants in found:
+        for i, b in enumerate(claimants):
+            head = f"{port}/{proto}" if i == 0 else ""
+            rows.append((head, b.role, describe_owner(b), str(b.location)))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def describe_owner(b: PortBinding) -> str:
+    """``service web``, ``variable PORT``: who claims, in the words of its file."""
+    from portlint.rules._claims import describe
+
+    return describe(b).replace('"', "")
+
+
 def run(args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -186,5 +234,9 @@ def run(args: argparse.Namespace) -> int:
         env_files=tuple(args.env_file),
         use_environment=args.use_environment,
     )
-    sys.stdout.write(render(collect(args.paths, config), args.format))
+    found = collect(args.paths, config)
+    if args.contested:
+        sys.stdout.write(render_contested(found, config, args.format))
+        return EXIT_CLEAN
+    sys.stdout.write(render(found, args.format))
     return EXIT_CLEAN

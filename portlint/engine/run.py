@@ -24,7 +24,7 @@ from portlint.project import project_folder
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.results import RuleInfo, RunResult
 from portlint.rules.base import Rule, RuleContext, Settings
-from portlint.rules.collisions import sibling_note
+from portlint.rules.collisions import contested_note, contested_ports, sibling_note
 from portlint.rules.selection import rule_is_selected
 
 
@@ -168,6 +168,12 @@ def run(
     sibling = sibling_note(shown.findings)
     if sibling:
         notes.append(sibling)
+    contested = 0
+    if "PL402" in by_code:  # ports independent projects share: counted, not reported
+        options = {**by_code["PL402"].default_options(), **config.rule_options.get("PL402", {})}
+        contested = len(contested_ports(bindings, options, one_space=allocations is not None))
+        if note := contested_note(contested):
+            notes.append(note)
     named = {f.code for f in shown.findings} - set(by_code)
     known = {r.code: rule_info(r) for r in selected}
     known.update({r.code: rule_info(r) for r in rule_catalogue.ALL_RULES if r.code in named})
@@ -181,6 +187,7 @@ def run(
         stale_baseline=shown.stale_baseline,
         suppressed=shown.suppressed,
         notes=tuple(notes),
+        contested_ports=contested,
         not_shown=shown.not_shown,
         skipped=tuple(skipped),
         root=root,

@@ -53,6 +53,7 @@ def summary_dict(run: RunResult) -> dict[str, Any]:
         "suppressed": run.suppressed,
         "hidden_by_baseline": run.hidden_by_baseline,
         "stale_baseline": run.stale_baseline,
+        "contested_ports": run.contested_ports,
     }
 
 

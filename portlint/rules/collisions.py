@@ -14,7 +14,7 @@ import ipaddress
 import posixpath
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from fnmatch import fnmatchcase
 from itertools import islice
 
@@ -37,6 +37,12 @@ from portlint.rules._intervals import (
     path_nodes,
     span_nodes,
     tree_size,
+)
+from portlint.rules._together import (
+    alternatives_key,
+    format_twin_key,
+    profiles_meet,
+    run_groups,
 )
 from portlint.rules.base import Option, RuleContext, project_rule
 
@@ -145,6 +151,11 @@ class _SameClaims:
         self.ids: set[int] = set()
 
 
+def _meets(binding: PortBinding, group: _SameClaims) -> bool:
+    """Whether the services can run at once: a group is one service, so one profile set."""
+    return profiles_meet(binding.profiles, group.members[0][1].profiles)
+
+
 def _first_order(group: _SameClaims) -> int:
     return group.first
 
@@ -172,14 +183,14 @@ class _DuplicateScope:
         chosen: list[tuple[int, _SameClaims]] = []
         covering = [found for tree in trees for found in tree.covering(lo)]
         for group in merged(covering, key=_first_order):
-            if group is not own:
+            if group is not own and _meets(binding, group):
                 chosen.append((lo, group))
                 if len(chosen) >= MAX_RELATED:
                     break
         if len(chosen) < MAX_RELATED and lo < hi:
             starting = [tree.starting(lo + 1, hi) for tree in trees]
             for start, group in merged(starting, key=lambda sg: (sg[0], sg[1].first)):
-                if group is not own:
+                if group is not own and _meets(binding, group):
                     chosen.append((start, group))
                     if len(chosen) >= MAX_RELATED:
                         break
@@ -262,6 +273,15 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     do not collide. Ranges collide when they share a port. The same entry
     repeated by an override is one claim, not two.
 
+    Compose profiles decide what starts: a service without `profiles` always
+    starts, one with profiles only when one of them is active. Two services
+    that both have profiles collide only when they share one (which profiles
+    someone activates is not in the files); a service without profiles meets
+    every other. Compose files of one folder that are separate projects
+    (`docker-compose-v7.yml` beside `docker-compose.yml`) are alternatives and
+    never meet; `compose.override.yaml` is merged with its base, as Compose
+    does.
+
     ## Why it matters
     The second container fails to start with "port is already allocated",
     and which one wins depends on start order.
@@ -303,8 +323,11 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
 
 
 def _claimant(binding: PortBinding) -> tuple[str, str]:
-    """Who claims: one owner of one project (or of one file, outside projects)."""
-    return (binding.project or binding.location.path, binding.owner)
+    """Who claims: one owner of one project (or of one file, outside projects).
+
+    One config written in two formats (``a.toml`` and ``a.yml``) is one claimant.
+    """
+    return (binding.project or format_twin_key(binding.location.path), binding.owner)
 
 
 def _link(location: Location) -> tuple[str, int, int]:
@@ -484,7 +507,7 @@ def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
         if binding.origin is not None:
             own = at.get(_link(binding.origin), own)
         project = binding.project if binding.project is not None else used_in.get(here)
-        out.append(_Claim(order, binding, own, project))
+        out.append(_Claim(order, binding, own, alternatives_key(project)))
     return out
 
 
@@ -555,7 +578,11 @@ class _ClaimIndex:
 
 
 def find_repository_conflicts(
-    bindings: Sequence[PortBinding], independent: Sequence[str] = ()
+    bindings: Sequence[PortBinding],
+    independent: Sequence[str] = (),
+    *,
+    one_space: bool = True,
+    run_together: Sequence[Sequence[str]] = (),
 ) -> Iterator[tuple[PortBinding, int, list[PortBinding]]]:
     """Each claimant of a port after the first, with up to MAX_RELATED earlier claimants.
 
@@ -568,10 +595,16 @@ def find_repository_conflicts(
     """
     folder_of = independent_folders(independent) if independent else None
     claims = _claims(bindings)
+    groups = run_groups(
+        [(c.binding, c.binding.project) for c in claims],
+        bindings,
+        one_space=one_space,
+        run_together=run_together,
+    )
     size = tree_size(max((c.binding.last_port or 0 for c in claims), default=0))
     indexes: dict[tuple[object, ...], _ClaimIndex] = {}
     held: dict[tuple[str, Claimant], IntervalSet] = {}
-    for claim in claims:
+    for claim, group in zip(claims, groups, strict=True):
         binding = claim.binding
         folder = folder_of(binding.location.path) if folder_of is not None else None
         if binding.end_port is None:
@@ -599,7 +632,7 @@ def find_repository_conflicts(
             for f in folders
             for n in nodes
             for k in _overlapping_keys(binding.host_ip)
-            if (index := indexes.get((binding.protocol, f, n, k))) is not None
+            if (index := indexes.get((binding.protocol, group, f, n, k))) is not None
         ]
         for piece_lo, piece_hi in pieces if found else ():
             port: int | None = piece_lo
@@ -614,7 +647,7 @@ def find_repository_conflicts(
         stored = ("*",) if folder_of is None else ("*", folder)
         for f in stored:
             for k in _stored_under(binding.host_ip):
-                index_key = (binding.protocol, f, claim.node, k)
+                index_key = (binding.protocol, group, f, claim.node, k)
                 index = indexes.get(index_key)
                 if index is None:
                     index = indexes[index_key] = _ClaimIndex(size)
@@ -642,42 +675,67 @@ def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> li
             "globs of folders whose projects never run together (`examples/*`); "
             "claims in two different such folders do not conflict",
         ),
+        Option(
+            "run-together",
+            "list[list[str]]",
+            [],
+            'groups of folder globs whose projects run at the same time (`[["api", "web"]]`); '
+            "claims in folders of one group conflict",
+        ),
     ),
 )
 def repository_port_conflict(
     bindings: Sequence[PortBinding], ctx: RuleContext
 ) -> Iterator[Finding]:
-    """Two owners anywhere in the repository claim the same port.
+    """Two owners that run at the same time claim the same port.
 
     ## When it fires
     Different owners claim the same host, listening or node port and
-    protocol outside the one Compose project or pod that PL401 covers: two
-    compose projects, a compose file and a `.env`, two keys of one `.env`, a
-    Kubernetes `hostPort` and a compose service. Each contested port is
-    reported once per claimant after the first (in path order), with the
-    earlier claimants as related locations, never once per pair. The same
-    claim reached twice (a `.env` value interpolated into a compose file, an
-    override repeating its base) is one claim.
+    protocol outside the one Compose project or pod that PL401 covers, and
+    the files show that they run at the same time:
 
-    A repository of independent samples (each publishing 3000 or 8080) can set
-    the `independent` option to the folders whose projects never run
-    together, e.g. `independent = ["examples/*"]`; portlint suggests it when
-    more than ten of these findings come from sibling folders.
+    - the repository keeps an allocation file (`ports.toml`): its ports are
+      one space, so every claim meets every other;
+    - the `run-together` option puts their folders in one group;
+    - two compose projects join the same `external` network, or one names
+      the other's `container_name` (in `external_links`, a URL or a `*_HOST`
+      value of `environment`);
+    - a `.env` that a compose project reads (beside it, or an `env_file`)
+      belongs to that project; two keys of one file belong together.
+
+    Without such evidence two projects are independent: a sample collection's
+    examples, a devcontainer and a self-host compose file, an app's `.env`
+    and a compose stack elsewhere. Ports they share are not findings; one line
+    after the findings counts them, and `portlint ports --contested` lists
+    them with every claimant. Compose files of one folder that are separate
+    projects (`docker-compose.yml` and `docker-compose-v7.yml`) are
+    alternatives, never two claimants; so is one config in two formats
+    (`traefik.sample.toml` and `traefik.sample.yml`).
+
+    Each contested port is reported once per claimant after the first (in
+    path order), with the earlier claimants as related locations, never once
+    per pair. The same claim reached twice (a `.env` value interpolated into a
+    compose file, an override repeating its base) is one claim. The
+    `independent` option still separates folders inside one run group.
 
     ## Why it matters
-    In a product repository the projects run side by side on one laptop or
-    host, and the second one to start fails with "address already in use".
+    Projects that run side by side on one laptop or host cannot share a
+    port: the second one to start fails with "address already in use".
 
     ## How to fix
     Give one owner another port (`portlint suggest`), or record which service
     owns it in the allocation file.
 
     ## How to silence
-    Set `independent` for sample collections; otherwise the finding sits on
-    the later claim, where `# portlint: ignore[PL402]` goes.
+    List folders that never run together in `independent`; otherwise the
+    finding sits on the later claim, where `# portlint: ignore[PL402]` goes.
     """
-    independent: Sequence[str] = ctx.options.get("independent") or ()
-    for binding, port, earlier in find_repository_conflicts(bindings, tuple(independent)):
+    independent, together = _together_options(ctx.options)
+    one_space = ctx.settings.allocations is not None
+    found = find_repository_conflicts(
+        bindings, independent, one_space=one_space, run_together=together
+    )
+    for binding, port, earlier in found:
         first = earlier[0]
         more = len(earlier) - 1
         others = ""
@@ -693,6 +751,64 @@ def repository_port_conflict(
             related=[b.location for b in earlier],
             port=port,
         )
+
+
+def _together_options(
+    options: Mapping[str, object],
+) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """PL402's ``independent`` globs and ``run-together`` groups, as tuples."""
+    independent = options.get("independent") or ()
+    if isinstance(independent, str):
+        independent = (independent,)
+    together = options.get("run-together") or ()
+    groups = tuple(
+        (group,) if isinstance(group, str) else tuple(str(g) for g in group)
+        for group in together  # type: ignore[attr-defined]
+    )
+    return tuple(str(i) for i in independent), groups  # type: ignore[attr-defined]
+
+
+Contested = tuple[int, str, list[PortBinding]]
+
+
+def contested_ports(
+    bindings: Sequence[PortBinding],
+    options: Mapping[str, object],
+    *,
+    one_space: bool,
+) -> list[Contested]:
+    """Ports more than one independent project claims: (port, protocol, claimants).
+
+    These are what PL402 would report if every project ran at the same time,
+    minus what it reports with the evidence it has: ports that need a person
+    to say whether the projects run together.
+    """
+    if one_space:
+        return []
+    independent, together = _together_options(options)
+    reported = {
+        (id(b), port)
+        for b, port, _ in find_repository_conflicts(
+            bindings, independent, one_space=False, run_together=together
+        )
+    }
+    by_port: dict[tuple[int, str], list[PortBinding]] = {}
+    for binding, port, earlier in find_repository_conflicts(bindings, independent):
+        if (id(binding), port) in reported:
+            continue
+        claimants = by_port.setdefault((port, binding.protocol), [])
+        for b in (*earlier, binding):
+            if b not in claimants:
+                claimants.append(b)
+    return [(port, proto, claimants) for (port, proto), claimants in sorted(by_port.items())]
+
+
+def contested_note(count: int) -> str | None:
+    """The one line after the findings that says how many ports need a person's answer."""
+    if not count:
+        return None
+    ports = "1 host port is" if count == 1 else f"{count} host ports are"
+    return f"{ports} used by more than one independent project: `portlint ports --contested`"
 
 
 SIBLING_HINT_THRESHOLD = 10

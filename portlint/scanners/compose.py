@@ -71,8 +71,25 @@ def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult
     loader = _Loader(ctx)
     result = ScanResult()
     here = _File(source, doc, loader.variables(posixpath.dirname(source.path), None))
-    _scan_file(here, project_key(source.path), loader, result, (source.path,))
+    _scan_file(here, _listed_project(source.path, here.env), loader, result, (source.path,))
     return result
+
+
+def _listed_project(path: str, env: Variables) -> str:
+    """The project key, with ``COMPOSE_FILE`` of the folder's ``.env`` obeyed.
+
+    ``COMPOSE_FILE=docker-compose.yml:docker-compose-tools.yml`` makes
+    ``docker compose up`` in that folder read both files as one project, so
+    both get the folder's key (the default-named files' project).
+    """
+    folder = posixpath.dirname(path)
+    listed = env.get("COMPOSE_FILE")
+    if listed is not None:
+        separator = env.get("COMPOSE_PATH_SEPARATOR")
+        parts = listed.value.split(separator.value if separator and separator.value else ":")
+        if any(join(folder, part.strip()) == path for part in parts if part.strip()):
+            return "compose:" + (folder or ".")
+    return project_key(path)
 
 
 # --- files, variables and the project -----------------------------------------------------
@@ -244,6 +261,7 @@ class _Service:
     host_network: bool
     shared_network: str | None = None  # "service:x" / "container:x": PL403 needs it
     env_files: tuple[str, ...] = ()  # paths as the engine sees them: PL402 needs them
+    together: tuple[tuple[str, str], ...] = ()  # evidence of other projects: see _together_facts
 
     def binding(
         self,
@@ -294,6 +312,7 @@ class _Service:
             project_dir=project_dir(self.project),
             env_files=self.env_files,
             port_name=port_name,
+            together=self.together,
         )
 
     @property
@@ -349,7 +368,76 @@ def _service(name: str, project: str, chain: Chain) -> _Service:
         if (mode := first("network_mode") or "").startswith(("service:", "container:"))
         else None,
         env_files=env_files,
+        together=_together_facts(chain, name),
     )
+
+
+MAX_REFERENCES = 16  # names one service is read to mention: evidence, not an inventory
+
+
+def _together_facts(chain: Chain, name: str) -> tuple[tuple[str, str], ...]:
+    """What links this service's project to another one that runs at the same time.
+
+    PL402 reports a port shared by two projects only when they are known to run
+    together; a project shows it by joining an ``external`` network another one
+    joins, or by naming another project's ``container_name`` (``external_links``,
+    a URL or ``*_HOST`` value in ``environment``). Names of the file's own
+    services are its own business and are left out.
+    """
+    file, _name, body = chain[0]
+    facts: list[tuple[str, str]] = []
+    networks = _yaml.get(file.doc, "networks")
+    for key, _k, net in _yaml.items(networks) if isinstance(networks, MappingNode) else ():
+        if not isinstance(net, MappingNode):
+            continue
+        external = _yaml.get(net, "external")
+        named = _interpolated_scalar(file, _yaml.get(net, "name"))
+        if isinstance(external, MappingNode):  # the old ``external: {name: x}`` form
+            named = _interpolated_scalar(file, _yaml.get(external, "name")) or named
+        elif _yaml.scalar(external) not in ("true", "True", "yes"):
+            continue
+        facts.append(("external_network", named or key))
+    container = next(
+        (v for f, _n, b in chain if (v := _interpolated_scalar(f, _yaml.get(b, "container_name")))),
+        None,
+    )
+    if container:
+        facts.append(("container_name", container))
+    services = _yaml.get(file.doc, "services")
+    own = {n for n, _k, _b in _yaml.items(services)} if services is not None else set()
+    refers: list[str] = []
+    for entry in _strings(file, _yaml.get(body, "external_links")):
+        refers.append(entry.partition(":")[0])
+    environment = _yaml.get(body, "environment")
+    values: list[tuple[str, str]] = []
+    if isinstance(environment, MappingNode):
+        values = [
+            (k, _interpolated_scalar(file, v) or "") for k, _kn, v in _yaml.items(environment)
+        ]
+    elif isinstance(environment, SequenceNode):
+        values = [(k, v) for k, _eq, v in (t.partition("=") for t in _strings(file, environment))]
+    for key, value in values:
+        host = _referenced_host(str(key), value)
+        if host:
+            refers.append(host)
+    others = [h for h in dict.fromkeys(refers) if h and h not in own and h != name]
+    facts.extend(("refers", host) for host in others[:MAX_REFERENCES])
+    return tuple(facts)
+
+
+def _referenced_host(key: str, value: str) -> str | None:
+    """The host a ``URL`` value or a ``*_HOST`` value names (``http://cache:6379`` -> cache)."""
+    value = value.strip()
+    if "://" in value:
+        rest = value.split("://", 1)[1].rpartition("@")[2]
+        host = rest.split("/", 1)[0].split("?", 1)[0]
+        return host.rsplit(":", 1)[0] if host.count(":") == 1 else host or None
+    if (
+        key.upper().endswith(("_HOST", "_HOSTNAME", "_SERVER"))
+        and value.replace("-", "").replace("_", "").replace(".", "").isalnum()
+    ):
+        return value
+    return None
 
 
 def _env_file_paths(file: _File, node: Node) -> list[str]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from portlint.bindings import Location, Namespace
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from portlint.bindings import Location, Namespace, PortBinding
 from portlint.findings import Finding, Severity
+from portlint.registry.allocations import Allocations
+from portlint.rules.base import Settings
 from portlint.rules.collisions import (
     dangling_target_port,
     duplicate_container_port,
@@ -13,6 +18,16 @@ from portlint.rules.collisions import (
     sibling_note,
 )
 from tests.rules._helpers import bind, run
+
+ONE_SPACE = Settings(allocations=Allocations([]))
+"""A repository with an allocation file: every claim meets every other (the
+evidence PL402 needs; tests/rules/test_together.py covers the other kinds)."""
+
+
+def run_in_one_space(
+    bindings: Sequence[PortBinding], options: Mapping[str, Any] | None = None
+) -> list[Finding]:
+    return run(repository_port_conflict, bindings, ONE_SPACE, options)
 
 
 def _compose(path: str, owner: str, port: int, line: int = 5, **kw: object):
@@ -26,7 +41,7 @@ def test_once_per_claimant_after_the_first_never_per_pair() -> None:
     a = _compose("admin/compose.yaml", "admin", 8080)
     b = _compose("blog/compose.yaml", "web", 8080)
     c = _compose("shop/compose.yaml", "storefront", 8080)
-    found = run(repository_port_conflict, [c, a, b])
+    found = run_in_one_space([c, a, b])
     assert [(f.location.path, [r.path for r in f.related]) for f in found] == [
         ("blog/compose.yaml", ["admin/compose.yaml"]),
         ("shop/compose.yaml", ["admin/compose.yaml", "blog/compose.yaml"]),
@@ -42,7 +57,7 @@ def test_same_project_is_pl401s_business_and_overrides_are_one_claim() -> None:
     base = _compose("app/compose.yaml", "web", 8080)
     override = _compose("app/compose.override.yaml", "web", 8080)
     sibling = _compose("app/compose.yaml", "api", 8080, line=9)
-    assert run(repository_port_conflict, [base, override, sibling]) == []
+    assert run_in_one_space([base, override, sibling]) == []
 
 
 def test_env_value_interpolated_into_compose_is_one_claim() -> None:
@@ -70,7 +85,7 @@ def test_env_value_interpolated_into_compose_is_one_claim() -> None:
     )
     # API_PORT's value is the compose claim (judged there, with the service's name);
     # ADMIN_PORT is a second key of the same .env on the same port
-    (finding,) = run(repository_port_conflict, [dotenv, compose, other_key])
+    (finding,) = run_in_one_space([dotenv, compose, other_key])
     assert (finding.location.path, finding.location.line) == ("svc/compose.yaml", 5)
     assert finding.message == (
         'host port 8081/tcp is also claimed by variable "ADMIN_PORT" (svc/.env:3:12)'
@@ -86,7 +101,7 @@ def test_protocols_host_ips_and_nodeports() -> None:
         bind(30080, role="node", owner="web", kind="kubernetes", path="k8s/a.yaml", project=None),
         bind(30080, role="node", owner="api", kind="kubernetes", path="k8s/b.yaml", project=None),
     ]
-    assert run(repository_port_conflict, bindings) == []
+    assert run_in_one_space(bindings) == []
 
 
 def test_independent_folders() -> None:
@@ -96,7 +111,7 @@ def test_independent_folders() -> None:
         _compose("examples/django/other/compose.yaml", "worker", 5001),
         _compose("services/api/compose.yaml", "api", 5001),
     ]
-    found = run(repository_port_conflict, bindings, options={"independent": ["examples/*"]})
+    found = run_in_one_space(bindings, options={"independent": ["examples/*"]})
     # django's two projects share one sample folder; services/api runs with every sample
     assert [(f.location.path, [r.path for r in f.related]) for f in found] == [
         ("examples/django/other/compose.yaml", ["examples/django/compose.yaml"]),
@@ -113,7 +128,7 @@ def test_independent_folders() -> None:
 
 def test_hot_port_related_locations_are_capped() -> None:
     bindings = [_compose(f"s{i:03}/compose.yaml", "web", 8080) for i in range(60)]
-    found = run(repository_port_conflict, bindings)
+    found = run_in_one_space(bindings)
     assert len(found) == 59
     assert len(found[-1].related) == 20
     assert found[-1].message.endswith("and at least 19 others")
@@ -329,6 +344,7 @@ def test_fly_edge_ports_of_two_apps_do_not_collide(make_project) -> None:
         {
             "billing/fly.toml": FLY.format(app="billing", internal=8081),
             "search/fly.toml": FLY.format(app="search", internal=8081),
+            "ports.toml": "",  # one port space: the control (8081) is a finding
         }
     )
     code, out, _ = run_cli(["check", "-q", "--no-color", "--select", "PL402", "."], cwd=root)
@@ -362,7 +378,7 @@ def test_project_env_port_is_the_service_own_claim_and_named_as_written() -> Non
     published = _compose("storefront/compose.yaml", "app", 8081, line=6, target=9000)
     other = _env("worker/.env", "WORKER_PORT", 3000, owner="worker", column=13)
     busy = _compose("metrics/compose.yaml", "grafana", 9000)
-    found = run(repository_port_conflict, [service, own, inner, published, other, busy])
+    found = run_in_one_space([service, own, inner, published, other, busy])
     # storefront's PORT=9000 is the container side of "8081:9000": no claim, so
     # metrics' 9000 collides with nothing; worker's 3000 collides with storefront
     assert [(f.location.path, f.location.line, f.location.column) for f in found] == [
@@ -383,7 +399,7 @@ def test_env_file_named_by_a_service_belongs_to_its_project() -> None:
     )
     own = _env("billing/env/api.env", "PORT", 8000, owner="env")
     stray = _env("tools/.env", "PORT", 8000, owner="tools")
-    found = run(repository_port_conflict, [service, own, stray])
+    found = run_in_one_space([service, own, stray])
     assert [(f.location.path, f.message) for f in found] == [
         (
             "tools/.env",
@@ -404,7 +420,7 @@ def test_named_env_key_joins_only_the_service_it_names() -> None:
     )
     redis = _env("app/.env", "REDIS_PORT", 6379, owner="redis", column=12)
     db = _env("app/.env", "DB_PORT", 6379, owner="db", line=2, column=9)
-    found = run(repository_port_conflict, [cache, redis, db])
+    found = run_in_one_space([cache, redis, db])
     assert [(f.location.line, f.location.column, f.message) for f in found] == [
         (
             2,

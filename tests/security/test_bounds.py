@@ -27,6 +27,7 @@ import pytest
 
 from portlint.bindings import HOST, Namespace, PortBinding, location_key
 from portlint.commands.suggest import used_ports
+from portlint.registry.allocations import Allocations
 from portlint.rules.base import RuleContext, Settings
 from portlint.rules.collisions import (
     duplicate_container_port,
@@ -83,7 +84,9 @@ def test_full_port_ranges_in_thousands_of_services_stay_bounded(
     for name, body in SHAPES.items():
         # an image that names no well-known program: the rules judge the ports alone
         services = "".join(f"  s{i}:\n    image: example/app\n{body(i)}" for i in range(SERVICES))
-        files[f"{name}/compose.yaml"] = "services:\n" + services
+        # one external network: evidence that the four projects run together (PL402)
+        shared = "networks:\n  shared:\n    external: true\n"
+        files[f"{name}/compose.yaml"] = "services:\n" + services + shared
     root = make_project(files)
     code, output = run_limited(
         ["check", "--no-cache", "--no-color", "."], root, memory=GIB, cpu_seconds=120
@@ -288,7 +291,8 @@ def test_repository_conflicts_judge_each_claimant_once_per_port() -> None:
     inside = [
         bind(3005, owner=f"s{i}", project=f"compose:s{i}", target=80, line=2 + i) for i in range(3)
     ]
-    found = run(repository_port_conflict, [wide, *inside])
+    one_space = Settings(allocations=Allocations([]))  # an allocation file: PL402's evidence
+    found = run(repository_port_conflict, [wide, *inside], one_space)
     assert [(f.location.line, f.port, len(f.related)) for f in found] == [
         (2, 3005, 1),
         (3, 3005, 2),

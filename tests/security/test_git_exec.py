@@ -28,7 +28,11 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not 
 
 Cli = Callable[..., tuple[int, str, str]]
 
-COMPOSE = 'services:\n  {name}:\n    image: example/{name}\n    ports: ["{port}:80"]\n'
+COMPOSE = (
+    'services:\n  {name}:\n    image: example/{name}\n    ports: ["{port}:80"]\n'
+    # one external network: the projects run together, so a shared port is a PL402 finding
+    "networks:\n  shared:\n    external: true\n"
+)
 
 HOOKS = (
     "pre-commit",
