@@ -35,6 +35,7 @@ import yaml
 from portlint.bindings import Location, PortBinding
 from portlint.findings import Problem
 from portlint.scanners import _yaml, keys
+from portlint.scanners._documents import is_documentation
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 
@@ -324,6 +325,13 @@ def to_yaml_node(source: SourceFile, node: JNode) -> yaml.Node:
     return yaml.ScalarNode(tag, text, _mark(node.start), _mark(node.end))
 
 
+def _top_level(root: JNode) -> dict[str, str | None]:
+    return {
+        m.key: str(m.node.scalar) if isinstance(m.node.scalar, str) else None
+        for m in root.members or ()
+    }
+
+
 def is_kubernetes(root: JNode) -> bool:
     """``apiVersion`` and ``kind`` strings at the top: what the API server requires."""
     return all(
@@ -340,6 +348,8 @@ def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     root = parse(source)
     if isinstance(root, Problem):
         return ScanResult(problems=[root])
+    if root.members is not None and is_documentation(_top_level(root)):
+        return ScanResult()  # an API description or a JSON Schema: examples, not ports
     if root.members is not None and is_kubernetes(root):
         from portlint.scanners import kubernetes  # imported only when a manifest is found
 
