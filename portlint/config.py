@@ -63,6 +63,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     "testdata",
     "fixtures",
     "__fixtures__",
+    "__mocks__",
 )
 """Folders ``exclude`` names when no config sets it; ``extend-exclude`` adds to them.
 

@@ -354,6 +354,15 @@ def _unreachable(path: str, exc: OSError) -> tuple[str, str | None]:
     return f"cannot be read: {reason[:1].lower()}{reason[1:]}", None
 
 
+def _dangling(link: str) -> bool:
+    """A link whose target does not exist; a loop or a refusal is still reported (PL002)."""
+    try:
+        os.stat(link)
+    except OSError as exc:
+        return exc.errno in (errno.ENOENT, errno.ENOTDIR)
+    return False
+
+
 def _inside(path: str, root: str) -> bool:
     real, real_root = os.path.realpath(path), os.path.realpath(root)
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
@@ -411,8 +420,8 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
-                if stat.S_ISLNK(st.st_mode) and not os.path.exists(path):
-                    continue  # dangling: a file generated later (no verbose channel to say so)
+                if stat.S_ISLNK(st.st_mode) and _dangling(path):
+                    continue  # a file generated later (there is no verbose channel to say so)
                 if (
                     not config.follow_links
                     and stat.S_ISLNK(st.st_mode)

@@ -34,6 +34,7 @@ TREE = {
     "pkg/api/testdata/compose.yaml": BAD,
     "integration/fixtures/compose.yaml": BAD,
     "src/__fixtures__/compose.yaml": BAD,
+    "src/__mocks__/compose.yaml": BAD,
     "env/lib/python3.12/site-packages/tool/compose.yaml": BAD,
     ".tox/py312/compose.yaml": BAD,
     # build/ is not excluded: Go layouts keep real Dockerfiles and CI config there

@@ -284,7 +284,7 @@ _SEQ_TAG = "tag:yaml.org,2002:seq"
 
 def _mark(index: int) -> yaml.Mark:
     # Positions are read from the index alone (``_yaml.location``), never from line/column.
-    return yaml.Mark("<json>", index, 0, 0, None, None)
+    return yaml.Mark("<json>", index, 0, 0, None, 0)
 
 
 def to_yaml_node(source: SourceFile, node: JNode) -> yaml.Node:
