@@ -167,6 +167,13 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--exclude", default=None, help="comma-separated globs (replaces the config's)")
     p.add_argument("--extend-exclude", default=None, help="comma-separated globs to add")
     p.add_argument(
+        "--no-default-excludes",
+        dest="exclude",
+        action="store_const",
+        const="",
+        help="lint vendored, build and test-data folders too (the same as --exclude '')",
+    )
+    p.add_argument(
         "--force-exclude", action="store_true", help="apply exclude to files named explicitly"
     )
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")

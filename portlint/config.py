@@ -36,6 +36,43 @@ A 60 MB file let in by a config took over 15 minutes and 4.5 GB.
 """
 
 
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    # version control and tool caches
+    ".git",
+    ".hg",
+    ".svn",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".portlint_cache",
+    ".terraform",
+    # virtual environments and installed packages
+    ".venv",
+    "venv",
+    ".tox",
+    ".nox",
+    "site-packages",
+    # vendored and third-party code: other projects' config, not this one's
+    "node_modules",
+    "bower_components",
+    "vendor",
+    "third_party",
+    # build output (not ``build``: Go layouts keep real Dockerfiles and CI there)
+    "dist",
+    # test inputs: files a test reads, not the project's config
+    "testdata",
+    "fixtures",
+    "__fixtures__",
+    "__mocks__",
+)
+"""Folders ``exclude`` names when no config sets it; ``extend-exclude`` adds to them.
+
+Each matches a path component anywhere below a scanned folder, never the folder
+named on the command line itself, so ``portlint check tests/fixtures`` lints it.
+"""
+
+
 def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
@@ -49,7 +86,7 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=_frozen)  # code -> override
     fail_on: Severity = Severity.WARNING
     include: tuple[str, ...] = ()  # extra file patterns to scan, beyond the scanners' defaults
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES  # replaced, not extended, by a config's
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool = True
     follow_links: bool = False  # read symlinks that point outside the scanned folder

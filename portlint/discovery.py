@@ -3,8 +3,13 @@
 In a git work tree the file list comes from git itself (tracked plus
 untracked-but-not-ignored files), which is both faster and more faithful to
 ``.gitignore`` than re-implementing its rules. Elsewhere the tree is walked.
-Either way, folders that never hold a project's own config (``.git``,
-``node_modules``, virtualenvs, caches) are skipped.
+Either way, the ``exclude`` and ``extend-exclude`` globs apply below each
+folder named on the command line; by default ``exclude`` is
+:data:`portlint.config.DEFAULT_EXCLUDES` (``.git``, ``node_modules``,
+``vendor``, virtualenvs, caches, ``dist``, test data), and a folder holding
+``pyvenv.cfg`` is a virtualenv whatever its name. A symbolic link whose target
+does not exist (a ``.env`` pointing at a file generated at install time) is
+not listed: there is nothing to read, and nothing the project can fix.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from portlint.bindings import Location
 from portlint.config import Config
@@ -25,26 +31,6 @@ from portlint.globs import matches_glob
 from portlint.printable import printable_path as printable
 from portlint.project import display, find_work_tree
 from portlint.scanners import ScannerSpec, scanner_for
-
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        ".hg",
-        ".svn",
-        "node_modules",
-        ".venv",
-        "venv",
-        ".tox",
-        ".nox",
-        "__pycache__",
-        ".mypy_cache",
-        ".pytest_cache",
-        ".ruff_cache",
-        ".portlint_cache",
-        ".terraform",
-        "site-packages",
-    }
-)
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -78,7 +64,23 @@ def _is_venv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
+def _component_globs(excludes: Sequence[str]) -> tuple[str, ...]:
+    """The globs that match a single path component: a folder they match is never entered."""
+    out = []
+    for pattern in excludes:
+        pat = pattern.rstrip("/")
+        if pat.startswith("./"):
+            pat = pat[2:]
+        if pat and "/" not in pat:
+            out.append(pat)
+    return tuple(out)
+
+
+def _pruned(name: str, globs: tuple[str, ...]) -> bool:
+    return any(fnmatchcase(name, pat) for pat in globs)
+
+
+def _walk(root: str, follow_links: bool = False, prune: tuple[str, ...] = ()) -> Iterable[str]:
     """Files under ``root``; linked folders only when asked, and each real folder once.
 
     Without ``follow_links`` a symlinked folder is never entered, so link loops
@@ -100,16 +102,16 @@ def _walk(root: str, follow_links: bool = False) -> Iterable[str]:
                 continue
             seen.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIP_DIRS and not _is_venv(os.path.join(dirpath, d))
+            d for d in dirnames if not _pruned(d, prune) and not _is_venv(os.path.join(dirpath, d))
         )
         for name in filenames:
             yield os.path.join(dirpath, name)
     for exc in errors:
         if exc.errno == errno.ENAMETOOLONG and isinstance(exc.filename, str):
-            yield from _walk_deep(exc.filename)
+            yield from _walk_deep(exc.filename, prune)
 
 
-def _walk_deep(folder: str) -> Iterable[str]:
+def _walk_deep(folder: str, prune: tuple[str, ...] = ()) -> Iterable[str]:
     """Files under a folder whose path is longer than the system allows.
 
     Such a folder cannot be listed by its path, but can through descriptors,
@@ -128,7 +130,9 @@ def _walk_deep(folder: str) -> Iterable[str]:
     try:
         for rel, dirnames, filenames, dir_fd in fwalk(name, dir_fd=parent_fd):
             dirnames[:] = sorted(
-                d for d in dirnames if d not in SKIP_DIRS and not _has_file(d, "pyvenv.cfg", dir_fd)
+                d
+                for d in dirnames
+                if not _pruned(d, prune) and not _has_file(d, "pyvenv.cfg", dir_fd)
             )
             for file in filenames:
                 yield os.path.join(parent, rel, file)
@@ -240,8 +244,8 @@ def _git_files(root: str) -> list[str] | None:
         return None
     names = sorted({n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
     # Paths relative to ``root``; whether each still exists is checked later,
-    # and only for the few that a scanner wants.
-    return [n for n in names if not any(part in SKIP_DIRS for part in n.split("/")[:-1])]
+    # and only for the few that a scanner wants; excludes apply to them later too.
+    return names
 
 
 def _unreachable(path: str, exc: OSError) -> tuple[str, str | None]:
@@ -254,6 +258,15 @@ def _unreachable(path: str, exc: OSError) -> tuple[str, str | None]:
         )
     reason = exc.strerror or type(exc).__name__
     return f"cannot be read: {reason[:1].lower()}{reason[1:]}", None
+
+
+def _dangling(link: str) -> bool:
+    """A link whose target does not exist; a loop or a refusal is still reported (PL002)."""
+    try:
+        os.stat(link)
+    except OSError as exc:
+        return exc.errno in (errno.ENOENT, errno.ENOTDIR)
+    return False
 
 
 def _inside(path: str, root: str) -> bool:
@@ -285,7 +298,7 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         shown_root = display_path(abs_given, cwd)
         prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
         if files is None:
-            walked = _walk(abs_given, config.follow_links)
+            walked = _walk(abs_given, config.follow_links, _component_globs(excludes))
             listed = ((p, os.path.relpath(p, abs_given)) for p in walked)
         else:
             listed = ((os.path.join(abs_given, name), name) for name in files)
@@ -313,6 +326,8 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
+                if stat.S_ISLNK(st.st_mode) and _dangling(path):
+                    continue  # a file generated later (there is no verbose channel to say so)
                 if not config.follow_links:
                     if stat.S_ISLNK(st.st_mode) and not _inside(path, abs_given):
                         skip = "symbolic link to outside the scanned folder: not followed"

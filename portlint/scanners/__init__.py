@@ -110,9 +110,16 @@ BY_NAME: dict[str, ScannerSpec] = {spec.name: spec for spec in SCANNERS}
 OWN_FILES = frozenset({".portlint.toml", "portlint.toml", ".portlint-baseline.json", "ports.toml"})
 
 
+# Names that only look like ours: patches and diffs of a config (``.env.patch``
+# is a unified diff, not a dotenv file), merge and editor leftovers
+# (``Dockerfile.orig``, ``.env.rej``, ``.env.bak``, ``compose.yaml~``, vim's
+# ``.env.swp``). No engine reads them; linting them only reports their noise.
+NOT_CONFIG = ("*.patch", "*.diff", "*.orig", "*.rej", "*.bak", "*~", "*.swp", "*.swo")
+
+
 @lru_cache(maxsize=4096)  # a repository repeats a few names (compose.yaml, .env) many times
 def scanner_for(basename: str) -> ScannerSpec | None:
-    if basename in OWN_FILES:
+    if basename in OWN_FILES or any(fnmatchcase(basename, p) for p in NOT_CONFIG):
         return None
     for spec in SCANNERS:
         if spec.matches(basename):

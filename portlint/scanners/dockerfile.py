@@ -11,7 +11,12 @@ Grammar (the Dockerfile reference)::
                                       before the first FROM is visible again after ``ARG NAME``
 
 Instructions continue over lines ending in the escape character; comment
-lines inside a continuation are dropped, as BuildKit does. ``EXPOSE 80:80``
+lines inside a continuation are dropped, as BuildKit does. ``RUN``, ``COPY``
+and ``ADD`` may open heredocs (``COPY <<EOF /etc/app.ini``, ``RUN <<-'EOT'``,
+several on one line): the lines up to each delimiter are file content, never
+instructions, so a php.ini line ``expose_php = Off`` or ``EXPOSE 1`` written
+into a file is not read as ``EXPOSE``. A keyword is the first word, ended by
+whitespace, as BuildKit splits it: ``expose_php`` is no ``EXPOSE`` either. ``EXPOSE 80:80``
 is not valid (publishing is the runtime's business) and is reported as PL102.
 """
 
@@ -29,7 +34,12 @@ from portlint.scanners.portspec import PortSpecError, parse_protocol, parse_rang
 from portlint.source import SourceFile
 
 _DIRECTIVE = re.compile(r"#\s*escape\s*=\s*(\S)\s*$", re.I)
-_INSTRUCTION = re.compile(r"[A-Za-z]+")
+_INSTRUCTION = re.compile(r"\S+")  # the keyword is the whole first word
+# BuildKit's heredoc markers: ``<<WORD``, ``<<-WORD`` (leading tabs of the body
+# and of the closing line are stripped), the word optionally quoted; ``<<<`` is
+# a shell here-string, not a heredoc.
+_HEREDOC = re.compile(r"(?<!<)<<(?!<)(-?)(?:\"([^\"\s]+)\"|'([^'\s]+)'|([A-Za-z0-9_.\-]+))")
+_HEREDOC_KEYWORDS = frozenset({"RUN", "COPY", "ADD"})
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?:=(\"[^\"]*\"|'[^']*'|\S*))?")
 _TOKEN = re.compile(r"\S+")
 
@@ -58,11 +68,17 @@ def instructions(source: SourceFile) -> list[Instruction]:
     offsets: list[int] = []
     start_line = 0
     in_continuation = False
+    heredocs: list[tuple[bool, str]] = []  # (strip tabs, delimiter) still to be closed
     for number, raw in enumerate(lines, start=1):
         body = raw.rstrip("\r\n")
         stripped = body.strip()
         line_offset = offset
         offset += len(raw)
+        if heredocs:  # file content up to the delimiter, never an instruction
+            strip_tabs, delimiter = heredocs[0]
+            if (body.lstrip("\t") if strip_tabs else body) == delimiter:
+                heredocs.pop(0)
+            continue
         if not in_continuation:
             if not stripped or stripped.startswith("#"):
                 continue
@@ -81,7 +97,13 @@ def instructions(source: SourceFile) -> list[Instruction]:
             offsets.append(line_offset + end)
             continue
         in_continuation = False
-        out.append(_instruction("".join(chars), offsets, start_line))
+        inst = _instruction("".join(chars), offsets, start_line)
+        out.append(inst)
+        if inst.keyword in _HEREDOC_KEYWORDS:
+            heredocs = [
+                (m.group(1) == "-", m.group(2) or m.group(3) or m.group(4))
+                for m in _HEREDOC.finditer(inst.args)
+            ]
     if in_continuation and chars:
         out.append(_instruction("".join(chars), offsets, start_line))
     return out

@@ -16,6 +16,11 @@ file, the generic key rules (:mod:`portlint.scanners.keys`) apply; in
 ``package.json`` the ``scripts`` are also read for ``--port 3000``,
 ``--port=3000``, ``-p 3000`` and ``PORT=3000 cmd`` (role ``listen``, owner the
 package name, ``("script", name)`` in ``extra``).
+
+A file whose top level names both ``apiVersion`` and ``kind`` is a Kubernetes
+manifest written in JSON (``kubectl apply -f svc.json`` reads it like YAML):
+its tree is handed to the Kubernetes scanner as YAML nodes, so it gets the same
+bindings and rules as the YAML form, at the same positions.
 """
 
 from __future__ import annotations
@@ -25,9 +30,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import yaml
+
 from portlint.bindings import HOST, MAX_PORT, Location, PortBinding
 from portlint.findings import Problem
-from portlint.scanners import keys, problems
+from portlint.scanners import _yaml, keys, problems
+from portlint.scanners._documents import is_documentation
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 
@@ -269,6 +277,70 @@ _OWN_REPORT = re.compile(
 )
 
 
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+
+def _mark(index: int) -> yaml.Mark:
+    # Positions are read from the index alone (``_yaml.location``), never from line/column.
+    return yaml.Mark("<json>", index, 0, 0, None, 0)
+
+
+def to_yaml_node(source: SourceFile, node: JNode) -> yaml.Node:
+    """The YAML node tree a YAML loader would build from this JSON, with the same offsets.
+
+    JSON is YAML's flow style, so this is exactly what ``kubectl`` sees; the
+    nodes are built from portlint's own parse rather than by running the YAML
+    loader again, which would refuse the comments and trailing commas this
+    parser accepts. A string node spans its quotes, as a quoted YAML scalar does.
+    """
+    if node.members is not None:
+        pairs = [
+            (
+                yaml.ScalarNode(
+                    _yaml.STR_TAG, m.key, _mark(m.key_start - 1), _mark(m.key_end + 1), style='"'
+                ),
+                to_yaml_node(source, m.node),
+            )
+            for m in node.members
+        ]
+        return yaml.MappingNode(_MAP_TAG, pairs, _mark(node.start), _mark(node.end), True)
+    if node.items is not None:
+        values = [to_yaml_node(source, item) for item in node.items]
+        return yaml.SequenceNode(_SEQ_TAG, values, _mark(node.start), _mark(node.end), True)
+    value = node.scalar
+    if isinstance(value, str):
+        start, end = _mark(node.start - 1), _mark(node.end + 1)
+        return yaml.ScalarNode(_yaml.STR_TAG, value, start, end, style='"')
+    text = source.text[node.start : node.end]
+    if value is None:
+        tag = _NULL_TAG
+    elif isinstance(value, bool):
+        tag = _BOOL_TAG
+    elif isinstance(value, int):
+        tag = _yaml.INT_TAG
+    else:
+        tag = _FLOAT_TAG
+    return yaml.ScalarNode(tag, text, _mark(node.start), _mark(node.end))
+
+
+def _top_level(root: JNode) -> dict[str, str | None]:
+    return {
+        m.key: str(m.node.scalar) if isinstance(m.node.scalar, str) else None
+        for m in root.members or ()
+    }
+
+
+def is_kubernetes(root: JNode) -> bool:
+    """``apiVersion`` and ``kind`` strings at the top: what the API server requires."""
+    return all(
+        isinstance(getattr(root.get(key), "scalar", None), str) for key in ("apiVersion", "kind")
+    )
+
+
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     is_package = source.path.rsplit("/", 1)[-1] == "package.json"
     if not is_package and CANDIDATE.search(source.text) is None:
@@ -278,6 +350,12 @@ def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     root = parse(source)
     if isinstance(root, Problem):
         return ScanResult(problems=[root])
+    if root.members is not None and is_documentation(_top_level(root)):
+        return ScanResult()  # an API description or a JSON Schema: examples, not ports
+    if root.members is not None and is_kubernetes(root):
+        from portlint.scanners import kubernetes  # imported only when a manifest is found
+
+        return kubernetes.scan_document(source, to_yaml_node(source, root), ctx)
     name = _name(root) if is_package and root.members is not None else None
     kctx = keys.Context(source, "json", keys.default_owner_for(source.path, name))
     bindings, problems = keys.scan_leaves(leaves(root), kctx)
