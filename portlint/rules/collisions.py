@@ -665,7 +665,10 @@ def repository_port_conflict(
     reported once per claimant after the first (in path order), with the
     earlier claimants as related locations, never once per pair. The same
     claim reached twice (a `.env` value interpolated into a compose file, an
-    override repeating its base) is one claim.
+    override repeating its base) is one claim. A port a config connects to
+    is a reference, not a claim, and never conflicts: `DB_PORT`,
+    `SMTP_PORT`, `APACHE_PHP_UPSTREAM_PORT`, `datasource.port`, a load
+    balancer's `servers`, a probe's `port` (see "Direction" in docs/ports.md).
 
     A repository of independent samples (each publishing 3000 or 8080) can set
     the `independent` option to the folders whose projects never run

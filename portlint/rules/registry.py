@@ -46,6 +46,9 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     debugger ports such as 5678 and 9229 ...) have no single owner and only
     count inside the repository (PL402). Ports
     5000 and 7000 always fire: the macOS AirPlay receiver listens there.
+    A port the config connects to (`SMTP_PORT=25`, `OPEN_WEBUI_LLM_PORT=11434`,
+    `datasource.port: 5432`) is that software's port by design and never
+    fires (see "Direction" in docs/ports.md).
     The table ships with portlint and lists its sources; `portlint port N`
     shows it.
 
