@@ -716,7 +716,11 @@ def repository_port_conflict(
     path order), with the earlier claimants as related locations, never once
     per pair. The same claim reached twice (a `.env` value interpolated into a
     compose file, an override repeating its base) is one claim. The
-    `independent` option still separates folders inside one run group.
+    `independent` option still separates folders inside one run group. A
+    port a config connects to is a reference, not a claim, and never
+    conflicts: `DB_PORT`, `SMTP_PORT`, `APACHE_PHP_UPSTREAM_PORT`,
+    `datasource.port`, a load balancer's `servers`, a probe's `port` (see
+    "Direction" in docs/ports.md).
 
     ## Why it matters
     Projects that run side by side on one laptop or host cannot share a

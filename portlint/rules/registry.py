@@ -47,6 +47,9 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     5173, 8000, 8080, 8443, 8888, debugger ports such as 5678 and 9229 ...):
     they only count inside the repository (PL402). Ports 5000 and 7000
     always fire: the macOS AirPlay receiver listens there.
+    A port the config connects to (`SMTP_PORT=25`, `OPEN_WEBUI_LLM_PORT=11434`,
+    `datasource.port: 5432`) is that software's port by design and never
+    fires (see "Direction" in docs/ports.md).
     The table ships with portlint and lists its sources; `portlint port N`
     shows it.
 

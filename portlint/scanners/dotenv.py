@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from portlint.bindings import MAX_PORT, UNKNOWN, Location, PortBinding
 from portlint.findings import Problem
-from portlint.scanners import problems
+from portlint.scanners import direction, problems
 from portlint.scanners._urls import url_matches
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, interpolate
@@ -364,6 +364,10 @@ def _port_values(
         )
         if host is not None:
             binding = connection_setting(binding, *host)
+        folder = _folder_owner(source.path)
+        binding = direction.apply(
+            binding, (folder,) if folder else (), subject_is_owner=folder is None
+        )
         result.bindings.append(binding)
 
 
@@ -396,6 +400,16 @@ def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -
                 env_key=entry.key,
             )
         )
+
+
+def _folder_owner(path: str) -> str | None:
+    """The app a ``.env`` belongs to: its folder's name (``gearman/defaults.env`` -> gearman).
+
+    None at the top of the tree: a stack-wide ``.env`` names many services,
+    and each key's first word is then its owner (``MYSQL_PORT``).
+    """
+    folder = posixpath.basename(posixpath.dirname(path)).lstrip(".")
+    return folder or None
 
 
 def _url_owner(key: str) -> str:

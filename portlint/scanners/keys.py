@@ -24,6 +24,11 @@ key (last path segment)        value                                       role
 anything                       a URL with an explicit port                 url
 =============================  ==========================================  ======
 
+A ``listen`` port whose key names a server elsewhere (``smtp.port``, a
+probe's ``port``, a load balancer's ``servers``) is then turned into a
+reference (role ``url``) by :func:`portlint.scanners.direction.apply`, the
+one place the direction table is applied (``.env`` files use it too).
+
 Port 0 and negative numbers under a port key mean "pick one" or "off" and are
 not bindings; a number above 65535 is PL101. ``port_count``, ``passport``,
 ``report_interval``, ``transport`` and friends match none of the patterns.
@@ -48,7 +53,7 @@ from typing import Literal
 
 from portlint.bindings import MAX_PORT, Location, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
-from portlint.scanners import problems
+from portlint.scanners import direction, problems
 from portlint.scanners._urls import url_matches
 from portlint.source import SourceFile
 
@@ -573,6 +578,8 @@ def scan_leaves(leaves: Iterable[Leaf], ctx: Context) -> tuple[list[PortBinding]
         bindings = [_with_protocol(b, protocols) for b in bindings]
     if hosts:
         bindings = [_with_host(b, hosts) for b in bindings]
+    owners = (ctx.default_owner, *ctx.identities)
+    bindings = [direction.apply(b, owners) for b in bindings]
     return bindings, problems
 
 

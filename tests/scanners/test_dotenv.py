@@ -143,7 +143,15 @@ def test_port_beside_a_host_naming_another_machine_is_a_reference(tmp_path: Path
             {"host": "postgres", "connection": "DB_HOST names another host"},
         ),
         ("REDIS_PORT", "listen", 6379, 3, 12, {}),  # no REDIS_HOST: still a claim
-        ("SMTP_PORT", "listen", 2525, 5, 11, {}),  # loopback host: this machine
+        # a loopback host is this machine, but "smtp" names the mail server the app uses
+        (
+            "SMTP_PORT",
+            "url",
+            2525,
+            5,
+            11,
+            {"direction": '"smtp" names the mail server the owner sends through'},
+        ),
         ("API_PORT", "listen", 8080, 7, 10, {}),  # wildcard host: a listener
         (
             "CACHE_PORT",
