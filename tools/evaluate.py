@@ -131,11 +131,12 @@ def _row(name: str, c: Counter[str]) -> str:
     )
 
 
-def run(roots: list[str], unjudged_out: str | None) -> None:
+def run(roots: list[str], unjudged_out: str | None, reported_out: str | None = None) -> None:
     judged = read_judgments()
     by_rule: dict[str, Counter[str]] = defaultdict(Counter)
     by_repo: dict[str, Counter[str]] = defaultdict(Counter)
     unjudged: list[str] = []
+    reported: list[str] = []
     seen: set[Key] = set()
     folders = sorted((r, os.path.join(root, r)) for root in roots for r in os.listdir(root))
     for repo, path in folders:
@@ -145,7 +146,8 @@ def run(roots: list[str], unjudged_out: str | None) -> None:
         for f in run_portlint(path):
             key = key_of(repo, f)
             seen.add(key)
-            verdict = judged.get(key, ("?", ""))[0]
+            verdict, reason = judged.get(key, ("?", ""))
+            reported.append("\t".join([*map(str, key), verdict, reason]))
             by_rule[str(f["code"])][verdict] += 1
             by_repo[repo][verdict] += 1
             if verdict == "?":
@@ -161,6 +163,10 @@ def run(roots: list[str], unjudged_out: str | None) -> None:
         with open(unjudged_out, "w", encoding="utf-8") as fh:
             fh.write("repo\tpath\tline\tcolumn\tcode\tport\tmessage\n")
             fh.writelines(line + "\n" for line in unjudged)
+    if reported_out:
+        with open(reported_out, "w", encoding="utf-8") as fh:
+            fh.write("repo\tpath\tline\tcolumn\tcode\tverdict\treason\n")
+            fh.writelines(line + "\n" for line in reported)
     if gone:
         print("no longer reported (TP among them are lost recall):")
         for k in sorted(gone):
@@ -176,11 +182,12 @@ def main() -> None:
     rn = sub.add_parser("run", help="run portlint over every repository and print the tables")
     rn.add_argument("roots", nargs="+", metavar="ROOT")
     rn.add_argument("--unjudged", help="write unjudged findings here (TSV)")
+    rn.add_argument("--reported", help="write every reported finding with its verdict (TSV)")
     args = parser.parse_args()
     if args.command == "export":
         export(args.git_dir, args.dest_root)
     else:
-        run(args.roots, args.unjudged)
+        run(args.roots, args.unjudged, args.reported)
 
 
 if __name__ == "__main__":
