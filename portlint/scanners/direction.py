@@ -59,6 +59,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from portlint.bindings import PortBinding
+from portlint.scanners._hosts import ADDRESS, names_another_host
 
 REFERENCE_WORDS: dict[str, tuple[str, bool, str]] = {
     # word: (what a port under it is, whether an owner named so owns it,
@@ -236,9 +237,7 @@ def _server_named(
 
 def _address_host(text: str) -> str | None:
     """The host part of a ``host:port`` value as written (``""`` for ``:80``); None otherwise."""
-    from portlint.scanners.keys import _ADDRESS
-
-    match = _ADDRESS.match(text)
+    match = ADDRESS.match(text)
     return None if match is None else match.group("host")
 
 
@@ -283,8 +282,6 @@ def reference_reason(
         if reason is not None:
             return reason
     if host is not None:
-        from portlint.scanners.keys import names_another_host
-
         other = names_another_host(host)
         if other is not None:
             return f"the address names another host ({other})"

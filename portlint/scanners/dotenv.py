@@ -30,10 +30,11 @@ from dataclasses import dataclass
 from portlint.bindings import MAX_PORT, UNKNOWN, Location, PortBinding
 from portlint.findings import Problem
 from portlint.scanners import direction, problems
+from portlint.scanners._hosts import names_another_host
 from portlint.scanners._urls import url_matches
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, interpolate
-from portlint.scanners.keys import connection_setting, names_another_host
+from portlint.scanners.keys import connection_setting
 from portlint.source import SourceFile
 
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")

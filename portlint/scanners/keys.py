@@ -54,6 +54,8 @@ from typing import Literal
 from portlint.bindings import MAX_PORT, Location, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
 from portlint.scanners import direction, problems
+from portlint.scanners._hosts import ADDRESS as _ADDRESS
+from portlint.scanners._hosts import names_another_host
 from portlint.scanners._urls import url_matches
 from portlint.source import SourceFile
 
@@ -69,12 +71,6 @@ _CAMEL_PORTS = re.compile(r"[A-Za-z0-9]Ports\Z")
 _CAMEL_ADDR = re.compile(r"[A-Za-z0-9](?:Addr|Address)\Z")
 _ADDRESS_WORDS = frozenset({"listen", "bind", "address", "addr"})
 
-# ``host:port``, ``:port``, ``[v6]:port`` or (listen/bind only) ``port``. A host
-# must look like a host (a letter, a dot, ``*`` or brackets), so ``12:30`` is a
-# time, not a port, and MAC addresses never match.
-_ADDRESS = re.compile(
-    r"\A\s*(?:(?P<host>\[[0-9A-Fa-f:.%a-z]+\]|[A-Za-z0-9_.*-]*):)?(?P<port>[0-9]{1,6})\s*\Z"
-)
 _HOSTLIKE = re.compile(r"[A-Za-z.*\[]")
 
 # ``scheme://[userinfo@]host:port`` followed by a path, query, fragment, a
@@ -510,30 +506,6 @@ _PROTOCOLS = {"tcp": "tcp", "udp": "udp", "sctp": "sctp"}
 
 # Keys that say which machine a sibling ``port`` lives on.
 HOST_KEYS = frozenset({"host", "hostname", "server", "address"})
-_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
-_WILDCARDS = frozenset({"", "*", "0.0.0.0", "::", "[::]"})
-
-
-def names_another_host(value: str) -> str | None:
-    """The host a host setting names when it is another machine, else None.
-
-    A port beside ``host = "db"`` is where the app connects, not where it
-    listens; beside a loopback or wildcard host (``127.0.0.1``, ``0.0.0.0``,
-    ``*``) or no host at all it is the app's own listening port. An
-    ``host:port`` value is judged by its host part.
-    """
-    host = value.strip()
-    if host.count(":") == 1 and not host.startswith("["):
-        host = host.split(":", 1)[0]
-    elif host.startswith("[") and "]" in host:
-        host = host[1 : host.index("]")]
-    if host in _WILDCARDS or host.lower() in _LOOPBACK_NAMES or "${" in host:
-        return None
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return host
-    return None if address.is_loopback or address.is_unspecified else host
 
 
 def connection_setting(binding: PortBinding, host: str, host_key: str) -> PortBinding:
