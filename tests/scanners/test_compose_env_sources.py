@@ -107,3 +107,25 @@ def test_including_project_env_wins_over_include_env_file(tmp_path: Path) -> Non
     assert [
         (b.port, b.origin.path if b.origin else None) for b in result.bindings if b.role == "host"
     ] == [(15432, ".env.example"), (18080, "db/defaults.env")]
+
+
+def test_include_without_env_file_reads_its_project_directory(tmp_path: Path) -> None:
+    # No env_file: the .env of the include's project_directory (default: the
+    # included file's folder) gives the defaults.
+    files = {
+        "compose.yaml": (
+            "include:\n  - path: tools/a/compose.yaml\n    project_directory: tools\n"
+            "  - tools/b/compose.yaml\n"
+        ),
+        "tools/.env": "A_PORT=17001\n",
+        "tools/a/compose.yaml": 'services:\n  a:\n    image: a\n    ports: ["${A_PORT}:1"]\n',
+        "tools/b/compose.yaml": 'services:\n  b:\n    image: b\n    ports: ["${B_PORT}:2"]\n',
+        "tools/b/.env": "B_PORT=17002\n",
+    }
+    result = scan(tmp_path, files, "compose.yaml")
+    assert problems(result) == []
+    assert [(b.owner, b.port) for b in result.bindings if b.role == "host"] == [
+        ("a", 17001),
+        ("b", 17002),
+    ]
+    assert result.included == ("tools/a/compose.yaml", "tools/b/compose.yaml")
