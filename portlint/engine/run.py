@@ -6,6 +6,7 @@ is shown), and returns the finished run as a frozen ``results.RunResult``.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from types import MappingProxyType
@@ -26,6 +27,7 @@ from portlint.results import RuleInfo, RunResult
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import contested_note, contested_ports, sibling_note
 from portlint.rules.selection import rule_is_selected
+from portlint.scanners.base import ScanResult
 
 
 def selected_rules(config: Config) -> tuple[Rule, ...]:
@@ -54,6 +56,21 @@ def echoes_removed(bindings: Sequence[PortBinding]) -> Sequence[PortBinding]:
         if b.origin is not None
         or (b.location.path, b.location.line, b.location.column) not in origins
     ]
+
+
+def read_in_context(scanned: ScanResult) -> ScanResult:
+    """A file another compose file includes, minus what only its standalone reading says.
+
+    Compose runs it as part of the including project, with that include's
+    env files; the includer's scan reports its unset variables in that
+    context. On its own, the file would lack them all (PL104 on every line).
+    """
+    kept = [p for p in scanned.problems if p.code not in CONTEXT_PROBLEMS]
+    return dataclasses.replace(scanned, problems=kept)
+
+
+# Problems that depend on the variables a file is read with.
+CONTEXT_PROBLEMS = frozenset({"PL104"})
 
 
 def check_bindings(
@@ -133,7 +150,11 @@ def run(
     bindings: list[PortBinding] = []
     skipped: list[Problem] = []
     files_scanned = files_skipped = 0
-    for scanned in scan_all(candidates, config, ctx, cwd, root):
+    results = scan_all(candidates, config, ctx, cwd, root)
+    included = {path for scanned in results for path in scanned.included}
+    for candidate, scanned in zip(candidates, results, strict=True):
+        if candidate.display in included:
+            scanned = read_in_context(scanned)
         skips = [p for p in scanned.problems if p.code == "PL002"]
         if skips:
             files_skipped += 1

@@ -86,8 +86,14 @@ def unset_port_variable() -> None:
     A Compose port is written with a variable (`"${API_PORT}:80"`) that
     neither the `.env` file beside the compose file, `--env-file`, nor (with
     `--use-environment`) the process environment defines, and no default is
-    given. In a Dockerfile, an `EXPOSE $PORT` whose `PORT` no `ARG` or `ENV`
-    default defines fires too.
+    given. The variables are the ones Compose would use: a folder without
+    `.env` that ships a template (`.env.example`, `.env.sample`, `.env.dist`,
+    `env-example`) is read from the template, since the documented setup
+    copies it. A file pulled in by another compose file's `include` is read
+    as part of that project, with the include's `env_file` (or the `.env` of
+    its `project_directory`) under the including project's own variables;
+    it is not also judged on its own. In a Dockerfile, an `EXPOSE $PORT`
+    whose `PORT` no `ARG` or `ENV` default defines fires too.
 
     ## Why it matters
     Compose replaces an unset variable with an empty string: `"${UNSET}:80"`

@@ -17,12 +17,16 @@ class ScanResult:
     problems: list[Problem] = field(default_factory=list)
     directives: tuple[Directive, ...] = ()  # inline suppressions found in the file's text
     notes: list[Problem] = field(default_factory=list)  # how it was read; not a skip (UTF-16)
+    # Files this one pulls in as part of itself (compose ``include``): read in that
+    # context, so their own scan's context-dependent problems are not the engine's view.
+    included: tuple[str, ...] = ()
 
     def extend(self, other: ScanResult) -> None:
         self.bindings.extend(other.bindings)
         self.problems.extend(other.problems)
         self.directives += other.directives
         self.notes.extend(other.notes)
+        self.included += other.included
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,8 @@ from portlint.source import SourceFile
 
 KeyPath = tuple[str | int, ...]
 MAX_INCLUDE_DEPTH = 16  # deeper include chains are cycles through differently spelled paths
+# What a project ships for people to copy to ``.env`` when it has none (in this order).
+ENV_TEMPLATES = (".env.example", ".env.sample", ".env.dist", "env-example")
 
 
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
@@ -136,19 +138,28 @@ class _Loader:
         """What ``${VAR}`` sees: env files, then (with --use-environment) the environment.
 
         As in Compose, explicit env files replace the ``.env`` beside the file,
-        and the process environment wins over both.
+        and the process environment wins over both. A folder with no ``.env``
+        but a template (``.env.example``...) is read from the template: copying
+        it is the documented setup, and each value's origin points into it.
         """
         key = (folder, env_files)
         if key not in self.envs:
-            files = env_files or self.ctx.env_files or (join(folder, ".env"),)
             values: dict[str, EnvValue] = {}
-            for path in files:
-                source = self.read(path)
-                if source is not None:
-                    values.update(dotenv.parse(source, self.ctx.environ).variables())
+            for source in self._env_sources(folder, env_files):
+                values.update(dotenv.parse(source, self.ctx.environ).variables())
             values.update({k: EnvValue(v) for k, v in self.ctx.environ.items()})
             self.envs[key] = values
         return self.envs[key]
+
+    def _env_sources(self, folder: str, env_files: tuple[str, ...] | None) -> list[SourceFile]:
+        explicit = env_files or self.ctx.env_files
+        if explicit:
+            return [s for path in explicit if (s := self.read(path)) is not None]
+        for name in (".env", *ENV_TEMPLATES):  # the first that exists, through the safe reader
+            source = self.read(join(folder, name))
+            if source is not None:
+                return [source]
+        return []
 
 
 def join(folder: str, path: str) -> str:
@@ -178,11 +189,14 @@ def _includes(
         return
     for entry in include.value:
         env_files: tuple[str, ...] | None = None
+        project_directory: str | None = None
         if isinstance(entry, MappingNode):
             paths = _strings(file, _yaml.get(entry, "path"))
             env_files = tuple(
                 join(file.folder, p) for p in _strings(file, _yaml.get(entry, "env_file"))
             )
+            directory = _strings(file, _yaml.get(entry, "project_directory"))
+            project_directory = join(file.folder, directory[0]) if directory else None
         else:
             paths = _strings(file, entry)
         for path in paths:
@@ -193,7 +207,14 @@ def _includes(
             if loaded is None:
                 continue
             source, doc = loaded
-            env = loader.variables(posixpath.dirname(target), env_files or None)
+            if source.path not in result.included:
+                result.included += (source.path,)
+            own = loader.variables(
+                project_directory or posixpath.dirname(target), env_files or None
+            )
+            # As Compose merges them: the include's env files give defaults, and a
+            # variable the including project already has (its .env) keeps its value.
+            env = {**own, **file.env}
             _scan_file(_File(source, doc, env), project, loader, result, (*stack, target))
 
 
