@@ -301,6 +301,7 @@ def test_merge_keys_used_legitimately(make_project: Callable[..., Path]) -> None
     ) == [("one", 7070, 3, 12), ("two", 7071, 11, 14)]
 
 
+@pytest.mark.slow
 def test_one_megabyte_line(make_project: Callable[..., Path]) -> None:
     """A minified file: one 1 MB flow-style line, 10,000 ports, the first one taken twice."""
     entries = [f'"127.0.0.1:{1024 + i}:80/tcp"' for i in range(10_000)]
