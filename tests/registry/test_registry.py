@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from portlint import registry
 from portlint.registry.convert import build_snapshot, classify, merge, read_csv, read_xml
+from tests.conftest import SHIPPED_DATE
 
 IANA = Path(__file__).resolve().parents[3] / "shared" / "data" / "iana"
 XML = IANA / "service-names-port-numbers.xml"
@@ -17,7 +19,8 @@ needs_shared = pytest.mark.skipif(not XML.exists(), reason="../shared/data/iana 
 
 def test_snapshot_is_dated_and_complete() -> None:
     reg = registry.load()
-    assert reg.date == "2026-08-17"
+    assert reg.date == SHIPPED_DATE
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", reg.date)
     assert reg.source == "service-names-port-numbers.xml"
     assert len(reg.entries) > 13000
 
