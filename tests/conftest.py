@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from portlint import registry
 from portlint.cli import main
 
 # In-process runs use the scan cache as users get it, but in one folder for
@@ -26,6 +27,8 @@ if "PORTLINT_SCAN_CACHE_DIR" not in os.environ:
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SHARED = ROOT.parent / "shared"
+# The shipped registry's date, read from the snapshot so a registry refresh changes no test.
+SHIPPED_DATE = registry.snapshot_date(registry.SNAPSHOT)
 
 # Two services publishing host port 8080: the smallest project with one PL401.
 TWO_SERVICES_ON_8080 = """\

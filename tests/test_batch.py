@@ -45,6 +45,7 @@ def monorepo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_jobs_and_cache_give_the_serial_output(monorepo: Path, fmt: str) -> None:
     base = ["check", "--format", fmt, "--no-color", "--exit-zero"]
@@ -66,6 +67,7 @@ def test_jobs_and_cache_give_the_serial_output(monorepo: Path, fmt: str) -> None
         assert run_cli([*base, *extra, "."], cwd=monorepo) == (0, serial, "")
 
 
+@pytest.mark.slow
 def test_spawned_helpers_give_the_serial_output(
     monorepo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -380,6 +380,7 @@ def test_clean_removes_only_what_portlint_wrote(
     assert sorted(p.name for p in shared.iterdir()) == [".gitignore", "CACHEDIR.TAG", "notes.txt"]
 
 
+@pytest.mark.slow
 def test_concurrent_runs_share_the_cache(project: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     argv = [sys.executable, "-m", "portlint", "check", "--no-color", "."]

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from portlint import __version__
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, SHIPPED_DATE, run_cli
 
 
 def test_version() -> None:
@@ -20,7 +20,7 @@ def test_port_unassigned_in_registered_range() -> None:
     code, out, _ = run_cli(["port", "10276", "--no-listening"])
     assert code == 0
     assert "range: registered (user) range 1024-49151" in out
-    assert "unassigned in the IANA registry (as of 2026-08-17)" in out
+    assert f"unassigned in the IANA registry (as of {SHIPPED_DATE})" in out
     assert "reserved: no" in out
 
 
@@ -54,7 +54,7 @@ def test_port_reserved_for_one_protocol_only() -> None:
 
 def test_port_unassigned_for_the_asked_protocol() -> None:
     _, out, _ = run_cli(["port", "80/dccp", "--no-listening", "--no-repo"])
-    assert "  unassigned in the IANA registry for dccp (as of 2026-08-17)\n" in out
+    assert f"  unassigned in the IANA registry for dccp (as of {SHIPPED_DATE})\n" in out
 
 
 def test_port_json() -> None:
@@ -149,7 +149,7 @@ def test_rule_manual_and_list() -> None:
 def test_registry_info() -> None:
     code, out, _ = run_cli(["registry", "info", "--format", "json"])
     data = json.loads(out)
-    assert (code, data["registry_date"]) == (0, "2026-08-17")
+    assert (code, data["registry_date"]) == (0, SHIPPED_DATE)
 
 
 def test_registry_build_from_csv(tmp_path) -> None:

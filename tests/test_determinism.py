@@ -12,6 +12,8 @@ import pytest
 from portlint.reporters import REPORTERS
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow  # edit-test loop: pytest -m "not slow"
+
 FILES = {
     "b/compose.yaml": 'services:\n  x:\n    image: a\n    ports: ["80:80", "80:80/udp"]\n'
     '  y:\n    image: b\n    ports: ["80:81", "127.0.0.1:80:82"]\n',

@@ -22,6 +22,8 @@ from portlint.scanners.interpolate import EnvValue, interpolate
 from portlint.scanners.portspec import PortSpec, PortSpecError, parse_port_spec
 from portlint.source import SourceFile, decode
 
+pytestmark = pytest.mark.slow  # edit-test loop: pytest -m "not slow"
+
 FAST = settings(
     max_examples=int(os.environ.get("PORTLINT_FUZZ_EXAMPLES", "150")),
     deadline=None,

@@ -83,6 +83,7 @@ def _git(repo: Path, *args: str, env: dict[str, str]) -> None:
     subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env=env)
 
 
+@pytest.mark.slow
 def test_real_pre_commit_fails_on_a_collision_and_passes_once_fixed(tmp_path) -> None:
     pre_commit = Path(sys.executable).parent / "pre-commit"
     if not pre_commit.exists() or shutil.which("git") is None:

@@ -21,7 +21,7 @@ import pytest
 
 from portlint import registry
 from portlint.registry import update as update_mod
-from tests.conftest import ROOT, SHARED, run_cli
+from tests.conftest import ROOT, SHARED, SHIPPED_DATE, run_cli
 
 REAL_XML = SHARED / "data" / "iana" / "service-names-port-numbers.xml"
 NEWER = "2027-01-15"
@@ -154,7 +154,7 @@ def test_good_export_is_installed_and_used(server: str, cache: Path) -> None:
     assert [e.name for e in reg.assigned(1024, "udp")] == ["svc-0"]
     code, out, _ = run_cli(["registry", "info"])
     assert out.startswith(
-        "in use: cache snapshot (newer than the shipped snapshot of 2026-08-17)\n"
+        f"in use: cache snapshot (newer than the shipped snapshot of {SHIPPED_DATE})\n"
     )
 
 
@@ -244,7 +244,7 @@ def test_older_export_needs_force(server: str, cache: Path) -> None:
     assert (code, err) == (
         2,
         f"portlint: error: {server}/old.xml: the export is dated 2001-02-03, older than the "
-        "snapshot portlint ships (2026-08-17); not installed (hint: pass --force to install "
+        f"snapshot portlint ships ({SHIPPED_DATE}); not installed (hint: pass --force to install "
         "it anyway (the newer shipped snapshot stays in use))\n",
     )
     assert not cache.exists()
@@ -306,7 +306,7 @@ def test_damaged_cache_falls_back_to_shipped(cache: Path) -> None:
     cache.parent.mkdir(parents=True)
     cache.write_text("#portlint-iana-snapshot\t1\t2099-01-01\tx\nnot\ta\trow\n", encoding="utf-8")
     reg = registry.read_registry()
-    assert (reg.origin, reg.date) == ("shipped", "2026-08-17")
+    assert (reg.origin, reg.date) == ("shipped", SHIPPED_DATE)
 
 
 @pytest.mark.parametrize("cut", ["line", "middle"])
@@ -317,7 +317,7 @@ def test_truncated_cache_falls_back_to_shipped(server: str, cache: Path, cut: st
     keep = text[: len(text) // 3]
     cache.write_text(keep[: keep.rindex("\n") + 1] if cut == "line" else keep, encoding="utf-8")
     reg = registry.read_registry()
-    assert (reg.origin, reg.date) == ("shipped", "2026-08-17")
+    assert (reg.origin, reg.date) == ("shipped", SHIPPED_DATE)
 
 
 def test_update_refuses_to_replace_a_foreign_cache_file(server: str, cache: Path) -> None:

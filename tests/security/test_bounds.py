@@ -76,6 +76,7 @@ def run_limited(argv: list[str], cwd: Path, memory: int, cpu_seconds: int) -> tu
     return done.returncode, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_AS is Linux's")
 def test_full_port_ranges_in_thousands_of_services_stay_bounded(
     make_project: Callable[[Mapping[str, str]], Path],

@@ -81,6 +81,7 @@ def _lines(out: str) -> list[str]:
     return [line for line in out.splitlines() if not line.startswith("  ")]
 
 
+@pytest.mark.slow
 def test_findings_per_file_are_capped_with_a_note(make_project: Callable[..., Path]) -> None:
     root = make_project({"compose.yaml": crowded(1501)})  # 1,500 collisions
     code, out, err = run_cli(["check", "--no-cache", "--no-color", "."], cwd=root)
@@ -102,6 +103,7 @@ def test_findings_per_file_are_capped_with_a_note(make_project: Callable[..., Pa
     assert [f["code"] for f in findings].count("PL005") == 1
 
 
+@pytest.mark.slow
 def test_findings_per_run_are_capped_with_one_note(make_project: Callable[..., Path]) -> None:
     # one port per project: 899 PL401 a file, and no PL402 between the projects
     files = {f"app{i:02}/compose.yaml": crowded(900, f"{20100 + i}:80") for i in range(13)}
@@ -144,6 +146,7 @@ def test_the_most_severe_findings_are_kept_so_the_exit_code_holds(
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option", ["per-file", "per-run"])
 def test_the_config_may_lower_the_limits_but_not_raise_them(
     make_project: Callable[..., Path], option: str

@@ -32,6 +32,7 @@ def _claim(project: Path, service: str) -> subprocess.Popen[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="claims are locked on POSIX only")
 def test_concurrent_claims_are_all_kept_on_distinct_ports(make_project) -> None:
     root = make_project(

@@ -104,6 +104,7 @@ def best(path: str, template: str, unit: str, length: int, tries: int) -> float:
     return min(cost(path, template, unit, length) for _ in range(tries))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("scanner", list(TEMPLATES))
 def test_each_scanner_reads_long_runs_in_linear_time(scanner: str) -> None:
     path, template = TEMPLATES[scanner]
@@ -126,6 +127,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_CPU is POSIX")
 @pytest.mark.parametrize("token", ["a", "a:1/", "x_PORT_"])
 def test_a_megabyte_token_in_a_dotenv_takes_seconds_of_cpu(

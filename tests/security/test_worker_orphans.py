@@ -19,10 +19,13 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or not os.path.isdir("/proc/self"),
-    reason="finds worker processes through Linux's /proc",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not sys.platform.startswith("linux") or not os.path.isdir("/proc/self"),
+        reason="finds worker processes through Linux's /proc",
+    ),
+]
 
 JOBS = 3  # two helper processes plus the parent
 GRACE = 10.0  # seconds the helpers get to notice; they usually go at once
