@@ -11,7 +11,8 @@ config's ``root`` relative to the run's cwd.
 from __future__ import annotations
 
 import os
-import stat
+
+from portlint.source import read_bytes
 
 _GITFILE_MAX = 4096
 
@@ -28,20 +29,11 @@ def _is_git_dir(path: str) -> bool:
 
 
 def _read_gitfile(path: str) -> str | None:
-    """The folder a ``.git`` file names (``gitdir: <path>``), never blocking on a FIFO."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    """The folder a ``.git`` file names (``gitdir: <path>``), through the guarded reader."""
     try:
-        fd = os.open(path, flags)
-    except OSError:
+        data = read_bytes(path, _GITFILE_MAX)
+    except OSError:  # TooLarge included: a gitfile is one short line
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        data = os.read(fd, _GITFILE_MAX + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
     text = data.decode("utf-8", "surrogateescape")
     if len(data) > _GITFILE_MAX or not text.startswith("gitdir: "):
         return None

@@ -71,7 +71,7 @@ from typing import Any
 from portlint import __version__
 from portlint.engine.codec import Invalid, Unsupported, codec_for
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.source import SourceFile
+from portlint.source import SourceFile, read_bytes
 
 CACHE_DIR = ".portlint_cache"
 FORMAT = 2
@@ -376,23 +376,11 @@ def _stat_list(value: StatKey | None) -> list[int] | None:
 
 
 def _read_regular(path: str, limit: int = MAX_INDEX_BYTES) -> bytes | None:
-    """A regular file's bytes, never following a link, blocking on a FIFO or reading a huge file."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    """A regular file's bytes through the one guarded reader, never following a link."""
     try:
-        fd = os.open(path, flags)
-    except OSError:
+        return read_bytes(path, limit, nofollow=True)
+    except OSError:  # missing, a link, a FIFO, too large: not portlint's cache file
         return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(limit + 1)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    return data if len(data) <= limit else None
 
 
 def _usable_folder(folder: str) -> bool:
