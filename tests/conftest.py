@@ -84,6 +84,23 @@ def run_cli(argv: list[str], cwd: Path | None = None) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
+def run_cli_strict(argv: list[str], cwd: Path) -> tuple[int, bytes, str]:
+    """Run in-process with a real UTF-8 stdout (strict, like a pipe in CI), not a StringIO:
+    a string the model failed to make encodable raises here as it would in CI."""
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+    err = io.StringIO()
+    old = os.getcwd()
+    try:
+        os.chdir(cwd)
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(argv)
+        out.flush()
+    finally:
+        os.chdir(old)
+    return code, raw.getvalue(), err.getvalue()
+
+
 @pytest.fixture
 def cli() -> Iterator[Callable[..., tuple[int, str, str]]]:
     yield run_cli

@@ -10,17 +10,13 @@ the model, and every format then writes them like any other name.
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import xml.etree.ElementTree as ET
-from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 
 import pytest
 
-from portlint.cli import main
 from portlint.reporters import REPORTERS
+from tests.conftest import run_cli_strict
 
 # Written with the escapes as text: the files hold "\udc80", six ASCII characters.
 FILES = {
@@ -36,20 +32,7 @@ FILES = {
 }
 
 
-def run_strict(argv: list[str], cwd: Path) -> tuple[int, bytes, str]:
-    """Run in-process with a real UTF-8 stdout (strict, like a pipe in CI), not a StringIO."""
-    raw = io.BytesIO()
-    out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
-    err = io.StringIO()
-    old = os.getcwd()
-    try:
-        os.chdir(cwd)
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main(argv)
-        out.flush()
-    finally:
-        os.chdir(old)
-    return code, raw.getvalue(), err.getvalue()
+run_strict = run_cli_strict
 
 
 def parse(fmt: str, data: bytes) -> None:

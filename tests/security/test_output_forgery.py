@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import xml.etree.ElementTree as ET
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from portlint.cli import main
 from portlint.engine.run import run
 from portlint.printable import printable, printable_path
 from portlint.reporters import REPORTERS, get_reporter
 from portlint.results import RunResult
+from tests.conftest import run_cli_strict
 
 FORGED = "/etc/passwd:1:1: PL999 forged"
 NAMES = {  # as written in a YAML double-quoted key, and as every format shows them
@@ -75,18 +73,8 @@ CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 
 
 def run_strict(argv: list[str], cwd: Path) -> tuple[int, str, str]:
-    raw = io.BytesIO()
-    out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
-    err = io.StringIO()
-    old = os.getcwd()
-    try:
-        os.chdir(cwd)
-        with redirect_stdout(out), redirect_stderr(err):
-            code = main(argv)
-        out.flush()
-    finally:
-        os.chdir(old)
-    return code, raw.getvalue().decode("utf-8"), err.getvalue()
+    code, out, err = run_cli_strict(argv, cwd)
+    return code, out.decode("utf-8"), err
 
 
 @pytest.fixture
