@@ -17,6 +17,7 @@ from portlint.config import Config, Source, describe
 from portlint.errors import ConfigError
 from portlint.findings import Finding, Severity
 from portlint.globs import matches_glob
+from portlint.rules.base import Rule
 
 
 def _specificity(selector: str, code: str, name: str, aliases: tuple[str, ...]) -> int:
@@ -93,14 +94,20 @@ def _selectors(src: Source, keys: Sequence[str], items: Sequence[str]) -> tuple[
     return tuple(items)
 
 
+def _known_rule(src: Source, table: str, name: str) -> Rule:
+    """The rule a config table names by code or name, or the error at that key."""
+    rule = rules.get(name)
+    if rule is None:
+        raise src.error(
+            (table, name), f"unknown rule {name!r}", hint="`portlint rule --all` lists them"
+        )
+    return rule
+
+
 def _severities(src: Source, value: Mapping[str, Any]) -> Mapping[str, Severity]:
     sev: dict[str, Severity] = {}
     for name, level in value.items():
-        rule = rules.get(name)
-        if rule is None:
-            raise src.error(
-                ("severity", name), f"unknown rule {name!r}", hint="`portlint rule --all`"
-            )
+        rule = _known_rule(src, "severity", name)
         if not isinstance(level, str):
             raise src.error(("severity", name), f"must be a string, not {describe(level)}")
         try:
@@ -114,11 +121,7 @@ def _rule_options(src: Source, value: Mapping[str, Any]) -> Mapping[str, Mapping
     """Each rule's options, parsed by the option itself (:meth:`rules.base.Option.parse`)."""
     out: dict[str, Mapping[str, Any]] = {}
     for name, options in value.items():
-        rule = rules.get(name)
-        if rule is None:
-            raise src.error(
-                ("rules", name), f"unknown rule {name!r}", hint="`portlint rule --all` lists them"
-            )
+        rule = _known_rule(src, "rules", name)
         if not isinstance(options, dict):
             raise src.error(("rules", name), f"must be a table, not {describe(options)}")
         declared = {opt.name: opt for opt in rule.options}
