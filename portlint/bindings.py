@@ -43,7 +43,9 @@ class Namespace:
     - ``container``: one compose container's own; ``id`` is
       ``"<project>/<service>"`` (``network_mode: service:X`` joins X's).
     - ``pod``: one Kubernetes pod's, shared by its containers; ``id`` is the
-      binding's ``project`` (``k8s:ns/Kind/name``).
+      manifest's folder and the binding's ``project`` (``deploy:k8s:ns/Kind/name``):
+      a workload of the same name in another folder is another application.
+      A Helm chart's values are its pods' (``helm:<chart folder>``).
     - ``cluster-service``: one Service's ClusterIP; ``id`` as for ``pod``.
     - ``unknown``: the file does not say (an app's ``PORT``, a Dockerfile
       ``EXPOSE``, a port key in a config file); ``id`` is ``""``.
@@ -139,6 +141,10 @@ class PortBinding:
     port_name: str | None = None  # the port's own name (k8s ``name:``)
     ref: str | None = None  # a reference by name: "targetPort", "ingress", "probe"
     ref_name: str | None = None  # the port name such a reference names
+    host_os: str | None = None
+    """The host operating system the files show this binding runs on (``"linux"``
+    when its compose file bind-mounts a host folder that only a Linux host has),
+    None when they do not say."""
     editor_forward: bool = False
     """An editor forwards it from the host's localhost only (devcontainer
     ``forwardPorts``, VS Code's ``remote.localPortHost`` default), whatever

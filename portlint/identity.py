@@ -239,3 +239,43 @@ def matches(names: Iterable[str], aliases: Iterable[str]) -> bool:
             if name == alias or f"-{alias}-" in padded:
                 return True
     return False
+
+
+def same_role(a: PortBinding, b: PortBinding) -> bool:
+    """Two different programs that are implementations of one service.
+
+    One row of the well-known table lists programs that serve one protocol
+    on one port: MySQL, MariaDB and Percona; nginx, Apache httpd, Caddy and
+    Traefik; MailHog, Mailpit and MailDev. A project that ships two of them
+    offers a choice (laradock has every web server and every MySQL on the
+    same host port; a developer starts one). Two services of the same
+    program (two Varnish caches behind one balancer) are not alternatives:
+    both are meant to run.
+    """
+    first, second = _aliases_of(a), _aliases_of(b)
+    if not first or not second or first == second:
+        return False
+    rows = _rows_by_alias()
+    ours = {row for alias in first for row in rows[alias]}
+    return any(row in ours for alias in second for row in rows[alias])
+
+
+def _aliases_of(binding: PortBinding) -> frozenset[str]:
+    """Every well-known name a binding's names say it is: ``ghcr.io/mailu/nginx`` is
+    nginx and mailu, ``postgres-postgis`` is postgres and postgis (PostGIS, a
+    PostgreSQL build), two Varnish caches are varnish both."""
+    rows = _rows_by_alias()
+    return frozenset(run for name in binding_names(binding) for run in _runs(name) if run in rows)
+
+
+@cache
+def _rows_by_alias() -> dict[str, frozenset[int]]:
+    """Every alias of the well-known table, with the rows that list it."""
+    found: dict[str, set[int]] = {}
+    for index, row in enumerate(wellknown.load().rows):
+        if row.squat or row.macos:
+            continue
+        for alias in row.names:
+            if alias:
+                found.setdefault(normalise(alias), set()).add(index)
+    return {alias: frozenset(rows) for alias, rows in found.items()}

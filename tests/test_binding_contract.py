@@ -99,7 +99,7 @@ def test_compose_sets_namespaces_service_project_and_env_files(tmp_path: Path) -
 
 def test_kubernetes_sets_namespaces_object_container_and_names(tmp_path: Path) -> None:
     result = scan(tmp_path, {"k8s/web.yaml": MANIFEST}, "k8s/web.yaml")
-    pod = Namespace("pod", "k8s:shop/Deployment/web")
+    pod = Namespace("pod", "k8s:k8s:shop/Deployment/web")
     svc = Namespace("cluster-service", "k8s:shop/Service/web")
     facts = [
         (

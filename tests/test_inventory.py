@@ -18,7 +18,8 @@ PROJECTS = FIXTURES / "projects"
 GOLDENS = sorted(PROJECTS.glob("*/ports.golden"))
 KEYS = [
     "path", "line", "column", "kind", "owner", "role", "host_ip", "port", "end_port",
-    "protocol", "target", "target_end", "text", "profiles", "identity",
+    "protocol", "target", "target_end", "text", "profiles", "namespace", "direction",
+    "identity",
 ]  # fmt: skip
 
 
@@ -32,7 +33,7 @@ def test_inventory_matches_golden(golden: Path) -> None:
 def test_json_schema_shape() -> None:
     _, out, _ = run_cli(["ports", "--format", "json", "rails-stack"], cwd=PROJECTS)
     data = json.loads(out)
-    assert data["version"] == 2
+    assert data["version"] == 3
     assert all(list(b) == KEYS for b in data["bindings"])
     web = next(b for b in data["bindings"] if b["owner"] == "web")
     assert web == {
@@ -50,6 +51,8 @@ def test_json_schema_shape() -> None:
         "target_end": None,
         "text": "${RAILS_PORT:-3000}:3000",
         "profiles": [],
+        "namespace": {"kind": "host", "id": None},
+        "direction": "listen",
         "identity": None,
     }
     mail = [b for b in data["bindings"] if b["owner"] == "mailcatcher"]
@@ -62,15 +65,16 @@ def test_json_schema_shape() -> None:
 def test_text_table() -> None:
     code, out, _ = run_cli(["ports", "."], cwd=PROJECTS / "override")
     assert code == 0
+    head = "KIND     OWNER   ROLE       HOST IP    PORT  TARGET  PROTO  NAMESPACE"
     assert out.splitlines() == [
-        "LOCATION                     KIND     OWNER   ROLE       HOST IP    PORT  TARGET  PROTO"
-        "  IDENTITY",
-        "compose.override.yaml:5:10   compose  app     host       *          8080  8080    tcp",
-        "compose.override.yaml:6:20   compose  app     host       127.0.0.1  5005  5005    tcp",
-        "compose.override.yaml:10:10  compose  worker  host       *          9000  9000    tcp",
-        "compose.override.yaml:15:10  compose  admin   host       *          5005  5005    tcp",
-        "compose.yaml:5:10            compose  app     host       *          8080  8080    tcp",
-        "compose.yaml:10:10           compose  worker  container  *          9000          tcp",
+        f"LOCATION                     {head}           IDENTITY",
+        "compose.override.yaml:5:10   compose  app     host       *          8080  8080    tcp    host",
+        "compose.override.yaml:6:20   compose  app     host       127.0.0.1  5005  5005    tcp    host",
+        "compose.override.yaml:10:10  compose  worker  host       *          9000  9000    tcp    host",
+        "compose.override.yaml:15:10  compose  admin   host       *          5005  5005    tcp    host",
+        "compose.yaml:5:10            compose  app     host       *          8080  8080    tcp    host",
+        "compose.yaml:10:10           compose  worker  container  *          9000          tcp    "
+        "container ./worker",
     ]
 
 
@@ -79,16 +83,17 @@ def test_markdown_table() -> None:
     lines = out.splitlines()
     assert code == 0
     assert lines[:2] == [
-        "| location | kind | owner | role | host ip | port | target | proto | identity |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| location | kind | owner | role | host ip | port | target | proto | namespace "
+        "| identity |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     assert (
         "| `observability/docker-compose.yml:36:10` | compose | otel-collector | host | * "
-        "| 8888-8889 | 8888-8889 | tcp | opentelemetry-collector |"
+        "| 8888-8889 | 8888-8889 | tcp | host | opentelemetry-collector |"
     ) in lines
     assert (
         "| `observability/docker-compose.yml:52:10` | compose | node-exporter | host | * "
-        "| 9100 |  | tcp | node-exporter |"
+        "| 9100 |  | tcp | host | node-exporter |"
     ) in lines
 
 
@@ -122,8 +127,7 @@ CHECKS = {
         'and again by service "billing-metrics", which inherits this entry via `extends`',
     ],
     "include": [
-        "compose.yaml:8:10: PL201 host port 9090/tcp is the well-known port of prometheus, "
-        'but service "app" is not prometheus',
+        # 9090 is Prometheus's, but Prometheus is not a host service: no PL201
         "monitoring/compose.yaml:7:10: PL401 host port 9090/tcp is already published by "
         'service "app" (compose.yaml:8:10)',
     ],

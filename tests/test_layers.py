@@ -40,7 +40,7 @@ LAYERS: list[tuple[str, list[list[str]]]] = [
             ]
         ],
     ),
-    ("knowledge", [["portlint.registry", "portlint.identity"]]),
+    ("knowledge", [["portlint.registry", "portlint.identity", "portlint.placement"]]),
     ("config", [["portlint.config"]]),
     ("scanners | rules", [["portlint.scanners"], ["portlint.rules"]]),
     # Escapes every string a scan produces; typed over ``ScanResult``.

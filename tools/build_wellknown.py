@@ -28,7 +28,8 @@ SURVEY = (
 # "sensitive" for PL501), observability, web, dev, infra, mail, remote, vpn.
 # Flags: generic (claimed by many programs: only repository conflicts count),
 # squat (a de facto user of a port that belongs to other software: it never
-# clears PL201), macos (taken by a macOS system service).
+# clears PL201), macos (taken by a macOS system service), host (an agent that runs on
+# the machine itself, whatever its class: node_exporter, syslog, the Zabbix agent).
 Curated = tuple[str, str, str, str]  # names, class, flags, note
 
 CURATED: dict[str, Curated] = {
@@ -195,7 +196,7 @@ CURATED: dict[str, Curated] = {
     ),
     "InfluxData Kapacitor HTTP API": ("kapacitor", "observability", "", ""),
     "Prometheus Alertmanager": ("alertmanager", "observability", "", ""),
-    "Prometheus node_exporter": ("node-exporter,node_exporter", "observability", "", ""),
+    "Prometheus node_exporter": ("node-exporter,node_exporter", "observability", "host", ""),
     "Kafka broker JMX (cp-all-in-one convention)": ("kafka,cp-kafka,cp-server", "admin", "", ""),
     "Prometheus blackbox_exporter": (
         "blackbox-exporter,blackbox_exporter",
@@ -252,7 +253,7 @@ CURATED: dict[str, Curated] = {
     "Redis Cluster bus (data port + 10000)": ("redis,valkey,keydb,redis-cluster", "cache", "", ""),
     "Jaeger UI / query HTTP": ("jaeger,jaeger-query,all-in-one", "observability", "", ""),
     "EMQX dashboard": ("emqx", "admin", "", ""),
-    "Netdata agent dashboard": ("netdata", "observability", "", ""),
+    "Netdata agent dashboard": ("netdata", "observability", "host", ""),
     "Fluentd / Fluent Bit forward input": ("fluentd,fluent-bit,fluentbit", "observability", "", ""),
     "RabbitMQ inter-node / CLI (Erlang distribution)": ("rabbitmq,rabbit", "broker", "", ""),
     "Redis Sentinel": ("redis-sentinel,sentinel,redis,valkey", "cache", "", ""),
@@ -328,7 +329,7 @@ IANA_ROWS: list[tuple[int, int | None, str, str, str, str, str, str]] = [
         "",
     ),
     (445, None, "tcp", "SMB", "smb,samba,smbd", "daemon", "", ""),
-    (514, None, "udp", "syslog", "syslog,rsyslog,syslog-ng", "observability", "", ""),
+    (514, None, "udp", "syslog", "syslog,rsyslog,syslog-ng", "observability", "host", ""),
     (
         587,
         None,
@@ -471,7 +472,7 @@ IANA_ROWS: list[tuple[int, int | None, str, str, str, str, str, str]] = [
         "Zabbix agent",
         "zabbix-agent,zabbix-agent2,zabbix",
         "observability",
-        "",
+        "host",
         "",
     ),
     (
@@ -668,6 +669,18 @@ SOURCED_ROWS: list[tuple[int, int | None, str, str, str, str, str, str, str]] = 
         "",
         "https://help.ui.com/hc/en-us/articles/218506997",
     ),
+    (
+        6001,
+        None,
+        "tcp",
+        "Pusher-protocol WebSocket server (Soketi, Laravel Echo Server)",
+        "soketi,laravel-echo-server",
+        "web",
+        "",
+        "",
+        "https://docs.soketi.app/getting-started/environment-variables "
+        "https://github.com/tlaverdure/laravel-echo-server#readme",
+    ),
 ]
 
 # Names added to rows whose port facts come from elsewhere: programs that are
@@ -681,6 +694,10 @@ EXTRA_NAMES: dict[str, str] = {
     "IMAP over TLS": "mailu,mailcow",
     "POP3 over TLS": "mailu,mailcow",
     "WireGuard VPN": "firezone",
+    # Debian and Ubuntu package Apache httpd as apache2; OpenResty is nginx with
+    # LuaJIT and serves HTTP on 80 like it: https://openresty.org/en/getting-started.html
+    "HTTP": "apache2,openresty",
+    "HTTPS": "apache2,openresty",
     # The Cloud SQL Auth Proxy speaks the database's own protocol on its port:
     # https://cloud.google.com/sql/docs/mysql/sql-proxy
     "MySQL / MariaDB": "cloud-sql-proxy,cloudsql-proxy",

@@ -4,7 +4,7 @@ The JSON form is a documented, versioned interface (docs/ports.md)::
 
     {"version": 2, "bindings": [{"path", "line", "column", "kind", "owner", "role",
       "host_ip", "port", "end_port", "protocol", "target", "target_end", "text",
-      "profiles", "identity"}]}
+      "profiles", "namespace", "direction", "identity"}]}
 
 ``path`` is relative to the current directory; ``line`` and ``column`` are
 1-based and point at the port as written. ``identity`` is the well-known
@@ -28,8 +28,9 @@ from portlint.config import Config
 from portlint.discovery import discover
 from portlint.engine.scan import make_scan_context, scan_file, scan_roots
 from portlint.errors import EXIT_CLEAN
+from portlint.placement import place
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FORMATS = ("text", "json", "markdown")
 COLUMNS = (
     "location",
@@ -40,6 +41,7 @@ COLUMNS = (
     "port",
     "target",
     "proto",
+    "namespace",
     "identity",
 )
 
@@ -67,13 +69,14 @@ def collect(paths: Sequence[str], config: Config, cwd: str | None = None) -> lis
     ctx = make_scan_context(config, cwd, scan_roots(config, cwd, paths or ["."]))
     seen: set[Row] = set()
     out: list[PortBinding] = []
-    for candidate in discover(paths, config, cwd):
+    candidates = discover(paths, config, cwd)
+    for candidate in candidates:
         for binding in scan_file(candidate, config, ctx).bindings:
             key = _row(binding)
             if key not in seen:
                 seen.add(key)
                 out.append(binding)
-    return sorted(out, key=_row)
+    return sorted(place(out, (c.display for c in candidates)), key=_row)
 
 
 def _row(b: PortBinding) -> Row:
@@ -113,8 +116,31 @@ def as_dict(b: PortBinding) -> dict[str, Any]:
         "target_end": b.target_end,
         "text": b.text,
         "profiles": list(b.profiles),
+        "namespace": None
+        if b.namespace is None
+        else {"kind": b.namespace.kind, "id": b.namespace.id or None},
+        "direction": direction(b),
         "identity": identity.known_as(b),
     }
+
+
+def direction(b: PortBinding) -> str:
+    """``listen`` for a port something binds, ``connect`` for one a config dials
+    (a URL, ``DB_PORT``), ``refer`` for a Kubernetes reference to a port by name
+    or number (``targetPort``, a probe, an Ingress backend)."""
+    if b.role == "url":
+        return "connect"
+    return "refer" if b.namespace is None else "listen"
+
+
+def namespace_label(b: PortBinding) -> str:
+    """The namespace as the table shows it: ``host``, ``pod web``, ``unknown``, ``-``."""
+    if b.namespace is None:
+        return "-"
+    space = b.namespace
+    if space.kind in ("host", "unknown") or not space.id:
+        return space.kind
+    return f"{space.kind} {space.id.split(':', 1)[-1]}"
 
 
 def render_json(bindings: Sequence[PortBinding]) -> str:
@@ -138,6 +164,7 @@ def _cells(b: PortBinding) -> tuple[str, ...]:
         _range(b.port, b.end_port),
         _range(b.target, b.target_end) if b.target is not None else "",
         b.protocol,
+        namespace_label(b),
         identity.known_as(b) or "",
     )
 

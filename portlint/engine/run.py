@@ -20,6 +20,7 @@ from portlint.engine.batch import scan_all
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
 from portlint.engine.scan import make_scan_context, scan_roots
 from portlint.findings import Directive, Finding, Problem
+from portlint.placement import place
 from portlint.printable import printable_finding
 from portlint.project import project_folder
 from portlint.registry.allocations import Allocations, load_configured_allocations
@@ -167,6 +168,7 @@ def run(
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(stamp(problem, rule, config))
+    bindings = place(bindings, (c.display for c in candidates))
     allocations = load_configured_allocations(config.allocations, config.root, cwd)
     findings.extend(check_bindings(bindings, selected, config, allocations, focus))
     findings = [printable_finding(f) for f in findings]  # names from ports.toml, config

@@ -52,6 +52,11 @@ class WellKnown:
         return "macos" in self.flags
 
     @property
+    def host_agent(self) -> bool:
+        """Runs on the machine itself whatever its class (node_exporter, syslog)."""
+        return "host" in self.flags
+
+    @property
     def sensitive(self) -> bool:
         return self.klass in SENSITIVE_CLASSES and not self.generic
 

@@ -35,28 +35,29 @@ def is_engine_picked(binding: PortBinding) -> bool:
     )
 
 
-def inside_pod(binding: PortBinding) -> bool:
-    """A Kubernetes container's env ``PORT``: it listens in its own pod, like a containerPort.
+def on_shared_machine(binding: PortBinding, *, unknown_too: bool = False) -> bool:
+    """Whether a binding listens in the host's namespace, where unrelated programs meet.
 
-    The pod's network namespace is not a shared machine, so the number squats
-    on nothing there (PL2xx, PL3xx) and collides with nothing outside the pod
-    (PL402); only the pod's ``hostPort`` and the Service's ``nodePort`` reach
-    a node.
+    A port inside one container or pod squats on nothing outside it (PL2xx,
+    PL3xx) and collides with nothing outside it (PL402); only a published
+    port, host networking, a ``hostPort``, a nodePort or a program the files
+    show running on the host reach the shared machine. Where the files do
+    not say (``unknown``), portlint says less: ``unknown_too`` admits those
+    only for the team's own allocation file, which covers every port it lists.
     """
-    return (
-        binding.role == "listen"
-        and binding.namespace is not None
-        and binding.namespace.kind == "pod"
-    )
+    space = binding.namespace
+    if space is None:
+        return False
+    return space.kind == "host" or (unknown_too and space.kind == "unknown")
 
 
-def claimed_ports(binding: PortBinding) -> range:
+def claimed_ports(binding: PortBinding, *, unknown_too: bool = False) -> range:
     """The ports a host, listen or node binding certainly occupies on a shared machine."""
     if (
         binding.role not in CLAIM_ROLES
         or not binding.port  # None, or 0: "any free port", which the engine picks
         or is_engine_picked(binding)
-        or inside_pod(binding)
+        or not on_shared_machine(binding, unknown_too=unknown_too)
     ):
         return range(0)
     ports = binding.ports()

@@ -24,8 +24,8 @@ from portlint.findings import Finding, Severity
 from portlint.rules._claims import (
     claimed_ports,
     describe,
-    inside_pod,
     is_engine_picked,
+    on_shared_machine,
     role_label,
     where,
 )
@@ -294,29 +294,117 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     The finding sits on the second claim (in file order); put
     `# portlint: ignore[PL401]` there.
     """
+    reported: dict[Location, _Duplicate] = {}
     for binding, earlier, port in find_duplicates(bindings):
-        first = earlier[0]
-        where = f"{first.location.path}:{first.location.line}:{first.location.column}"
-        if first.location == binding.location:
-            # One line, two services: the second inherits the entry through `extends`.
+        rivals = _one_per_location(
+            [
+                e
+                for e in earlier
+                if e.location != binding.location and not _alternatives(binding, e)
+            ]
+        )
+        inherited = any(e.location == binding.location for e in earlier)
+        if not rivals and not inherited:
+            continue  # alternatives of one service (MySQL and MariaDB): a developer starts one
+        found = reported.get(binding.location)
+        if found is None:
+            reported[binding.location] = _Duplicate(binding, port, rivals, inherited)
+            continue
+        found.inherited = found.inherited or inherited
+        seen = {r.location for r in found.rivals}
+        found.rivals.extend(r for r in rivals if r.location not in seen)
+    at: dict[Location, list[PortBinding]] = defaultdict(list)
+    for b in bindings:
+        if b.location in reported and b.role == "host":
+            at[b.location].append(b)
+    for location, dup in reported.items():
+        base, heirs = _base_and_heirs(at[location])
+        port, proto = dup.port, dup.binding.protocol
+        one = len(heirs) == 1
+        heir_names = ("service " if one else "services ") + " and ".join(
+            f'"{h.owner}"' for h in heirs
+        )
+        if dup.rivals:
+            first = dup.rivals[0]
+            more = len(dup.rivals) - 1
+            others = f" and {more} other{'s' if more > 1 else ''}" if more else ""
             message = (
-                f"host port {port}/{binding.protocol} is published by {describe(first)} and "
-                f'again by service "{binding.owner}", which inherits this entry via `extends`'
+                f"host port {port}/{proto} is already published by {describe(first)} "
+                f"({where(first)}){others}"
             )
-            hint = "Compose appends inherited `ports`: move the entry out of the base service"
+            if heirs:
+                message += (
+                    f"; {heir_names} {'inherits' if one else 'inherit'} this entry from "
+                    f'"{base.owner}" via `extends` and {"claims" if one else "claim"} it too'
+                )
+            hint = "give one of them another host port, or bind them to different host IPs"
         else:
             message = (
-                f"host port {port}/{binding.protocol} is already published by "
-                f"{describe(first)} ({where})"
+                f"host port {port}/{proto} is published by service "
+                f'"{base.owner}" and again by {heir_names}, which '
+                f"{'inherits' if one else 'inherit'} this entry via `extends`"
             )
-            hint = "give one of them another host port, or bind them to different host IPs"
+            hint = "Compose appends inherited `ports`: move the entry out of the base service"
         yield ctx.finding(
-            binding,
+            base,
             message,
             hint=hint,
-            related=[b.location for b in earlier],
+            related=[r.location for r in dup.rivals],
             port=port,
         )
+
+
+def _alternatives(a: PortBinding, b: PortBinding) -> bool:
+    """Two compose services that are different implementations of one service.
+
+    Compose starts what it is asked to (``docker compose up mysql``), so a
+    project may offer MySQL and MariaDB on one port; the containers of a
+    pod always start together, so there is no choice there.
+    """
+    return a.service is not None and b.service is not None and identity.same_role(a, b)
+
+
+def _one_per_location(claims: Sequence[PortBinding]) -> list[PortBinding]:
+    """One claim per written entry: an entry ``extends`` copies is named by its base."""
+    by_location: dict[Location, list[PortBinding]] = defaultdict(list)
+    for claim in claims:
+        by_location[claim.location].append(claim)
+    return [_base_and_heirs(here)[0] for here in by_location.values()]
+
+
+class _Duplicate:
+    """One reported location of PL401: its port and every earlier rival."""
+
+    __slots__ = ("binding", "inherited", "port", "rivals")
+
+    def __init__(
+        self, binding: PortBinding, port: int, rivals: list[PortBinding], inherited: bool
+    ) -> None:
+        self.binding = binding
+        self.port = port
+        self.rivals = rivals
+        self.inherited = inherited
+
+
+def _base_and_heirs(here: Sequence[PortBinding]) -> tuple[PortBinding, list[PortBinding]]:
+    """The service that wrote an entry, and those that inherit it through ``extends``.
+
+    Every service of an ``extends`` chain yields the entry at the base's
+    line; the base is the service the key path names (``services.web.ports``).
+    """
+    owners = list(dict.fromkeys(b.owner for b in here))
+    by_owner = {b.owner: b for b in here}
+    named = next(
+        (
+            o
+            for o in owners
+            if len(by_owner[o].key_path) > 1
+            and by_owner[o].key_path[0] == "services"
+            and by_owner[o].key_path[1] == o
+        ),
+        owners[0],
+    )
+    return by_owner[named], [by_owner[o] for o in owners if o != named]
 
 
 # --- PL402: the same port claimed in two places of one repository -----------
@@ -332,6 +420,16 @@ def _claimant(binding: PortBinding) -> tuple[str, str]:
 
 def _link(location: Location) -> tuple[str, int, int]:
     return (location.path, location.line, location.column)
+
+
+DEFAULT_INDEPENDENT = tuple(
+    pattern
+    for folder in ("examples", "example", "samples", "sample", "demos")
+    for pattern in (f"{folder}/*", f"*/{folder}/*")
+)
+"""Each sample of a collection is run on its own, from its folder (``cd
+examples/x && docker compose up``): a folder of examples says so by its name,
+whatever networks the samples share as a template."""
 
 
 def independent_folders(patterns: Sequence[str]) -> Callable[[str], str | None]:
@@ -481,11 +579,11 @@ def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
         if b.role in ("host", "listen", "node")
         and (b.origin is not None or _link(b.location) not in echoes)  # the .env value
         and b.port is not None
+        and on_shared_machine(b)
         and not (
             b.role == "listen"
             and (
-                inside_pod(b)
-                or in_container(b)
+                in_container(b)
                 or (posixpath.basename(posixpath.dirname(b.location.path)), b.port) in inside
             )
         )
@@ -671,9 +769,11 @@ def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> li
         Option(
             "independent",
             "list[str]",
-            [],
-            "globs of folders whose projects never run together (`examples/*`); "
-            "claims in two different such folders do not conflict",
+            list(DEFAULT_INDEPENDENT),
+            "globs of folders whose projects never run together; claims in two "
+            "different such folders do not conflict. The default makes every "
+            "sample of an `examples/` or `samples/` folder (at any depth) its own; "
+            "a list you set replaces it",
         ),
         Option(
             "run-together",
@@ -705,7 +805,20 @@ def repository_port_conflict(
 
     Without such evidence two projects are independent: a sample collection's
     examples, a devcontainer and a self-host compose file, an app's `.env`
-    and a compose stack elsewhere. Ports they share are not findings; one line
+    and a compose stack elsewhere. Each sample below an `examples/`,
+    `example/`, `samples/`, `sample/` or `demos/` folder is independent of
+    the others even when they share a network (the `independent` option's
+    default; setting the option replaces it).
+
+    Only ports on the host's network namespace meet: published compose
+    ports, host networking, `hostPort`s and nodePorts, dev servers a package
+    script starts, and a `.env` or config of an app the folders show running
+    on the host (a `package.json` beside it, no Dockerfile). A port inside a
+    container or pod (a chart's values, a config in a folder a Dockerfile
+    builds) meets nothing outside it, and one whose namespace the files do
+    not show is left out; `portlint ports` shows each binding's namespace.
+
+    Ports independent projects share are not findings; one line
     after the findings counts them, and `portlint ports --contested` lists
     them with every claimant. Compose files of one folder that are separate
     projects (`docker-compose.yml` and `docker-compose-v7.yml`) are
@@ -862,6 +975,23 @@ def _namespace(binding: PortBinding) -> Namespace | None:
     return space
 
 
+def _last_applied(bindings: Sequence[PortBinding]) -> dict[Namespace, str]:
+    """Pod namespace -> the file whose copy of the workload ``kubectl apply`` keeps.
+
+    Applying a folder applies its files in name order; an object of the same
+    kind, namespace and name in a later file replaces the earlier one, so
+    its containers never share a pod with the replaced copy's.
+    """
+    last: dict[Namespace, str] = {}
+    for binding in bindings:
+        space = binding.namespace
+        if space is not None and space.kind == "pod":
+            path = binding.location.path
+            if space not in last or path > last[space]:
+                last[space] = path
+    return last
+
+
 def _service_of(space: Namespace, binding: PortBinding) -> str:
     """The service whose container namespace ``space`` is (its id is ``<project>/<service>``)."""
     return space.id.removeprefix(f"{binding.project}/")
@@ -907,8 +1037,15 @@ def duplicate_container_port(
     # stops at the first clash, so the ports after it stay undeclared.
     spaces: dict[tuple[Namespace, str], tuple[FirstMap[PortBinding], dict[str, IntervalSet]]]
     spaces = {}
+    applied = _last_applied(bindings)
     for binding in sorted(bindings, key=lambda b: location_key(b.location)):
         space = _namespace(binding)
+        if (
+            space is not None
+            and space.kind == "pod"
+            and applied.get(space) != binding.location.path
+        ):
+            continue  # an earlier file's copy of the object: the later one replaces it
         ports = _inner_ports(binding) if space is not None else range(0)
         if space is None or not ports:
             continue

@@ -57,7 +57,7 @@ def _sensitive(binding: PortBinding, port: int) -> tuple[str, bool] | None:
     return None
 
 
-@binding_rule("PL501", "sensitive-port-exposed", severity=Severity.WARNING)
+@binding_rule("PL501", "sensitive-port-exposed", severity=Severity.WARNING, enabled=False)
 def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """A database, broker, cache, search, admin or daemon port published on all interfaces.
 
@@ -77,6 +77,13 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
     loopback binding and does not fire. Services with `network_mode: host`
     publish every port they listen on. A devcontainer's `forwardPorts` are
     forwarded to localhost by the editor and do not fire; its `appPort` does.
+
+    Off by default: whether a published datastore is a risk depends on
+    where the stack runs, which the files rarely say. Development stacks,
+    samples and local environments publish their databases on purpose so
+    tools on the host can connect (on twelve real repositories it fired 60
+    times, once on something a maintainer would change). Turn it on for
+    repositories that deploy: `extend-select = ["PL501"]`.
 
     ## Why it matters
     Docker's published ports bypass host firewalls such as ufw (Docker writes

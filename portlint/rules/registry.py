@@ -27,14 +27,31 @@ def _owner_list(keys: list[str]) -> str:
     return keys[0] if len(keys) == 1 else ", ".join(keys[:-1]) + " or " + keys[-1]
 
 
+HOST_INSTALLED = frozenset(
+    {"datastore", "cache", "broker", "search", "daemon", "infra", "mail", "remote", "vpn"}
+)
+"""Classes of software people install on the machine itself, as a system service.
+
+A host port collides with a program only where that program runs. Databases,
+caches, brokers, search engines, system daemons, DNS, mail, SSH and VPN
+servers are installed from the OS's packages and listen before any project
+starts; dashboards, web apps, admin UIs and dev tools run where their own
+project starts them, and inside a repository PL401/PL402 meet them there.
+"""
+
+
 @binding_rule("PL201", "well-known-port-conflict", severity=Severity.WARNING)
 def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """A port that widely deployed software listens on, claimed by something else.
 
     ## When it fires
-    A host, listening or node port is the default port of exactly one
-    popular program (PostgreSQL's 5432, Redis's 6379, Kafka's 9092 ...) and
-    nothing about the binding says it is that program: not the service or
+    A port on the host's network namespace (a published compose port, host
+    networking, a `hostPort` or nodePort, a dev server a package script
+    starts; see "Namespaces" in docs/ports.md) is the default port of
+    exactly one popular program that people install on the machine itself
+    (a database, cache, broker, search engine, mail, DNS, SSH or VPN server,
+    or a system daemon: PostgreSQL's 5432, Redis's 6379, Kafka's 9092 ...)
+    and nothing about the binding says it is that program: not the service or
     container name, `container_name`, `hostname`, the image's name or
     organisation (`bitnami/postgresql:16` counts as postgresql,
     `ghcr.io/mailu/...` as mailu), the env key (`POSTGRES_PORT`) or the
@@ -45,8 +62,14 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     Pushgateway; 8200: Vault, Duplicati) names no owner and does not fire,
     and neither do ports that many programs default to (80, 443, 3000, 4200,
     5173, 8000, 8080, 8443, 8888, debugger ports such as 5678 and 9229 ...):
-    they only count inside the repository (PL402). Ports 5000 and 7000
-    always fire: the macOS AirPlay receiver listens there.
+    they only count inside the repository (PL402), and neither do the ports
+    of dashboards, web apps and dev tools (Loki's 3100, Grafana's 3000),
+    which run where their own project starts them. A port inside a container
+    or pod, or one whose namespace the files do not show (a key in an app's
+    config file), squats on nothing. Ports 5000 and 7000 fire on every host
+    claim, because the macOS AirPlay receiver listens there, unless the
+    compose file shows a Linux host (it bind-mounts a folder under `/mnt`,
+    `/srv`, `/media` or `/home`, which Docker Desktop on macOS does not have).
     A port the config connects to (`SMTP_PORT=25`, `OPEN_WEBUI_LLM_PORT=11434`,
     `datasource.port: 5432`) is that software's port by design and never
     fires (see "Direction" in docs/ports.md).
@@ -77,6 +100,8 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
         label = f"{role_label(binding)} {port}/{binding.protocol}"
         macos = [e for e in entries if e.macos]
         if macos:
+            if binding.host_os == "linux":
+                continue  # the files show a Linux host: no AirPlay receiver there
             yield ctx.finding(
                 binding,
                 f"{label} is taken by the {macos[0].software} on Macs",
@@ -89,6 +114,8 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
         owners = [e for e in entries if not e.squat]
         if len({e.key for e in owners}) != 1:
             continue  # nobody's, or shared by several programs (9000, 9091): no owner to name
+        if owners[0].klass not in HOST_INSTALLED and not owners[0].host_agent:
+            continue  # runs where its own project starts it: PL401/PL402 meet it there
         names = names if names is not None else identity.binding_names(binding)
         if any(identity.matches(names, e.names) for e in owners):
             continue
@@ -222,14 +249,18 @@ def unassigned_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]
         return
 
 
-@binding_rule("PL204", "reserved-port", severity=Severity.WARNING)
+@binding_rule("PL204", "reserved-port", severity=Severity.NOTE, enabled=False)
 def reserved_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """A port IANA lists as Reserved.
 
     ## When it fires
     A host, listening or node port is marked Reserved in the IANA registry
     for its protocol and assigned to nobody (1024, 4173, 5060-5061 for some
-    protocols ...).
+    protocols ...). Off by default, like the other IANA surveys (PL202,
+    PL203): a Reserved number is one IANA will not hand out, which harms no
+    program that binds it today (on twelve real repositories all six
+    findings were ports like Syncthing's 8384 and Varnish's 6081, nothing to
+    change).
 
     ## Why it matters
     Reserved ports are held back on purpose: some have special meaning to
@@ -279,7 +310,7 @@ def allocation_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator[Find
     `# portlint: ignore[PL205]` on the line; better, fix the file.
     """
     allocs = ctx.settings.allocations
-    ports = claimed_ports(binding)
+    ports = claimed_ports(binding, unknown_too=True)
     if allocs is None or not ports:
         return
     names = identity.binding_names(binding)
@@ -335,7 +366,7 @@ def unallocated_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding
     allocs = ctx.settings.allocations
     if allocs is None or binding.role not in ("host", "listen"):
         return
-    for port in claimed_ports(binding):
+    for port in claimed_ports(binding, unknown_too=True):
         if allocs.find(port, binding.protocol) is not None:
             continue
         if allocs.for_service(identity.binding_names(binding)):

@@ -110,7 +110,7 @@ def unset_port_variable() -> None:
     """
 
 
-@scanner_rule("PL105", "unquoted-port-mapping", severity=Severity.WARNING)
+@scanner_rule("PL105", "unquoted-port-mapping", severity=Severity.NOTE)
 def unquoted_port_mapping() -> None:
     """An unquoted `HOST:CONTAINER` that YAML 1.1 reads as a base-60 number.
 
@@ -121,8 +121,10 @@ def unquoted_port_mapping() -> None:
     finding: `- 8080:80` parses as a string and is left alone.
 
     ## Why it matters
-    Docker Compose v2 reads the text, but PyYAML-based tools (Compose v1,
-    Ansible, many CI helpers) receive 1342 and publish the wrong port.
+    Docker Compose v2 reads YAML 1.2 and gets the text right, so for Compose
+    itself this is a note, not a problem. PyYAML-based tools (the retired
+    Compose v1, Ansible, many CI helpers) receive 1342 and publish the wrong
+    port.
 
     ## How to fix
     Quote the entry: `- "22:22"`.

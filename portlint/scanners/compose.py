@@ -15,6 +15,7 @@ project; those bindings keep the location in the file that wrote them.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
@@ -171,11 +172,12 @@ def _scan_file(
 ) -> None:
     _includes(file, project, loader, result, stack)
     services = _yaml.get(file.doc, "services")
+    host_os = _host_os(services)
     for name, _key, body in _yaml.items(services) if services is not None else ():
         if not isinstance(body, MappingNode):
             continue
         chain = _extends_chain(file, name, body, loader)
-        service = _service(name, project, chain)
+        service = dataclasses.replace(_service(name, project, chain), host_os=host_os)
         for owner_file, owner_name, owner_body in chain:
             _service_ports(owner_file, owner_name, owner_body, service, result)
 
@@ -283,6 +285,7 @@ class _Service:
     shared_network: str | None = None  # "service:x" / "container:x": PL403 needs it
     env_files: tuple[str, ...] = ()  # paths as the engine sees them: PL402 needs them
     together: tuple[tuple[str, str], ...] = ()  # evidence of other projects: see _together_facts
+    host_os: str | None = None  # "linux" when the file mounts folders only Linux hosts have
 
     def binding(
         self,
@@ -334,6 +337,7 @@ class _Service:
             env_files=self.env_files,
             port_name=port_name,
             together=self.together,
+            host_os=self.host_os,
         )
 
     @property
@@ -391,6 +395,39 @@ def _service(name: str, project: str, chain: Chain) -> _Service:
         env_files=env_files,
         together=_together_facts(chain, name),
     )
+
+
+# Where a host folder lives decides where the project can run. Docker Desktop on
+# macOS shares only /Users, /Volumes, /private, /tmp and /var/folders with its
+# VM by default (https://docs.docker.com/desktop/settings-and-maintenance/settings/#file-sharing);
+# a bind mount of /mnt/data fails there with "mounts denied". Folders that
+# macOS does not have at all are proof of a Linux host; /etc, /var and /opt
+# exist on both, so they prove nothing.
+LINUX_ONLY_ROOTS = ("/mnt/", "/srv/", "/media/", "/home/")
+
+
+def _host_os(services: Node | None) -> str | None:
+    """``"linux"`` when a service of the file bind-mounts a folder macOS does not have.
+
+    Sources are read as written, uninterpolated: ``${DATA:-/mnt/data}`` names
+    its default after the ``:-``, and a variable without one proves nothing.
+    """
+    if not isinstance(services, MappingNode):
+        return None
+    for _name, _key, body in _yaml.items(services):
+        if not isinstance(body, MappingNode):
+            continue
+        volumes = _yaml.get(body, "volumes")
+        if not isinstance(volumes, SequenceNode):
+            continue
+        for item in volumes.value:
+            node = _yaml.get(item, "source") if isinstance(item, MappingNode) else item
+            source = _yaml.scalar(node) or ""
+            if source.startswith("${") and ":-" in source:
+                source = source.split(":-", 1)[1]
+            if source.startswith(LINUX_ONLY_ROOTS):
+                return "linux"
+    return None
 
 
 MAX_REFERENCES = 16  # names one service is read to mention: evidence, not an inventory

@@ -46,12 +46,13 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from portlint.bindings import MAX_PORT, Location, PortBinding, Role, namespace_for_role
+from portlint.bindings import MAX_PORT, Location, Namespace, PortBinding, Role, namespace_for_role
 from portlint.findings import Problem
 from portlint.scanners import direction, problems
 from portlint.scanners._hosts import ADDRESS as _ADDRESS
@@ -473,9 +474,23 @@ def _binding(
         key_path=leaf.key_path,
         identities=ctx.identities,
         extra=extra,
-        namespace=namespace_for_role(role),
+        namespace=_namespace(ctx, location.path, role),
         port_name=dict(extra).get("name"),
     )
+
+
+def _namespace(ctx: Context, path: str, role: Role) -> Namespace | None:
+    """A chart's values configure its own pods and Services, never the host's ports.
+
+    Each chart is its own application: its pods listen in their own network
+    namespaces and its Services on their own ClusterIPs (a ``hostPort`` or
+    ``nodePort`` key is still the node's). Elsewhere the file alone does
+    not say where a port listens.
+    """
+    if ctx.helm_values and role in ("listen", "container", "service"):
+        chart = f"helm:{posixpath.dirname(path) or '.'}"
+        return Namespace("cluster-service" if role == "service" else "pod", chart)
+    return namespace_for_role(role)
 
 
 def _is_ip(host: str) -> bool:

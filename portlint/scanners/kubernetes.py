@@ -22,7 +22,8 @@ Rules read only the typed fields documented on :class:`~portlint.bindings.PortBi
 this scanner sets ``k8s_object`` (``Kind/name``), ``container`` and
 ``container_group`` (workload containers), ``port_name`` (a port's own
 ``name:``), ``ref``/``ref_name`` (references) and ``namespace``: the pod's
-(``Namespace("pod", project)``) for containerPorts and env ports, the host's
+(``Namespace("pod", "<folder>:" + project)``: a workload of one name in
+another folder is another application) for containerPorts and env ports, the host's
 for hostPorts (and ``hostNetwork``) and nodePorts, the Service's ClusterIP
 (``"cluster-service"``) for Service ports, none for references.
 The ``extra`` pairs below are detail for inventories and tests, read by no rule.
@@ -70,6 +71,7 @@ non-numeric ``containerPort`` or an unknown ``protocol`` is PL102 (lower-case
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -184,6 +186,11 @@ class _Object:
 
     def loc(self, node: Node) -> Location:
         return _yaml.location(self.source, node)
+
+    @property
+    def folder(self) -> str:
+        """The manifest's folder: what ``kubectl apply -f FOLDER`` applies together."""
+        return posixpath.dirname(self.source.path) or "."
 
     def problem(self, code: str, node: Node, message: str, path: KeyPath, **kw: Any) -> None:
         self.result.problems.append(
@@ -344,7 +351,7 @@ class _Object:
                         ("labels", labels),
                     ),
                     k8s_object=f"{kind}/{name}",
-                    namespace=Namespace("pod", project),
+                    namespace=Namespace("pod", f"{self.folder}:{project}"),
                     container=cname,
                     container_group=group,
                 )

@@ -34,6 +34,8 @@ PROJECT = {
         '    ports: ["6379:6379"]  # portlint: ignore[PL401]\n'
     ),
     "shop/values.yaml": b"service:\n  port: 80\x00\n",
+    # PL501 (off by default) gives the goldens a warning with a fix-like hint
+    "portlint.toml": 'extend-select = ["PL501"]\n',
 }
 FORMATS = {
     "text": "txt",

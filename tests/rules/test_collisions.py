@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from portlint.bindings import Location, Namespace, PortBinding
+from portlint.bindings import HOST, Location, Namespace, PortBinding
 from portlint.findings import Finding, Severity
 from portlint.registry.allocations import Allocations
 from portlint.rules.base import Settings
@@ -71,6 +71,7 @@ def test_env_value_interpolated_into_compose_is_one_claim() -> None:
         line=2,
         column=10,
         project=None,
+        namespace=HOST,
     )
     compose = _compose("svc/compose.yaml", "api", 8081, origin=env_value)
     other_key = bind(
@@ -82,6 +83,7 @@ def test_env_value_interpolated_into_compose_is_one_claim() -> None:
         line=3,
         column=12,
         project=None,
+        namespace=HOST,  # an app on the host reads it (placement: a package.json beside it)
     )
     # API_PORT's value is the compose claim (judged there, with the service's name);
     # ADMIN_PORT is a second key of the same .env on the same port
@@ -336,27 +338,32 @@ app = "{app}"
 """
 
 
-def test_fly_edge_ports_of_two_apps_do_not_collide(make_project) -> None:
-    """Every Fly app serves 443 on its own addresses: only internal_port is a claim."""
+def test_fly_apps_collide_on_nothing(make_project) -> None:
+    """Every Fly app runs in machines of its own: neither its edge 443 nor its
+    internal_port meets another app's. Both are still read (PL206 sees the
+    internal ports, and only them, against the allocation file)."""
     from tests.conftest import run_cli
 
     root = make_project(
         {
             "billing/fly.toml": FLY.format(app="billing", internal=8081),
             "search/fly.toml": FLY.format(app="search", internal=8081),
-            "ports.toml": "",  # one port space: the control (8081) is a finding
+            "ports.toml": "",
         }
     )
-    code, out, _ = run_cli(["check", "-q", "--no-color", "--select", "PL402", "."], cwd=root)
-    findings = [line for line in out.splitlines() if not line.startswith("  ")]
+    code, out, _ = run_cli(["check", "-q", "--no-color", "--select", "PL402,PL206", "."], cwd=root)
+    findings = [line.split(" ", 2)[:2] for line in out.splitlines() if not line.startswith("  ")]
     assert findings == [
-        "search/fly.toml:4:19: PL402 listening port 8081/tcp is also claimed by owner "
-        '"billing" (billing/fly.toml:4:19)',
+        ["billing/fly.toml:4:19:", "PL206"],
+        ["billing/fly.toml:7:19:", "PL206"],
+        ["search/fly.toml:4:19:", "PL206"],
+        ["search/fly.toml:7:19:", "PL206"],
     ]
     assert code == 1
 
 
 def _env(path: str, key: str, port: int, owner: str, line: int = 1, column: int = 6):
+    """A ``.env`` key read by an app on the host (placement found a package.json beside it)."""
     return bind(
         port,
         role="listen",
@@ -367,6 +374,7 @@ def _env(path: str, key: str, port: int, owner: str, line: int = 1, column: int 
         column=column,
         project=None,
         key_path=(key,),
+        namespace=HOST,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from portlint.bindings import HOST
 from portlint.registry.allocations import Allocation, merge
 from portlint.rules.base import Settings
 from portlint.rules.registry import (
@@ -34,7 +35,9 @@ from tests.rules._helpers import bind, run
         ("cassandra", "cassandra:5", 7000, "taken by the macOS AirPlay Receiver"),
         ("files", "ghcr.io/acme/files:1", 9000, None),  # shared by several programs: no owner
         ("torrents", "lscr.io/linuxserver/transmission", 9091, None),
-        ("exporter", "ghcr.io/acme/exporter:1", 9090, 'port of prometheus, but service "exporter"'),
+        # Prometheus runs where its own project starts it, not as a host service
+        ("exporter", "ghcr.io/acme/exporter:1", 9090, None),
+        ("catalog", "ghcr.io/acme/catalog:1", 27017, 'port of mongodb, but service "catalog"'),
         ("minio", "minio/minio", 9000, None),
     ],
 )
@@ -57,8 +60,10 @@ def test_ray_gets_its_own_hint() -> None:
 
 
 def test_env_key_owner_is_identity() -> None:
-    ok = bind(5432, role="listen", owner="POSTGRES_PORT", kind="dotenv", path=".env", project=None)
-    bad = bind(5432, role="listen", owner="REDIS_PORT", kind="dotenv", path=".env", project=None)
+    # a .env an app on the host reads (placement: a package.json beside it)
+    on_host = {"kind": "dotenv", "path": ".env", "project": None, "namespace": HOST}
+    ok = bind(5432, role="listen", owner="POSTGRES_PORT", **on_host)
+    bad = bind(5432, role="listen", owner="REDIS_PORT", **on_host)
     assert run(well_known_port_conflict, [ok]) == []
     (finding,) = run(well_known_port_conflict, [bad])
     assert finding.message.startswith(

@@ -204,7 +204,7 @@ def test_services_of_profiles_never_activated_together_do_not_collide(make_proje
         "(compose.yaml:11:10)",
         # a service without profiles always starts, so it meets every profile
         'compose.yaml:20:10: PL401 host port 3000/tcp is already published by service "aio" '
-        "(compose.yaml:6:10)",
+        "(compose.yaml:6:10) and 2 others",
     ]
 
 

@@ -23,6 +23,8 @@ FILES = {
     # a key (the owner, part of the fingerprint) and a value (a forwarded port)
     "app.json": '{"server\\udc80": {"port": 8080}, "web": {"port": 8080}}\n',
     "b.json": '{"serve\\ud800r": {"port": 8080}}\n',
+    # an app started on the host (placement): its config's ports are host claims
+    "package.json": '{"name": "app", "scripts": {"start": "node app.js"}}\n',
     ".devcontainer/devcontainer.json": (
         '{"forwardPorts": [3000, "x\\udc80"], "appPort": ["3000:3000"],\n'
         ' "portsAttributes": {"3000": {"label": "l\\udfff"}}}\n'
