@@ -65,17 +65,43 @@ def test_json_schema_shape() -> None:
 def test_text_table() -> None:
     code, out, _ = run_cli(["ports", "."], cwd=PROJECTS / "override")
     assert code == 0
-    head = "KIND     OWNER   ROLE       HOST IP    PORT  TARGET  PROTO  NAMESPACE"
-    assert out.splitlines() == [
-        f"LOCATION                     {head}           IDENTITY",
-        "compose.override.yaml:5:10   compose  app     host       *          8080  8080    tcp    host",
-        "compose.override.yaml:6:20   compose  app     host       127.0.0.1  5005  5005    tcp    host",
-        "compose.override.yaml:10:10  compose  worker  host       *          9000  9000    tcp    host",
-        "compose.override.yaml:15:10  compose  admin   host       *          5005  5005    tcp    host",
-        "compose.yaml:5:10            compose  app     host       *          8080  8080    tcp    host",
-        "compose.yaml:10:10           compose  worker  container  *          9000          tcp    "
-        "container ./worker",
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        *("LOCATION", "KIND", "OWNER", "ROLE", "HOST", "IP", "PORT", "TARGET", "PROTO"),
+        *("NAMESPACE", "IDENTITY"),
     ]
+    assert [line.split() for line in lines[1:]] == [
+        [
+            "compose.override.yaml:5:10",
+            "compose",
+            "app",
+            "host",
+            "*",
+            "8080",
+            "8080",
+            "tcp",
+            "host",
+        ],
+        [
+            *("compose.override.yaml:6:20", "compose", "app", "host", "127.0.0.1", "5005"),
+            *("5005", "tcp", "host"),
+        ],
+        [
+            *("compose.override.yaml:10:10", "compose", "worker", "host", "*", "9000", "9000"),
+            *("tcp", "host"),
+        ],
+        [
+            *("compose.override.yaml:15:10", "compose", "admin", "host", "*", "5005", "5005"),
+            *("tcp", "host"),
+        ],
+        ["compose.yaml:5:10", "compose", "app", "host", "*", "8080", "8080", "tcp", "host"],
+        [
+            *("compose.yaml:10:10", "compose", "worker", "container", "*", "9000", "tcp"),
+            *("container", "./worker"),
+        ],
+    ]
+    # columns line up: every row starts its cells where the header does
+    assert all(len(line) <= len(lines[0]) for line in lines)
 
 
 def test_markdown_table() -> None:

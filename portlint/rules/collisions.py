@@ -297,11 +297,7 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     reported: dict[Location, _Duplicate] = {}
     for binding, earlier, port in find_duplicates(bindings):
         rivals = _one_per_location(
-            [
-                e
-                for e in earlier
-                if e.location != binding.location and not _alternatives(binding, e)
-            ]
+            [e for e in earlier if e.location != binding.location and not _alternatives(binding, e)]
         )
         inherited = any(e.location == binding.location for e in earlier)
         if not rivals and not inherited:

@@ -28,7 +28,7 @@ import pytest
 from portlint.bindings import HOST, Namespace, PortBinding, location_key
 from portlint.commands.suggest import used_ports
 from portlint.registry.allocations import Allocations
-from portlint.rules.base import RuleContext, Settings
+from portlint.rules.base import Settings
 from portlint.rules.collisions import (
     duplicate_container_port,
     duplicate_host_port,
