@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from portlint.bindings import MAX_PORT, UNKNOWN, Location, PortBinding
+from portlint.bindings import MAX_PORT, UNKNOWN, Location, Namespace, PortBinding
 from portlint.findings import Problem
 from portlint.scanners import direction, problems
 from portlint.scanners._hosts import names_another_host
@@ -360,7 +360,8 @@ def _port_values(
             key_path=(entry.key,),
             identities=_identities(owner),
             origin=_origin(entry, match.start(), match.end()),
-            namespace=UNKNOWN,  # on the host, or in the container the file configures
+            # on the host, or in the container the file configures: its comment may say
+            namespace=_container_of(source) if _says_inside(source, loc.line) else UNKNOWN,
             env_key=entry.key,
         )
         if host is not None:
@@ -370,6 +371,36 @@ def _port_values(
             binding, (folder,) if folder else (), subject_is_owner=folder is None
         )
         result.bindings.append(binding)
+
+
+# A comment that places the setting inside a container: "port inside the container",
+# "in the app container", "container-side port", "container port".
+_INSIDE = re.compile(
+    r"\b(?:inside|in)\s+(?:the|a|an|its|each|this|that)?\s*(?:[\w-]+\s+)?container\b"
+    r"|\bcontainer[- ]side\b|\bcontainer\s+port\b",
+    re.IGNORECASE,
+)
+MAX_COMMENT_LINES = 8  # a comment block above a key, read for that key
+
+
+def _says_inside(source: SourceFile, line: int) -> bool:
+    """Whether the key's own comment (at the end of its line, or the block right
+    above it) says the port is inside a container."""
+    text = source.line_text(line)
+    if " #" in text and _INSIDE.search(text.split(" #", 1)[1]):
+        return True
+    for above in range(line - 1, max(0, line - 1 - MAX_COMMENT_LINES), -1):
+        text = source.line_text(above).strip()
+        if not text.startswith("#"):
+            return False
+        if _INSIDE.search(text):
+            return True
+    return False
+
+
+def _container_of(source: SourceFile) -> Namespace:
+    """The container a ``.env`` configures: the one its file feeds, named by the file."""
+    return Namespace("container", f"env:{source.path}")
 
 
 def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -> None:
