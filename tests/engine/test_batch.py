@@ -11,7 +11,7 @@ from portlint.engine import batch
 from portlint.engine.batch import AUTO_SERIAL_BELOW, worker_count
 from tests.conftest import run_cli
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 @pytest.mark.parametrize(
