@@ -7,6 +7,7 @@ encoding itself.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from portlint.bindings import HOST, Location, PortBinding
+from portlint.engine import cache
 from portlint.engine.codec import Invalid, Unsupported, codec_for
 from portlint.findings import Problem, Severity
 from portlint.scanners.base import ScanResult
@@ -117,3 +119,24 @@ class _WithSet:
 def test_a_type_it_cannot_check_is_unsupported(tp: Any) -> None:
     with pytest.raises(Unsupported):
         codec_for(tp)
+
+
+def test_the_binding_fields_are_the_cache_format() -> None:
+    """A binding is encoded as its fields in order: changing them changes the cache format.
+
+    Update this list and bump ``cache.FORMAT`` together.
+    """
+    assert [f.name for f in dataclasses.fields(PortBinding)] == [
+        "location", "kind", "owner", "role", "port", "end_port", "protocol", "host_ip",
+        "target", "target_end", "text", "key_path", "profiles", "project", "identities",
+        "image", "origin", "together", "host", "namespace", "target_namespace", "service",
+        "project_dir", "env_files", "env_key", "k8s_object", "container", "container_group",
+        "port_name", "ref", "ref_name", "editor_forward",
+    ]  # fmt: skip
+    assert cache.FORMAT == 3
+    encode, _decode = codec_for(PortBinding)
+    named = PortBinding(Location("a.env", 1, 9), "dotenv", "db", "url", 5432, host="db")
+    assert encode(named) == [
+        ["a.env", 1, 9], "dotenv", "db", "url", 5432,
+        None, "tcp", None, None, None, "", [], [], None, [], None, None, [], "db",
+    ]  # fmt: skip
