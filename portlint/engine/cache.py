@@ -216,7 +216,6 @@ class Scanned:
     stat: StatKey | None
     digest: str | None
     deps: list[Dependency]
-    encoded: str | None = None  # the result as JSON text, when a worker already made it
 
 
 class ScanCache:
@@ -323,9 +322,7 @@ class ScanCache:
     # -- writing -------------------------------------------------------
 
     def store(self, abs_path: str, scanned: Scanned) -> None:
-        encoded = scanned.encoded
-        if encoded is None:
-            encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
+        encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
         self.dirty = True

@@ -1,8 +1,7 @@
 """One file: read it, scan it, note its directives. The bottom of the engine.
 
-Nothing here knows about other files, the cache or worker processes
-(``batch``) or about rules and the run (``run``), which import this module;
-it imports neither of them.
+Nothing here knows about other files or the cache (``batch``) or about rules
+and the run (``run``), which import this module; it imports neither of them.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The cache encoding: the exact JSON a value becomes, and the shapes refused on the way back.
 
-The cache and the worker processes rely on it; tests/engine/test_cache.py
+The scan cache relies on it; tests/engine/test_cache.py
 covers what the cache does with a refused entry (a miss), these cover the
 encoding itself.
 """
