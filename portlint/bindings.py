@@ -6,7 +6,7 @@ at their boundary, so no rule or reporter ever adds one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Role = Literal["host", "container", "listen", "node", "service", "url"]
@@ -123,7 +123,10 @@ class PortBinding:
     # ("external_network", name), ("container_name", name) and ("refers", host)
     # - a network it joins, its own container name, another's it names.
     together: tuple[tuple[str, str], ...] = ()
-    extra: tuple[tuple[str, str], ...] = field(default=())  # scanner detail; no rule reads it
+    host: str | None = None
+    """The host name written with the port (a URL's host, ``db`` in ``db:5432``, a sibling
+    ``host:`` key's value): with it a listening-looking port is known to be another
+    machine's (see ``scanners.direction``)."""
     namespace: Namespace | None = None
     """Where ``port`` listens; ``None`` for a reference (role ``url``, or a
     Kubernetes reference by name), which listens nowhere."""

@@ -119,7 +119,7 @@ def _add_speed_flags(p: argparse.ArgumentParser) -> None:
         type=_jobs,
         default=0,
         metavar="N",
-        help="scanning processes (default: automatic; 1 = serial)",
+        help="accepted for compatibility; portlint scans in one process",
     )
 
 

@@ -106,7 +106,7 @@ class Config:
     suppressions: bool = True  # False: --no-suppressions
     project_context: bool = True  # given files: scan the project, report on those files
     cache: bool = True  # reuse per-file scan results from .portlint_cache (--no-cache)
-    jobs: int = 0  # scanning processes: 0 automatic, 1 serial (--jobs)
+    jobs: int = 0  # --jobs: accepted and ignored; every file is scanned in this process
     root: str = "."  # folder that relative paths in the config are resolved against
     source: str | None = None  # the file this came from, None for defaults
 

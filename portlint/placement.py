@@ -64,7 +64,7 @@ def place(bindings: Sequence[PortBinding], paths: Iterable[str]) -> list[PortBin
     out: list[PortBinding] = []
     for binding in bindings:
         space = binding.namespace
-        if space is None or space.kind != "unknown":
+        if space is None or space.kind != "unknown" or binding.role == "url":
             out.append(binding)
             continue
         folder = posixpath.dirname(binding.location.path)

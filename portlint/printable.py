@@ -7,9 +7,12 @@ line, the second drives the reader's terminal, and the third cannot be
 encoded at all, so the JSON, SARIF and GitLab reports and ``--write-baseline``
 died with UnicodeEncodeError. Every reporter would have to remember all three,
 in its own syntax; instead every string a scanner produces passes through
-:func:`printable` once (:func:`printable_result`, called by the engine on each
+:func:`printable` once (:func:`printable_values`, called by the engine on each
 file's scan result), the way displayed file names always have, and every
 format then shows the same escaped text.
+
+Only the model's value types are known here (generically, as dataclasses), so
+this sits just above the model and anything that shows text may use it.
 
 Escaping is idempotent (the escapes are printable), so applying it again to a
 message built from already-escaped names is harmless.
@@ -25,7 +28,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from portlint.findings import Finding
-    from portlint.scanners.base import ScanResult
 
 T = TypeVar("T")
 
@@ -157,20 +159,14 @@ def _clean(value: Any) -> Any:
     return dataclasses.replace(value, **changes) if changes else value
 
 
-def _cleaned(items: list[T]) -> list[T]:
-    return [item if _is_clean(item) else _clean(item) for item in items]
+def printable_values(items: list[T]) -> list[T]:
+    """``items`` (bindings, problems: dataclasses or strings) with every string printable.
 
-
-def printable_result(result: ScanResult) -> ScanResult:
-    """One file's scan result with every string printable: the model's entry point.
-
-    Bindings (owners, key paths, literals, images...), problems and notes all
-    come from the file, from files it includes, or from the environment.
+    The model's entry point: the engine passes each file's bindings, problems
+    and notes through it, as they come from the file, from files it includes,
+    or from the environment. Items with nothing to escape are kept as they are.
     """
-    result.bindings = _cleaned(result.bindings)
-    result.problems = _cleaned(result.problems)
-    result.notes = _cleaned(result.notes)
-    return result
+    return [item if _is_clean(item) else _clean(item) for item in items]
 
 
 def printable_finding(finding: Finding) -> Finding:

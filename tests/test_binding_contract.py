@@ -8,9 +8,10 @@ scanner sets and that no rule reads a scanner's internals again.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from pathlib import Path
 
-from portlint.bindings import HOST, UNKNOWN, Namespace
+from portlint.bindings import HOST, UNKNOWN, Namespace, PortBinding
 from tests.scanners.helpers import scan
 
 RULES = Path(__file__).resolve().parent.parent / "portlint" / "rules"
@@ -60,6 +61,18 @@ spec:
   type: NodePort
   ports: [{port: 80, targetPort: http, nodePort: 30080}]
 """
+
+
+def test_a_binding_has_no_untyped_detail() -> None:
+    """``extra`` (string pairs no rule read) is gone: a fact a rule needs is a typed field."""
+    assert "extra" not in {f.name for f in dataclasses.fields(PortBinding)}
+
+
+def test_a_host_written_with_a_port_is_kept_typed(tmp_path: Path) -> None:
+    files = {"app.yaml": 'backend:\n  address: "db.internal:5432"\n  url: "http://[::1]:8080/"\n'}
+    result = scan(tmp_path, files, "app.yaml")
+    got = [(b.location.line, b.role, b.port, b.host) for b in result.bindings]
+    assert got == [(2, "url", 5432, "db.internal"), (3, "url", 8080, "::1")]
 
 
 def test_no_rule_reads_extra_or_branches_on_a_scanner_name() -> None:

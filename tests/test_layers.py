@@ -28,6 +28,8 @@ PACKAGE = ROOT / "portlint"
 LAYERS: list[tuple[str, list[list[str]]]] = [
     ("foundation", [["portlint", "portlint.errors"]]),
     ("model", [["portlint.bindings", "portlint.findings", "portlint.results"]]),
+    # Escapes text from a repository; generic over dataclasses, so it needs no scanner type.
+    ("printable", [["portlint.printable"]]),
     (
         "io",
         [
@@ -43,8 +45,6 @@ LAYERS: list[tuple[str, list[list[str]]]] = [
     ("knowledge", [["portlint.registry", "portlint.identity", "portlint.placement"]]),
     ("config", [["portlint.config"]]),
     ("scanners | rules", [["portlint.scanners"], ["portlint.rules"]]),
-    # Escapes every string a scan produces; typed over ``ScanResult``.
-    ("printable", [["portlint.printable"]]),
     ("discovery", [["portlint.discovery"]]),
     ("engine | reporters", [["portlint.engine"], ["portlint.reporters"]]),
     ("commands", [["portlint.commands"]]),

@@ -74,7 +74,7 @@ from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_bytes
 
 CACHE_DIR = ".portlint_cache"
-FORMAT = 2
+FORMAT = 3  # 3: PortBinding lost ``extra`` and gained ``host`` (the list shape changed)
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
 TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)
@@ -216,7 +216,6 @@ class Scanned:
     stat: StatKey | None
     digest: str | None
     deps: list[Dependency]
-    encoded: str | None = None  # the result as JSON text, when a worker already made it
 
 
 class ScanCache:
@@ -323,9 +322,7 @@ class ScanCache:
     # -- writing -------------------------------------------------------
 
     def store(self, abs_path: str, scanned: Scanned) -> None:
-        encoded = scanned.encoded
-        if encoded is None:
-            encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
+        encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
         self.dirty = True

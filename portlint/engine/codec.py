@@ -1,8 +1,8 @@
 """Plain-JSON encoding of portlint's frozen value objects, validated on the way back.
 
-The cache and the parallel workers move scan results between processes and
-runs. Pickle would be shorter to write, but a cache file sits in a repository
-that may be hostile, and unpickling is code execution. JSON cannot execute;
+The cache moves scan results between runs. Pickle would be shorter to write,
+but a cache file sits in a repository that may be hostile, and unpickling is
+code execution. JSON cannot execute;
 what remains is shape, and every decoder here checks the exact type of every
 field, so crafted or corrupt data raises :class:`Invalid` instead of building a
 half-valid object that breaks a rule later.

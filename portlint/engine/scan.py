@@ -1,8 +1,7 @@
 """One file: read it, scan it, note its directives. The bottom of the engine.
 
-Nothing here knows about other files, the cache or worker processes
-(``batch``) or about rules and the run (``run``), which import this module;
-it imports neither of them.
+Nothing here knows about other files or the cache (``batch``) or about rules
+and the run (``run``), which import this module; it imports neither of them.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from portlint.config import Config, resolve_path
 from portlint.discovery import Candidate, skip_problem
 from portlint.engine.suppression import parse_directives
 from portlint.findings import Problem
-from portlint.printable import printable_result
+from portlint.printable import printable_values
 from portlint.project import project_folder
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
@@ -36,7 +35,11 @@ def scan_file(
     if isinstance(source, Problem):
         return ScanResult(problems=[source])
     scanner = load(candidate.scanner)
-    result = printable_result(scanner(source, ctx))  # the one entry of file text into the model
+    result = scanner(source, ctx)
+    # The one entry of file text into the model: every string made printable here.
+    result.bindings = printable_values(result.bindings)
+    result.problems = printable_values(result.problems)
+    result.notes = printable_values(result.notes)
     note = encoding_note(source)
     if note is not None:
         result.notes.append(note)

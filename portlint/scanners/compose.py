@@ -301,15 +301,10 @@ class _Service:
         target: int | None = None,
         target_end: int | None = None,
         origin: Location | None = None,
-        extra: tuple[tuple[str, str], ...] = (),
         port_name: str | None = None,
     ) -> PortBinding:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
-            extra = (*extra, ("network_mode", "host"))
-        if self.shared_network:
-            extra = (*extra, ("network_mode", self.shared_network))
-        extra = (*extra, *(("env_file", path) for path in self.env_files))
         inner = Namespace("container", f"{self.project}/{self.namespace_owner}")
         return PortBinding(
             location=location,
@@ -329,7 +324,6 @@ class _Service:
             identities=self.identities,
             image=self.image,
             origin=origin,
-            extra=extra,
             namespace=HOST if role == "host" else inner,
             target_namespace=inner if role == "host" and target is not None else None,
             service=self.name,
@@ -824,11 +818,7 @@ def _long_syntax(
     except PortSpecError as exc:
         _problem(result, exc, current.whole(), anchor, current)
         return
-    extra = tuple(
-        (key, text)
-        for key in ("mode", "app_protocol", "name")
-        if (text := _interpolated_scalar(file, _yaml.get(node, key)))
-    )
+    name = _interpolated_scalar(file, _yaml.get(node, "name")) or None
     if host is not None and published is not None and not service.host_network:
         shown = published
         role: Role = "host"
@@ -848,8 +838,7 @@ def _long_syntax(
             text=shown.raw,
             key_path=key_path,
             origin=shown.origin(0, len(shown.text)),
-            extra=extra,
-            port_name=dict(extra).get("name"),
+            port_name=name,
         )
     )
 

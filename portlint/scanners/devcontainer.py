@@ -4,16 +4,15 @@ The ports a dev container opens on the developer's machine:
 
 - ``forwardPorts``: numbers (``3000``) and ``"service:port"`` strings
   (``"db:5432"``, forwarded from a compose service) -> role ``host``, the
-  local port; the service goes in ``extra`` as ``("service", name)`` and
-  is the binding's owner and identity: ``"db:5432"`` is db's port, not the
-  dev container's (a bare number is the dev container's own).
+  local port; the service is the binding's ``service``, owner and identity:
+  ``"db:5432"`` is db's port, not the dev container's (a bare number is the
+  dev container's own).
 - ``appPort``: a number (published as ``N:N``, as the devcontainer CLI
   does), a Docker ``-p`` string (``"8000:8000"``, ``"127.0.0.1:8000:8000"``),
   or an array of those -> role ``host`` with ``target``; a string without a
   host side (``"3000"``) is role ``container``: no host port is invented.
 - ``portsAttributes`` keys (``"3000"``, ``"40000-55000"``) configure how a
-  port is forwarded without binding it -> role ``url`` (a reference) with
-  ``("ref", "portsAttributes")`` and the ``label`` when given.
+  port is forwarded without binding it -> role ``url`` (a reference).
 
 Everything else in the file goes through the generic key rules. The owner is
 the config's ``name`` (else its folder); the project is
@@ -105,7 +104,6 @@ class _File:
         target_end: int | None = None,
         protocol: str = "tcp",
         host_ip: str | None = None,
-        extra: tuple[tuple[str, str], ...] = (),
         service: str | None = None,
     ) -> PortBinding:
         """``service`` names the compose service whose port a forward reaches; it owns the port."""
@@ -129,7 +127,6 @@ class _File:
             project=self.project,
             identities=identities,
             image=image,
-            extra=extra,
             namespace=Namespace("container", f"devcontainer:{self.source.path}")
             if role == "container"
             else namespace_for_role(role),
@@ -176,7 +173,6 @@ class _File:
                 role="host",
                 port=number,
                 key_path=path,
-                extra=(("service", service),) if service else (),
                 service=service,
             )
 
@@ -253,10 +249,6 @@ class _File:
             if not 0 < max(number, end or 0) <= MAX_PORT:
                 yield self.out_of_range(key_node, max(number, end or 0), path)
                 continue
-            label = member.node.get("label")
-            extra: tuple[tuple[str, str], ...] = (("ref", "portsAttributes"),)
-            if label is not None and isinstance(label.scalar, str):
-                extra = (*extra, ("label", label.scalar))
             yield self.binding(
                 key_node,
                 0,
@@ -265,7 +257,6 @@ class _File:
                 port=number,
                 end_port=end,
                 key_path=path,
-                extra=extra,
             )
 
 

@@ -309,10 +309,8 @@ def apply(
         owners,
         subject_is_owner=subject_is_owner,
         text=binding.text,
-        host=dict(binding.extra).get("host"),
+        host=binding.host,
     )
     if reason is None:
         return binding
-    return dataclasses.replace(
-        binding, role="url", host_ip=None, extra=(*binding.extra, ("direction", reason))
-    )
+    return dataclasses.replace(binding, role="url", host_ip=None)

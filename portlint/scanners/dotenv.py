@@ -290,8 +290,8 @@ def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
 _HOST_SUFFIXES = ("_HOST", "_HOSTNAME", "_ADDR", "_SERVER")
 
 
-def _host_of(key: str, values: Mapping[str, tuple[str, str]]) -> tuple[str, str] | None:
-    """``DB_HOST=postgres`` beside ``DB_PORT``: another machine's name, and the key saying so.
+def _host_of(key: str, values: Mapping[str, tuple[str, str]]) -> str | None:
+    """``DB_HOST=postgres`` beside ``DB_PORT``: another machine's name.
 
     None when the sibling is missing, empty, loopback or a wildcard: then
     ``DB_PORT`` is where this app listens.
@@ -302,8 +302,7 @@ def _host_of(key: str, values: Mapping[str, tuple[str, str]]) -> tuple[str, str]
     for suffix in _HOST_SUFFIXES:
         found = values.get(prefix.upper() + suffix)
         if found is not None:
-            host = names_another_host(found[1])
-            return (host, found[0]) if host is not None else None
+            return names_another_host(found[1])
     return None
 
 
@@ -327,7 +326,7 @@ def _port_values(
     source: SourceFile,
     entry: EnvEntry,
     owner: str,
-    host: tuple[str, str] | None,
+    host: str | None,
     result: ScanResult,
 ) -> None:
     value = entry.value
@@ -365,7 +364,7 @@ def _port_values(
             env_key=entry.key,
         )
         if host is not None:
-            binding = connection_setting(binding, *host)
+            binding = connection_setting(binding, host)
         folder = _folder_owner(source.path)
         binding = direction.apply(
             binding, (folder,) if folder else (), subject_is_owner=folder is None
@@ -428,7 +427,7 @@ def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -
                 text=match.group(),
                 key_path=(entry.key,),
                 identities=(host,),
-                extra=(("host", host), ("scheme", match.group("scheme").lower())),
+                host=host,
                 env_key=entry.key,
             )
         )

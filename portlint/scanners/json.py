@@ -15,7 +15,7 @@ and only when their text contains a word a port could hang from. Within a
 file, the generic key rules (:mod:`portlint.scanners.keys`) apply; in
 ``package.json`` the ``scripts`` are also read for ``--port 3000``,
 ``--port=3000``, ``-p 3000`` and ``PORT=3000 cmd`` (role ``listen``, owner the
-package name, ``("script", name)`` in ``extra``).
+package name, key path ``("scripts", name)``).
 
 A file whose top level names both ``apiVersion`` and ``kind`` is a Kubernetes
 manifest written in JSON (``kubectl apply -f svc.json`` reads it like YAML):
@@ -259,7 +259,6 @@ def _script_ports(
                 text=match.group(0).strip(),
                 key_path=("scripts", member.key),
                 identities=ctx.identities,
-                extra=(("script", member.key),),
                 namespace=HOST,  # a dev server a package script starts runs on the host
             )
 

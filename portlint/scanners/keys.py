@@ -15,7 +15,7 @@ key (last path segment)        value                                       role
                                role ``container``)
 ``ports``, ``*Ports``,         list items / mapping values that are        listen
 ``*_ports``, ``*-ports``       ints or numeric strings (a mapping key
-                               becomes ``("name", key)`` in ``extra``;
+                               becomes the binding's ``port_name``;
                                YAML ``containerPorts``: role ``container``)
 ``listen``, ``bind``,          ``host:port``, ``:port``, ``[v6]:port``     listen
 ``address``, ``addr``,         (``listen``/``bind``: a bare number too;
@@ -313,9 +313,9 @@ def _number(
             location, f"port {number}", zero_allowed=False, port=number, anchor=anchor
         )
         return
-    extra: list[tuple[str, str]] = []
+    name = None
     if isinstance(kind_key, str) and parent is not None and key_kind(parent) == "ports":
-        extra.append(("name", kind_key))
+        name = kind_key
     is_node = isinstance(kind_key, str) and kind_key.lower() == "nodeport"
     role: Role = "listen"
     if is_node:
@@ -326,7 +326,7 @@ def _number(
         ctx, leaf.key_path
     ):
         role = "service"  # a load balancer's own port: per Service, per Fly app
-    yield _binding(leaf, ctx, location, role, number, stripped, tuple(extra))
+    yield _binding(leaf, ctx, location, role, number, stripped, port_name=name)
 
 
 def _fly_edge_port(ctx: Context, key_path: tuple[str | int, ...]) -> bool:
@@ -415,9 +415,11 @@ def _address(
                 anchor=_anchor(leaf.key_path),
             )
         ]
-    extra = (("host", host),) if host and not _is_ip(host) else ()
+    named = host if host and not _is_ip(host) else None
     host_ip = _host_ip(host)
-    return [_binding(leaf, ctx, location, "listen", number, value.strip(), extra, host_ip=host_ip)]
+    return [
+        _binding(leaf, ctx, location, "listen", number, value.strip(), host=named, host_ip=host_ip)
+    ]
 
 
 def urls(leaf: Leaf, ctx: Context, *, role: Role) -> Iterator[PortBinding | Problem]:
@@ -440,7 +442,6 @@ def urls(leaf: Leaf, ctx: Context, *, role: Role) -> Iterator[PortBinding | Prob
             )
             continue
         host = match.group("host")
-        extra = (("scheme", match.group("scheme").lower()), ("host", host.strip("[]")))
         yield _binding(
             leaf,
             ctx,
@@ -448,7 +449,7 @@ def urls(leaf: Leaf, ctx: Context, *, role: Role) -> Iterator[PortBinding | Prob
             role,
             number,
             match.group(0),
-            extra,
+            host=host.strip("[]"),
             host_ip=_host_ip(host) if role == "listen" else None,
         )
 
@@ -460,7 +461,9 @@ def _binding(
     role: Role,
     port: int,
     text: str,
-    extra: tuple[tuple[str, str], ...],
+    *,
+    port_name: str | None = None,
+    host: str | None = None,
     host_ip: str | None = None,
 ) -> PortBinding:
     return PortBinding(
@@ -473,9 +476,9 @@ def _binding(
         text=text,
         key_path=leaf.key_path,
         identities=ctx.identities,
-        extra=extra,
+        host=host,
         namespace=_namespace(ctx, location.path, role),
-        port_name=dict(extra).get("name"),
+        port_name=port_name,
     )
 
 
@@ -523,18 +526,14 @@ _PROTOCOLS = {"tcp": "tcp", "udp": "udp", "sctp": "sctp"}
 HOST_KEYS = frozenset({"host", "hostname", "server", "address"})
 
 
-def connection_setting(binding: PortBinding, host: str, host_key: str) -> PortBinding:
+def connection_setting(binding: PortBinding, host: str) -> PortBinding:
     """A listening port turned into what it is: the port of ``host``, a reference."""
     return dataclasses.replace(
         binding,
         role="url",
         host_ip=None,
         namespace=None,
-        extra=(
-            *binding.extra,
-            ("host", host),
-            ("connection", f"{host_key} names another host"),
-        ),
+        host=host,
     )
 
 
@@ -585,7 +584,7 @@ def _with_host(
     if sibling is None:
         return binding
     host = names_another_host(sibling[1])
-    return connection_setting(binding, host, sibling[0]) if host is not None else binding
+    return connection_setting(binding, host) if host is not None else binding
 
 
 def _with_protocol(

@@ -26,14 +26,8 @@ this scanner sets ``k8s_object`` (``Kind/name``), ``container`` and
 another folder is another application) for containerPorts and env ports, the host's
 for hostPorts (and ``hostNetwork``) and nodePorts, the Service's ClusterIP
 (``"cluster-service"``) for Service ports, none for references.
-The ``extra`` pairs below are detail for inventories and tests, read by no rule.
-Every binding has ``kind="kubernetes"`` and these ``extra`` pairs:
-``("namespace", ns)`` (``default`` when the manifest names none) and
-``("object", "Kind/name")``. Workload container bindings add
-``("container", name)``, ``("container_group", "containers"|"initContainers"|
-"ephemeralContainers")`` and ``("labels", "k=v,k2=v2")`` (the pod template's
-labels, sorted); Service bindings add ``("selector", "k=v,...")`` (sorted) and
-``("type", "ClusterIP"|"NodePort"|...)``.
+Every binding has ``kind="kubernetes"``; the namespace is ``default`` when the
+manifest names none.
 
 - **owner**: ``namespace/Kind/name/container`` for workload containers
   (``default/Deployment/web/app``), ``namespace/Kind/name`` for Services and
@@ -43,22 +37,21 @@ labels, sorted); Service bindings add ``("selector", "k=v,...")`` (sorted) and
   (cluster-wide) and Ingress references.
 - **identities**: container name, image, workload name; for Services, the
   Service name. ``image`` is the container image.
-- ``containerPort`` -> role ``container``; a named port adds ``("name", n)``.
+- ``containerPort`` -> role ``container``; a named port sets ``port_name``.
 - ``hostPort`` (non-zero) -> role ``host``, ``host_ip`` from ``hostIP``,
-  ``target`` = the containerPort, same ``("name", n)``.
+  ``target`` = the containerPort, the same ``port_name``.
 - Service ``port`` -> role ``service``; a numeric ``targetPort`` is
-  ``target``; a named one is ``("target_port_name", n)`` plus a separate
-  reference binding (below); the port's own name is ``("name", n)``.
+  ``target``; a named one is a separate reference binding (below); the
+  port's own name is ``port_name``.
 - Service ``nodePort`` (non-zero) -> role ``node``, ``target`` = the Service
   port, ``project=None``.
 - References by number (Ingress backend ``port.number`` or ``servicePort``,
   probe ``httpGet``/``tcpSocket``/``grpc`` ``port``) -> role ``url`` (a
-  reference, never a claim) with ``("ref", "ingress"|"probe")``; Ingress adds
-  ``("service", name)``, probes add ``("probe", "livenessProbe"|...)``.
+  reference, never a claim) with ``ref`` ``"ingress"`` or ``"probe"``.
 - References by name (Service ``targetPort``, Ingress ``port.name`` or a
   string ``servicePort``, probe ``port``) -> ``port=None``, role
-  ``container``, ``("ref", "targetPort"|"ingress"|"probe")`` and
-  ``("port_name", n)``; the location points at the name.
+  ``container``, ``ref`` ``"targetPort"``, ``"ingress"`` or ``"probe"`` and
+  ``ref_name`` the name; the location points at the name.
 - Container ``env`` entries named like a port (``PORT``, ``*_PORT``) with a
   numeric value -> role ``listen``; any string value holding a URL with an
   explicit port -> role ``url`` (owner: the container it is in, else the
@@ -126,11 +119,6 @@ def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult
     return result
 
 
-def _labels(node: Node | None) -> str:
-    pairs = [f"{k}={_yaml.scalar(v) or ''}" for k, _kn, v in _yaml.items(node)] if node else []
-    return ",".join(sorted(pairs))
-
-
 def _path(node: Node | None, path: tuple[str, ...]) -> Node | None:
     for key in path:
         node = _yaml.get(node, key)
@@ -145,13 +133,12 @@ class _Owner:
     project: str | None
     identities: tuple[str, ...]
     image: str | None
-    extra: tuple[tuple[str, str], ...]
     k8s_object: str  # "Kind/name"
     namespace: Namespace  # where its own ports listen: the pod's, or the Service's ClusterIP
     container: str | None = None
     container_group: str | None = None
 
-    def binding(self, *, extra: tuple[tuple[str, str], ...] = (), **fields: Any) -> PortBinding:
+    def binding(self, **fields: Any) -> PortBinding:
         role = fields["role"]
         if role in ("host", "node"):
             namespace: Namespace | None = HOST
@@ -165,7 +152,6 @@ class _Owner:
             project=fields.pop("project", self.project),
             identities=self.identities,
             image=self.image,
-            extra=self.extra + extra,
             namespace=namespace,
             k8s_object=self.k8s_object,
             container=self.container,
@@ -305,18 +291,15 @@ class _Object:
         meta = _yaml.get(doc, "metadata")
         name = _yaml.scalar(_yaml.get(meta, "name")) or "<unnamed>"
         namespace = _yaml.scalar(_yaml.get(meta, "namespace")) or "default"
-        base = (("namespace", namespace), ("object", f"{kind}/{name}"))
         if kind in POD_SPEC_PATHS:
             spec_path = POD_SPEC_PATHS[kind]
             pod_spec = _path(doc, spec_path)
-            meta_path = ("metadata",) if kind == "Pod" else (*spec_path[:-1], "metadata")
-            labels = _labels(_yaml.get(_path(doc, meta_path), "labels"))
-            self.pod(pod_spec, (*path, *spec_path), kind, name, namespace, base, labels)
+            self.pod(pod_spec, (*path, *spec_path), kind, name, namespace)
         elif kind == "Service":
-            self.service(doc, path, name, namespace, base)
+            self.service(doc, path, name, namespace)
         elif kind == "Ingress":
-            self.ingress(doc, path, name, namespace, base)
-        self.urls(doc, path, f"{namespace}/{kind}/{name}", base)
+            self.ingress(doc, path, name, namespace)
+        self.urls(doc, path, f"{namespace}/{kind}/{name}", f"{kind}/{name}")
 
     def pod(
         self,
@@ -325,8 +308,6 @@ class _Object:
         kind: str,
         name: str,
         namespace: str,
-        base: tuple[tuple[str, str], ...],
-        labels: str,
     ) -> None:
         project = f"k8s:{namespace}/{kind}/{name}"
         host_network = (_yaml.scalar(_yaml.get(spec, "hostNetwork")) or "").lower() == "true"
@@ -344,12 +325,6 @@ class _Object:
                     project=project,
                     identities=tuple(x for x in (cname, image, name) if x),
                     image=image,
-                    extra=(
-                        *base,
-                        ("container", cname),
-                        ("container_group", group),
-                        ("labels", labels),
-                    ),
                     k8s_object=f"{kind}/{name}",
                     namespace=Namespace("pod", f"{self.folder}:{project}"),
                     container=cname,
@@ -379,7 +354,6 @@ class _Object:
                 continue
             cp_node, container_port = fixed
             port_name = _yaml.scalar(_yaml.get(entry, "name"))
-            named = (("name", port_name),) if port_name else ()
             self.result.bindings.append(
                 owner.binding(
                     location=self.loc(cp_node),
@@ -388,7 +362,6 @@ class _Object:
                     protocol=protocol,
                     text=_yaml.scalar(cp_node) or "",
                     key_path=(*ppath, "containerPort"),
-                    extra=named,
                     port_name=port_name or None,
                 )
             )
@@ -396,7 +369,6 @@ class _Object:
             host_key: KeyPath = (*ppath, "hostPort")
             if host is None and host_network:
                 host = (cp_node, container_port)
-                named = (*named, ("network", "host"))
                 host_key = (*ppath, "containerPort", "hostNetwork")
             if host is not None:
                 hp_node, host_port = host
@@ -410,7 +382,6 @@ class _Object:
                         target=container_port,
                         text=_yaml.scalar(hp_node) or "",
                         key_path=host_key,
-                        extra=named,
                         port_name=port_name or None,
                     )
                 )
@@ -423,7 +394,7 @@ class _Object:
                 value = self.number(node, f"{probe} port", ppath)
                 if node is None or value is None or value == 0:
                     continue
-                self.reference(node, value, ppath, owner, (("ref", "probe"), ("probe", probe)))
+                self.reference(node, value, ppath, owner, "probe")
 
     def reference(
         self,
@@ -431,10 +402,9 @@ class _Object:
         value: int | str,
         path: KeyPath,
         owner: _Owner,
-        extra: tuple[tuple[str, str], ...],
+        ref: str,
     ) -> None:
         """A port named or numbered elsewhere: role ``url`` by number, port=None by name."""
-        ref = dict(extra)["ref"]
         if isinstance(value, int):
             binding = owner.binding(
                 location=self.loc(node),
@@ -442,7 +412,6 @@ class _Object:
                 port=value,
                 text=str(_yaml.scalar(node)),
                 key_path=path,
-                extra=extra,
                 ref=ref,
             )
         else:
@@ -452,7 +421,6 @@ class _Object:
                 port=None,
                 text=value,
                 key_path=path,
-                extra=(*extra, ("port_name", value)),
                 ref=ref,
                 ref_name=value,
             )
@@ -493,7 +461,6 @@ class _Object:
                     port=number,
                     text=value,
                     key_path=epath,
-                    extra=(("env", key),),
                 )
             )
 
@@ -503,17 +470,13 @@ class _Object:
         path: KeyPath,
         name: str,
         namespace: str,
-        base: tuple[tuple[str, str], ...],
     ) -> None:
         spec = _yaml.get(doc, "spec")
-        svc_type = _yaml.scalar(_yaml.get(spec, "type")) or "ClusterIP"
-        selector = _labels(_yaml.get(spec, "selector"))
         owner = _Owner(
             owner=f"{namespace}/Service/{name}",
             project=f"k8s:{namespace}/Service/{name}",
             identities=(name,),
             image=None,
-            extra=(*base, ("selector", selector), ("type", svc_type)),
             k8s_object=f"Service/{name}",
             namespace=Namespace("cluster-service", f"k8s:{namespace}/Service/{name}"),
         )
@@ -530,10 +493,8 @@ class _Object:
                 continue
             port_node, port = fixed
             port_name = _yaml.scalar(_yaml.get(entry, "name"))
-            named: tuple[tuple[str, str], ...] = (("name", port_name),) if port_name else ()
             tp_node = _yaml.get(entry, "targetPort")
             target = self.number(tp_node, "targetPort", (*ppath, "targetPort"))
-            target_named = (("target_port_name", target),) if isinstance(target, str) else ()
             self.result.bindings.append(
                 owner.binding(
                     location=self.loc(port_node),
@@ -543,14 +504,11 @@ class _Object:
                     target=target if isinstance(target, int) and target else None,
                     text=_yaml.scalar(port_node) or "",
                     key_path=(*ppath, "port"),
-                    extra=(*named, *target_named),
                     port_name=port_name or None,
                 )
             )
             if isinstance(target, str) and tp_node is not None:
-                self.reference(
-                    tp_node, target, (*ppath, "targetPort"), owner, (("ref", "targetPort"),)
-                )
+                self.reference(tp_node, target, (*ppath, "targetPort"), owner, "targetPort")
             node = self.optional_port(entry, "nodePort", ppath)
             if node is not None:
                 np_node, node_port = node
@@ -563,7 +521,6 @@ class _Object:
                         target=port,
                         text=_yaml.scalar(np_node) or "",
                         key_path=(*ppath, "nodePort"),
-                        extra=named,
                         project=None,
                         port_name=port_name or None,
                     )
@@ -575,14 +532,12 @@ class _Object:
         path: KeyPath,
         name: str,
         namespace: str,
-        base: tuple[tuple[str, str], ...],
     ) -> None:
         owner = _Owner(
             owner=f"{namespace}/Ingress/{name}",
             project=None,
             identities=(name,),
             image=None,
-            extra=base,
             k8s_object=f"Ingress/{name}",
             namespace=UNKNOWN,  # an Ingress listens on no port of its own: only references
         )
@@ -603,21 +558,18 @@ class _Object:
         for backend, bpath in backends:
             service = _yaml.get(backend, "service")
             if service is not None:  # networking.k8s.io/v1
-                svc_name = _yaml.scalar(_yaml.get(service, "name")) or ""
                 port = _yaml.get(service, "port")
                 candidates = [
                     (_yaml.get(port, "number"), (*bpath, "service", "port", "number")),
                     (_yaml.get(port, "name"), (*bpath, "service", "port", "name")),
                 ]
             else:  # extensions/v1beta1, networking.k8s.io/v1beta1
-                svc_name = _yaml.scalar(_yaml.get(backend, "serviceName")) or ""
                 candidates = [(_yaml.get(backend, "servicePort"), (*bpath, "servicePort"))]
             for node, npath in candidates:
                 value = self.number(node, "Ingress backend port", npath)
                 if node is None or value is None or value == 0:
                     continue
-                extra = (("ref", "ingress"), ("service", svc_name))
-                self.reference(node, value, npath, owner, extra)
+                self.reference(node, value, npath, owner, "ingress")
 
     def owner_of(self, path: KeyPath, default: str) -> str:
         """The container a key path lies in, else the object."""
@@ -627,7 +579,7 @@ class _Object:
                 return found
         return default
 
-    def urls(self, doc: Node, path: KeyPath, owner: str, base: tuple[tuple[str, str], ...]) -> None:
+    def urls(self, doc: Node, path: KeyPath, owner: str, k8s_object: str) -> None:
         """URLs with explicit ports anywhere in the manifest (env values, annotations)."""
         if "://" not in self.source.text:  # most manifests: skip walking every scalar
             return
@@ -649,8 +601,8 @@ class _Object:
                             port=item.port,
                             text=item.text,
                             key_path=item.key_path,
-                            extra=(*base, *item.extra),
-                            k8s_object=dict(base)["object"],
+                            host=item.host,
+                            k8s_object=k8s_object,
                         )
                     )
 

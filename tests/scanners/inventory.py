@@ -3,11 +3,13 @@
 Format (``-`` for an absent field)::
 
     LINE:COL-ENDCOL KIND ROLE OWNER PORT[-END]/PROTO ip=HOST_IP target=T[-END]
-        project=P @KEY.PATH {extra}        (all on one line)
+        project=P @KEY.PATH {detail}        (all on one line)
 
-``extra`` leaves out the facts every k8s binding repeats from its owner
-(namespace, object, container, group, labels, selector, Service type); the
-scanner tests assert those directly.
+``detail`` holds the typed fields a line would otherwise not show, when set:
+``ref`` (what a reference points with), ``name`` (the port's own name),
+``port_name`` (the name a reference names) and ``host`` (the host written with
+the port). The facts every k8s binding repeats from its owner (object,
+container, group) are left out; the scanner tests assert those directly.
 """
 
 from __future__ import annotations
@@ -15,10 +17,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from portlint.bindings import PortBinding
-
-REPEATED = frozenset(
-    {"namespace", "object", "container", "container_group", "labels", "selector", "type"}
-)
 
 
 def render(binding: PortBinding) -> str:
@@ -30,11 +28,17 @@ def render(binding: PortBinding) -> str:
     target = "-" if binding.target is None else str(binding.target)
     if binding.target_end is not None:
         target += f"-{binding.target_end}"
-    extra = ",".join(f"{k}={v}" for k, v in binding.extra if k not in REPEATED)
+    shown = (
+        ("ref", binding.ref),
+        ("name", binding.port_name),
+        ("port_name", binding.ref_name),
+        ("host", binding.host),
+    )
+    detail = ",".join(f"{k}={v}" for k, v in shown if v is not None)
     return (
         f"{span} {binding.kind} {binding.role} {binding.owner} {port}/{binding.protocol}"
         f" ip={binding.host_ip or '-'} target={target} project={binding.project or '-'}"
-        f" @{binding.anchor} {{{extra}}}"
+        f" @{binding.anchor} {{{detail}}}"
     )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from portlint.bindings import Location
+from portlint.bindings import HOST, Location
 from tests.scanners.helpers import problems, row, scan
 
 
@@ -151,7 +151,7 @@ def test_long_syntax(tmp_path: Path) -> None:
         ("api", "container", 7000, None, None, None, None, "tcp", ("compose.yaml", 17, 17, 21)),
         ("api", "container", 7001, None, None, None, "::1", "tcp", ("compose.yaml", 18, 17, 21)),
     ]
-    assert result.bindings[0].extra == (("mode", "host"), ("app_protocol", "http"), ("name", "web"))
+    assert result.bindings[0].port_name == "web"
 
 
 @pytest.mark.parametrize(
@@ -295,7 +295,7 @@ def test_network_mode_host_turns_container_ports_into_host_ports(tmp_path: Path)
         ("exporter", "host", 9100, None, None, None, None, "tcp", ("compose.yaml", 9, 10, 14)),
     ]
     assert {b.profiles for b in result.bindings} == {("metrics", "ops")}
-    assert result.bindings[0].extra == (("network_mode", "host"),)
+    assert [(b.namespace, b.target_namespace) for b in result.bindings] == [(HOST, None)] * 2
 
 
 def test_project_keys(tmp_path: Path) -> None:

@@ -209,11 +209,14 @@ def _roles(tmp_path: Path, case: str, rel: str) -> list[tuple[str, int, int, str
         if p.is_file()
     }
     result = scan(tmp_path, files, rel)
-    return [
-        (b.location.path, b.location.line, b.location.column, b.role, dict(b.extra)["direction"])
-        for b in result.bindings
-        if "direction" in dict(b.extra)
-    ]
+    out = []
+    for b in result.bindings:
+        # The scanner keeps no reason; the table gives it again (no owner: none of these
+        # keys names the file's owner, and a reference stays one whoever reads it).
+        why = reference_reason(b.key_path, b.port, (), text=b.text, host=b.host)
+        if b.role == "url" and why is not None:
+            out.append((b.location.path, b.location.line, b.location.column, b.role, why))
+    return out
 
 
 def test_dotenv_references_in_the_fixture(tmp_path: Path) -> None:

@@ -107,8 +107,8 @@ def test_scan_claims_and_references(tmp_path: Path) -> None:
         ("PL101", 4, 10, "port 70000 in BAD_PORT is out of range 0-65535"),
         ("PL101", 10, 19, "port 99999 in the URL in HUGE_URL is out of range 0-65535"),
     ]
-    assert dict(result.bindings[4].extra) == {"host": "db", "scheme": "postgres"}
-    assert dict(result.bindings[6].extra)["host"] == "fd00::5"
+    assert result.bindings[4].host == "db"
+    assert result.bindings[6].host == "fd00::5"
     assert result.bindings[7].origin == Location(".env", 1, 10, 1, 14)
     assert result.bindings[0].key_path == ("API_PORT",)
 
@@ -130,35 +130,14 @@ def test_port_beside_a_host_naming_another_machine_is_a_reference(tmp_path: Path
     """``DB_HOST=postgres`` makes ``DB_PORT`` where the app connects, not where it listens."""
     result = scan(tmp_path, {".env": CLIENT_ENV}, ".env")
     got = [
-        (b.key_path[0], b.role, b.port, b.location.line, b.location.column, dict(b.extra))
+        (b.key_path[0], b.role, b.port, b.location.line, b.location.column, b.host)
         for b in result.bindings
     ]
     assert got == [
-        (
-            "DB_PORT",
-            "url",
-            5432,
-            2,
-            9,
-            {"host": "postgres", "connection": "DB_HOST names another host"},
-        ),
-        ("REDIS_PORT", "listen", 6379, 3, 12, {}),  # no REDIS_HOST: still a claim
+        ("DB_PORT", "url", 5432, 2, 9, "postgres"),  # DB_HOST names another host
+        ("REDIS_PORT", "listen", 6379, 3, 12, None),  # no REDIS_HOST: still a claim
         # a loopback host is this machine, but "smtp" names the mail server the app uses
-        (
-            "SMTP_PORT",
-            "url",
-            2525,
-            5,
-            11,
-            {"direction": '"smtp" names the mail server the owner sends through'},
-        ),
-        ("API_PORT", "listen", 8080, 7, 10, {}),  # wildcard host: a listener
-        (
-            "CACHE_PORT",
-            "url",
-            11211,
-            8,
-            12,
-            {"host": "memcached", "connection": "CACHE_ADDR names another host"},
-        ),
+        ("SMTP_PORT", "url", 2525, 5, 11, None),
+        ("API_PORT", "listen", 8080, 7, 10, None),  # wildcard host: a listener
+        ("CACHE_PORT", "url", 11211, 8, 12, "memcached"),  # CACHE_ADDR names another host
     ]

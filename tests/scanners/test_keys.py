@@ -222,7 +222,8 @@ def test_port_beside_a_host_naming_another_machine_is_a_reference(
 ) -> None:
     (binding,) = _scan(name, text).bindings
     assert (binding.location.line, binding.location.column, binding.role) == (line, col, "url")
-    assert dict(binding.extra)["connection"].endswith("names another host")
+    hosts = {"app.toml": "db", "app.yaml": "cache.internal", "app.json": "mail"}
+    assert binding.host == hosts[name]
 
 
 @pytest.mark.parametrize(

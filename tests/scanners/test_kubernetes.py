@@ -31,24 +31,22 @@ def test_workload_binding_carries_the_documented_facts() -> None:
     assert http.project == "k8s:shop/Deployment/web"
     assert http.identities == ("app", "ghcr.io/acme/shop-web:1.4.2", "web")
     assert http.image == "ghcr.io/acme/shop-web:1.4.2"
-    assert dict(http.extra) == {
-        "namespace": "shop",
-        "object": "Deployment/web",
-        "container": "app",
-        "container_group": "containers",
-        "labels": "app=web,tier=frontend",
-        "name": "http",
-    }
+    assert (http.k8s_object, http.container, http.container_group, http.port_name) == (
+        "Deployment/web",
+        "app",
+        "containers",
+        "http",
+    )
 
 
-def test_service_binding_carries_selector_and_type() -> None:
+def test_service_binding_and_its_named_target() -> None:
     result = _scan_fixture("kubernetes/web-app/web.yaml")
     svc = next(b for b in result.bindings if b.role == "service" and b.port == 80)
     assert (svc.location.line, svc.location.column) == (66, 13)
-    assert dict(svc.extra)["selector"] == "app=web"
-    assert dict(svc.extra)["type"] == "NodePort"
-    assert dict(svc.extra)["target_port_name"] == "http"
+    assert (svc.k8s_object, svc.project) == ("Service/web", "k8s:shop/Service/web")
     assert svc.target is None
+    (named,) = [b for b in result.bindings if b.ref == "targetPort"]
+    assert (named.key_path[:-1], named.ref_name, named.port) == (svc.key_path[:-1], "http", None)
 
 
 def test_cronjob_and_list_items_are_found() -> None:

@@ -16,7 +16,7 @@ from portlint.engine import batch, cache
 from portlint.engine import run as engine
 from tests.conftest import run_cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 COMPOSE = """\
 services:
