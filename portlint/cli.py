@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     import argparse
@@ -41,9 +41,37 @@ def _version() -> str:
     return __version__
 
 
+GLOBAL_DEFAULTS = {"debug": False, "no_color": False}
+"""Options accepted before and after the command name, and their values when absent."""
+
+
+class UsageExit(Exception):
+    """argparse refused the command line: one line for stderr, then exit 2."""
+
+
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser, but a usage error is one line with a hint, not the usage block.
+
+    A class built on first use, since ``argparse`` itself is imported lazily.
+    """
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str) -> NoReturn:
+            raise UsageExit(f"{self.prog}: error: {message} (hint: see `{self.prog} --help`)")
+
+    return Parser
+
+
 @cache
 def _common() -> argparse.ArgumentParser:
-    """Options accepted before and after the command name."""
+    """Options accepted before and after the command name.
+
+    Their defaults are ``SUPPRESS`` and stay so: a default set on these shared
+    actions (``set_defaults`` on the top parser changes them too) would let the
+    sub-command's parser overwrite a flag given before the command. Absent
+    flags get :data:`GLOBAL_DEFAULTS` after parsing.
+    """
     import argparse
 
     common = argparse.ArgumentParser(add_help=False)
@@ -131,6 +159,17 @@ def _bytes(text: str) -> int:
     return int(text)
 
 
+def _env_file(text: str) -> str:
+    """``--env-file FILE`` as Compose reads it: from the current folder, and it must exist
+    (Compose refuses a missing one; ignoring it would lint with the variables unset)."""
+    import argparse
+    import os
+
+    if not os.path.exists(text) or os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return os.path.abspath(text)
+
+
 def _jobs(text: str) -> int:
     import argparse
 
@@ -185,9 +224,11 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--env-file",
         action="append",
+        type=_env_file,
         default=[],
         metavar="FILE",
-        help="read variables for interpolation from FILE (repeatable)",
+        help="read variables for interpolation from FILE, relative to the current folder "
+        "(repeatable)",
     )
     p.add_argument(
         "--max-file-size",
@@ -231,7 +272,14 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
-    p.add_argument("--env-file", action="append", default=[], metavar="FILE")
+    p.add_argument(
+        "--env-file",
+        action="append",
+        type=_env_file,
+        default=[],
+        metavar="FILE",
+        help="read variables for interpolation from FILE (repeatable)",
+    )
     p.add_argument("--use-environment", action="store_true")
     p.add_argument(
         "--contested",
@@ -308,15 +356,12 @@ def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import argparse
-
-    parser = argparse.ArgumentParser(
+    parser = _parser_class()(
         prog="portlint",
         description="Find port collisions and risky port numbers in config files.",
         parents=[_common()],
     )
     parser.add_argument("--version", action="version", version=f"portlint {_version()}")
-    parser.set_defaults(debug=False, no_color=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (
         _add_check,
@@ -329,6 +374,21 @@ def build_parser() -> argparse.ArgumentParser:
         _add_clean,
     ):
         add(sub)
+    return parser
+
+
+def _command_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The parser of the (sub-)command ``args`` ran: ``portlint registry build``'s, say."""
+    import argparse
+
+    for dest in ("command", "registry_command"):
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(args, dest, None)
+        if not actions or name not in actions[0].choices:
+            break
+        parser = actions[0].choices[name]
     return parser
 
 
@@ -351,14 +411,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CLEAN
     parser = build_parser()
     try:
-        args = parser.parse_args(_normalise(argv))
-    except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
+        args, extras = parser.parse_known_args(_normalise(argv))
+        if extras:  # said by the command's parser, so the hint names its --help
+            _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extras)}")
+    except SystemExit as exc:  # argparse: --help and --version
         return int(exc.code or 0)
+    except UsageExit as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_ERROR
+    for name, value in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, value)
     func: Callable[[argparse.Namespace], int] = args.func
     from portlint.errors import PortlintError
 
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # a closed pipe is found here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # `portlint check . | head -1`: the reader has gone. As ruff (and ripgrep)
+        # do, end quietly with exit 0: the reader chose to stop reading.
+        _discard_stdout()
+        return EXIT_CLEAN
     except PortlintError as exc:
         sys.stderr.write(f"portlint: error: {exc}\n")
         return EXIT_ERROR
@@ -371,3 +446,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = type(exc).__name__
         sys.stderr.write(f"portlint: internal error: {name}: {exc} (rerun with --debug)\n")
         return EXIT_ERROR
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush of what is
+    still buffered does not print "Exception ignored ... BrokenPipeError"."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # in-process runs: stdout has no descriptor
+        pass
