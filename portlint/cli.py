@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     import argparse
@@ -41,24 +41,59 @@ def _version() -> str:
     return __version__
 
 
-GLOBAL_DEFAULTS = {"debug": False, "no_color": False}
+GLOBAL_DEFAULTS = {"debug": False, "color": "auto"}
 """Options accepted before and after the command name, and their values when absent."""
+
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 class UsageExit(Exception):
     """argparse refused the command line: one line for stderr, then exit 2."""
 
 
+def _did_you_mean(word: str, choices: Sequence[str], cutoff: float = 0.6) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def _fail(parser: argparse.ArgumentParser, message: str, hint: str | None = None) -> NoReturn:
+    """A usage error as one line: ``portlint check: error: ... (hint: ...)``."""
+    hint = hint or f"see `{parser.prog} --help`"
+    raise UsageExit(f"{parser.prog}: error: {message} (hint: {hint})")
+
+
+@cache
 def _parser_class() -> type[argparse.ArgumentParser]:
-    """argparse's parser, but a usage error is one line with a hint, not the usage block.
+    """argparse's parser as the tools users know behave: no abbreviated options
+    (``--form`` is not ``--format``), and a usage error is one line with a hint
+    (a close choice when there is one), not the usage block.
 
     A class built on first use, since ``argparse`` itself is imported lazily.
     """
     import argparse
 
     class Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("allow_abbrev", False)
+            super().__init__(*args, **kwargs)
+
         def error(self, message: str) -> NoReturn:
-            raise UsageExit(f"{self.prog}: error: {message} (hint: see `{self.prog} --help`)")
+            _fail(self, message)
+
+        def _check_value(self, action: argparse.Action, value: Any) -> None:
+            choices = action.choices
+            if choices is None or value in choices:
+                return
+            names = [str(c) for c in choices]
+            close = _did_you_mean(str(value), names)
+            message = f"invalid choice: {value!r} (choose from {', '.join(names)})"
+            _fail(
+                self,
+                str(argparse.ArgumentError(action, message)),
+                f"did you mean {close!r}?" if close else None,
+            )
 
     return Parser
 
@@ -74,7 +109,7 @@ def _common() -> argparse.ArgumentParser:
     """
     import argparse
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument(
         "--debug",
         action="store_true",
@@ -82,7 +117,20 @@ def _common() -> argparse.ArgumentParser:
         help="show tracebacks of internal errors",
     )
     common.add_argument(
-        "--no-color", action="store_true", default=argparse.SUPPRESS, help="never colour the output"
+        "--color",
+        choices=COLOR_CHOICES,
+        default=argparse.SUPPRESS,
+        metavar="WHEN",
+        help="colour the text output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR "
+        "or CLICOLOR_FORCE turn it on), always or never (default: auto)",
+    )
+    common.add_argument(
+        "--no-color",
+        dest="color",
+        action="store_const",
+        const="never",
+        default=argparse.SUPPRESS,
+        help="the same as --color never",
     )
     return common
 
@@ -92,12 +140,16 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "check", parents=[_common()], help="lint files and folders (the default command)"
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    from portlint.reporters import REPORTERS  # the table only: no reporter is imported
+
     p.add_argument(
         "--format",
         "--output-format",
         dest="format",
+        choices=tuple(REPORTERS),
         default=None,
-        help="output format (default: text)",
+        metavar="FORMAT",
+        help=f"output format: {', '.join(REPORTERS)} (default: text)",
     )
     _add_config_flags(p)
     p.add_argument(
@@ -127,7 +179,13 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
-    p.add_argument("--output-file", default=None, help="write the report here instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output-file",
+        default=None,
+        metavar="FILE",
+        help="write the report here instead of stdout",
+    )
     p.add_argument(
         "--use-environment",
         action="store_true",
@@ -193,9 +251,28 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--isolated", action="store_true", help="ignore config files (defaults plus flags)"
     )
-    p.add_argument("--select", default=None, help="comma-separated codes, prefixes or names")
-    p.add_argument("--extend-select", default=None, help="add to the selected rules")
-    p.add_argument("--ignore", default=None, help="comma-separated codes, prefixes or names")
+    # Repeated selector flags accumulate (`--select PL4 --select PL5`), as in ruff.
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="comma-separated codes, prefixes or names (repeatable)",
+    )
+    p.add_argument(
+        "--extend-select", action="append", metavar="CODES", help="add to the selected rules"
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="comma-separated codes, prefixes or names (repeatable)",
+    )
+    p.add_argument(
+        "--extend-ignore",
+        action="append",
+        metavar="CODES",
+        help="add to the ignored rules (the config's ignore, or --ignore)",
+    )
     p.add_argument(
         "--fail-on",
         choices=("error", "warning", "note"),
@@ -392,16 +469,56 @@ def _command_parser(
     return parser
 
 
+def _command_index(argv: list[str]) -> int:
+    """Where the command (or the first path) starts: after the global flags."""
+    i = 0
+    while i < len(argv):
+        if argv[i] in ("--debug", "--no-color") or argv[i].startswith("--color="):
+            i += 1
+        elif argv[i] == "--color":
+            i += 2
+        else:
+            break
+    return min(i, len(argv))
+
+
 def _normalise(argv: list[str]) -> list[str]:
     """``portlint PATH`` means ``portlint check PATH``: insert the default command."""
-    globals_ = {"--debug", "--no-color"}
-    i = 0
-    while i < len(argv) and argv[i] in globals_:
-        i += 1
+    i = _command_index(argv)
     rest = argv[i:]
     if rest and (rest[0] in COMMANDS or rest[0] in ("-h", "--help", "--version")):
         return argv
     return [*argv[:i], "check", *rest]
+
+
+def _mistyped_command(argv: list[str]) -> str | None:
+    """``portlint chek``: the command the first word is a typo of, if it is no path.
+
+    ``portlint PATH`` is valid, so a word that exists as a file or folder, or
+    that is not close to any command name, is left for ``check`` to read.
+    """
+    import os
+
+    i = _command_index(argv)
+    if i >= len(argv):
+        return None
+    word = argv[i]
+    if word.startswith("-") or word in COMMANDS or os.path.lexists(word):
+        return None
+    return _did_you_mean(word, COMMANDS, cutoff=0.75)
+
+
+def _unknown_options(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, extras: list[str]
+) -> NoReturn:
+    """Extras argparse left over, said by the command's parser (so the hint names its
+    ``--help``), with the closest option of that command for the first unknown one."""
+    command = _command_parser(parser, args)
+    options = [o for a in command._actions for o in a.option_strings if o.startswith("--")]
+    flags = [e.partition("=")[0] for e in extras if e.startswith("-")]
+    close = _did_you_mean(flags[0], options) if flags else None
+    message = f"unrecognized arguments: {' '.join(extras)}"
+    _fail(command, message, f"did you mean {close}?" if close else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -409,11 +526,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv in (["--version"], ["-V"]):  # the hot path of every hook start-up check
         sys.stdout.write(f"portlint {_version()}\n")
         return EXIT_CLEAN
+    typo = _mistyped_command(argv)
+    if typo is not None:
+        word = argv[_command_index(argv)]
+        sys.stderr.write(
+            f"portlint: error: {word!r} is neither a command nor a file or folder"
+            f" (hint: did you mean `portlint {typo}`?)\n"
+        )
+        return EXIT_ERROR
     parser = build_parser()
     try:
         args, extras = parser.parse_known_args(_normalise(argv))
-        if extras:  # said by the command's parser, so the hint names its --help
-            _command_parser(parser, args).error(f"unrecognized arguments: {' '.join(extras)}")
+        if extras:
+            _unknown_options(parser, args, extras)
     except SystemExit as exc:  # argparse: --help and --version
         return int(exc.code or 0)
     except UsageExit as exc:

@@ -157,7 +157,7 @@ def test_a_pipe_closed_early_ends_quietly(make_project) -> None:
         (
             ["rule", "--format", "xml"],
             "portlint rule: error: argument --format: invalid choice: 'xml'"
-            " (choose from 'text', 'json') (hint: see `portlint rule --help`)\n",
+            " (choose from text, json) (hint: see `portlint rule --help`)\n",
         ),
         (
             ["registry"],
@@ -273,3 +273,171 @@ def test_a_file_inside_a_project_keeps_its_project_context(make_project) -> None
     code, out, _ = run_cli(["check", "one/compose.yaml"], cwd=root)
     assert code == 1
     assert "PL401" in out
+
+
+# -- conventions: abbreviations, "did you mean", accumulating selectors ----------------------
+
+
+def test_an_abbreviated_option_is_not_taken_for_the_full_one(make_project) -> None:
+    """``--form json`` must not mean ``--format json`` (allow_abbrev=False)."""
+    root = make_project({"compose.yaml": TWO_SERVICES_ON_8080})
+    assert run_cli(["check", "--form", "json", "compose.yaml"], cwd=root) == (
+        2,
+        "",
+        "portlint check: error: unrecognized arguments: --form (hint: did you mean --format?)\n",
+    )
+
+
+@pytest.mark.parametrize("argv", [["rule", "--al"], ["config", "--isol"], ["ports", "--contest"]])
+def test_no_parser_takes_abbreviations(argv) -> None:
+    code, out, err = run_cli(argv)
+    assert (code, out) == (2, "")
+    assert "unrecognized arguments" in err or "expected one argument" in err
+
+
+def test_an_unknown_command_close_to_one_suggests_it(tmp_path) -> None:
+    assert run_cli(["chek", "."], cwd=tmp_path) == (
+        2,
+        "",
+        "portlint: error: 'chek' is neither a command nor a file or folder"
+        " (hint: did you mean `portlint check`?)\n",
+    )
+
+
+def test_a_path_named_like_a_command_is_still_a_path(make_project) -> None:
+    """``portlint PATH`` is valid: an existing file or folder is never taken for a typo."""
+    root = make_project({"chek/compose.yaml": TWO_SERVICES_ON_8080})
+    code, out, _ = run_cli(["chek"], cwd=root)
+    assert code == 1
+    assert out.startswith("chek/compose.yaml:")
+
+
+def test_a_missing_path_unlike_any_command_stays_no_such_file(tmp_path) -> None:
+    code, out, err = run_cli(["compose.yaml"], cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err.endswith("compose.yaml: no such file or directory\n")
+
+
+def test_an_unknown_option_suggests_the_closest() -> None:
+    assert run_cli(["check", "--selct", "PL4", "."]) == (
+        2,
+        "",
+        "portlint check: error: unrecognized arguments: --selct (hint: did you mean --select?)\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "line"),
+    [
+        (
+            ["check", "--format", "jsn", "."],
+            "portlint check: error: argument --format/--output-format: invalid choice: 'jsn'"
+            " (choose from text, json, sarif, github, gitlab, junit)"
+            " (hint: did you mean 'json'?)\n",
+        ),
+        (
+            ["rule", "--all", "--format", "txt"],
+            "portlint rule: error: argument --format: invalid choice: 'txt'"
+            " (choose from text, json) (hint: did you mean 'text'?)\n",
+        ),
+        (
+            ["check", "--color", "alwys", "."],
+            "portlint check: error: argument --color: invalid choice: 'alwys'"
+            " (choose from auto, always, never) (hint: did you mean 'always'?)\n",
+        ),
+    ],
+)
+def test_an_unknown_value_suggests_the_closest(argv, line) -> None:
+    assert run_cli(argv) == (2, "", line)
+
+
+def test_check_help_lists_the_formats() -> None:
+    _, out, _ = run_cli(["check", "--help"])
+    assert "text, json, sarif, github, gitlab, junit" in " ".join(out.split())
+
+
+def _config_json(argv: list[str], cwd: Path) -> dict[str, object]:
+    import json
+
+    code, out, err = run_cli(["config", "--format", "json", *argv], cwd=cwd)
+    assert code == 0, err
+    data: dict[str, object] = json.loads(out)
+    return data
+
+
+@pytest.mark.parametrize("flag", ["--select", "--ignore", "--extend-select", "--extend-ignore"])
+def test_repeated_selectors_accumulate(tmp_path, flag) -> None:
+    data = _config_json([flag, "PL4", flag, "PL2,PL3"], tmp_path)
+    key = "ignore" if flag.endswith("ignore") else flag[2:]
+    assert data["values"][key] == ["PL4", "PL2", "PL3"]  # type: ignore[index]
+
+
+def test_extend_ignore_adds_to_the_configured_ignore(make_project) -> None:
+    root = make_project({".portlint.toml": 'ignore = ["PL2"]\n'})
+    data = _config_json(["--extend-ignore", "PL5"], root)
+    assert data["values"]["ignore"] == ["PL2", "PL5"]  # type: ignore[index]
+    assert data["origins"]["ignore"] == ".portlint.toml + --extend-ignore"  # type: ignore[index]
+    data = _config_json(["--ignore", "PL3", "--extend-ignore", "PL5"], root)
+    assert data["values"]["ignore"] == ["PL3", "PL5"]  # type: ignore[index]
+
+
+def test_extend_ignore_turns_a_rule_off(make_project) -> None:
+    root = make_project({"compose.yaml": TWO_SERVICES_ON_8080})
+    assert run_cli(["check", "--extend-ignore", "PL401", "compose.yaml"], cwd=root)[0] == 0
+    code, _, err = run_cli(["check", "--extend-ignore", "PL999", "compose.yaml"], cwd=root)
+    assert code == 2 and "unknown rule code or name 'PL999'" in err
+
+
+def test_o_is_output_file(make_project) -> None:
+    root = make_project({"compose.yaml": TWO_SERVICES_ON_8080})
+    code, out, _ = run_cli(["check", "-o", "report.txt", "compose.yaml"], cwd=root)
+    assert (code, out) == (1, "")
+    assert (root / "report.txt").read_text(encoding="utf-8").startswith("compose.yaml:")
+
+
+# -- colour -----------------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("colour_env")
+@pytest.mark.parametrize(
+    ("flags", "env", "coloured"),
+    [
+        ([], {}, True),  # a terminal
+        (["--color", "never"], {}, False),
+        (["--color=never"], {}, False),
+        (["--color", "auto"], {"NO_COLOR": "1"}, False),
+        ([], {"NO_COLOR": "1", "FORCE_COLOR": "1"}, False),  # NO_COLOR wins over FORCE_COLOR
+        (["--color", "always"], {"NO_COLOR": "1"}, True),  # the flag wins over both
+    ],
+)
+def test_colour_on_a_terminal(monkeypatch, make_project, flags, env, coloured) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    root = make_project({"compose.yaml": TWO_SERVICES_ON_8080})
+    for argv in ([*flags, "check", "compose.yaml"], ["check", *flags, "compose.yaml"]):
+        code, out, _ = _run_on_terminal(argv, root)
+        assert code == 1, argv
+        assert ("\x1b[" in out) is coloured, argv
+
+
+@pytest.mark.usefixtures("colour_env")
+@pytest.mark.parametrize(
+    ("flags", "env", "coloured"),
+    [
+        ([], {}, False),  # a pipe
+        (["--color", "always"], {}, True),
+        ([], {"FORCE_COLOR": "1"}, True),
+        ([], {"CLICOLOR_FORCE": "1"}, True),
+        ([], {"CLICOLOR_FORCE": "0"}, False),
+        ([], {"FORCE_COLOR": ""}, False),
+        (["--no-color"], {"FORCE_COLOR": "1"}, False),
+    ],
+)
+def test_colour_on_a_pipe(monkeypatch, make_project, flags, env, coloured) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    root = make_project({"compose.yaml": TWO_SERVICES_ON_8080})
+    for argv in ([*flags, "check", "compose.yaml"], ["check", *flags, "compose.yaml"]):
+        code, out, _ = run_cli(argv, cwd=root)
+        assert code == 1, argv
+        assert ("\x1b[" in out) is coloured, argv
