@@ -441,3 +441,59 @@ def test_colour_on_a_pipe(monkeypatch, make_project, flags, env, coloured) -> No
         code, out, _ = run_cli(argv, cwd=root)
         assert code == 1, argv
         assert ("\x1b[" in out) is coloured, argv
+
+
+# -- broken TOML in a config file: exit 2 at file:line:column ---------------------------------
+
+TOML_HINT = " (hint: check quoting and brackets at that position)\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "line"),
+    [
+        (  # a broken [tool.portlint header: the file is portlint's config, not a finding
+            {"pyproject.toml": '[project]\nname = "x"\n[tool.portlint\nignore = ["PL2"]\n'},
+            "portlint: error: pyproject.toml:3:15: invalid TOML: "
+            "expected ']' at the end of a table declaration" + TOML_HINT,
+        ),
+        (  # an error at the end of the file has a position too
+            {".portlint.toml": 'ignore = ["PL2"]\nselect = ['},
+            "portlint: error: .portlint.toml:2:11: invalid TOML: "
+            "invalid value at the end of the file" + TOML_HINT,
+        ),
+        (
+            {".portlint.toml": 'ignore = ["PL2"\n\n'},
+            "portlint: error: .portlint.toml:1:16: invalid TOML: "
+            "unclosed array at the end of the file" + TOML_HINT,
+        ),
+        (
+            {"pyproject.toml": "[tool.portlint]\nignore = [\n"},
+            "portlint: error: pyproject.toml:2:11: invalid TOML: "
+            "invalid value at the end of the file" + TOML_HINT,
+        ),
+        (
+            {".portlint.toml": 'allocations = ["ports.toml"]\n', "ports.toml": "[x\n"},
+            "portlint: error: ports.toml:1:3: invalid TOML: "
+            "expected ']' at the end of a table declaration" + TOML_HINT,
+        ),
+        (
+            {
+                ".portlint.toml": 'allocations = ["ports.toml"]\n',
+                "ports.toml": "[[allocation]]\nports = [8080\n",
+            },
+            "portlint: error: ports.toml:2:14: invalid TOML: "
+            "unclosed array at the end of the file" + TOML_HINT,
+        ),
+    ],
+)
+def test_broken_toml_in_a_config_file_is_exit_two_with_a_position(make_project, files, line):
+    root = make_project(files)
+    assert run_cli(["check", "."], cwd=root) == (2, "", line)
+
+
+def test_a_broken_pyproject_of_another_tool_is_still_a_finding(make_project) -> None:
+    """Only a portlint header makes pyproject.toml a config; ``[tool.portlint-x`` is not one."""
+    root = make_project({"pyproject.toml": "[tool.portlint-x\nport = 8080\n"})
+    code, out, _ = run_cli(["check", "."], cwd=root)
+    assert code == 1
+    assert out.startswith("pyproject.toml:1:17: PL001 TOML syntax error:")
