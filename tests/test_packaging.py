@@ -55,7 +55,8 @@ def _third_party_imports() -> set[str]:
                 found.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-    local = {"portlint", "tests", "tomli"}  # tomli: a runtime dependency where tomllib is not
+    # tomli: a runtime dependency where tomllib (3.11+, imported behind a version check) is not
+    local = {"portlint", "tests", "tomli", "tomllib"}
     return {name for name in found - local if name not in sys.stdlib_module_names}
 
 
