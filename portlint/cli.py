@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     import argparse
@@ -41,12 +41,75 @@ def _version() -> str:
     return __version__
 
 
+GLOBAL_DEFAULTS = {"debug": False, "color": "auto"}
+"""Options accepted before and after the command name, and their values when absent."""
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+class UsageExit(Exception):
+    """argparse refused the command line: one line for stderr, then exit 2."""
+
+
+def _did_you_mean(word: str, choices: Sequence[str], cutoff: float = 0.6) -> str | None:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
+def _fail(parser: argparse.ArgumentParser, message: str, hint: str | None = None) -> NoReturn:
+    """A usage error as one line: ``portlint check: error: ... (hint: ...)``."""
+    hint = hint or f"see `{parser.prog} --help`"
+    raise UsageExit(f"{parser.prog}: error: {message} (hint: {hint})")
+
+
 @cache
-def _common() -> argparse.ArgumentParser:
-    """Options accepted before and after the command name."""
+def _parser_class() -> type[argparse.ArgumentParser]:
+    """argparse's parser as the tools users know behave: no abbreviated options
+    (``--form`` is not ``--format``), and a usage error is one line with a hint
+    (a close choice when there is one), not the usage block.
+
+    A class built on first use, since ``argparse`` itself is imported lazily.
+    """
     import argparse
 
-    common = argparse.ArgumentParser(add_help=False)
+    class Parser(argparse.ArgumentParser):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("allow_abbrev", False)
+            super().__init__(*args, **kwargs)
+
+        def error(self, message: str) -> NoReturn:
+            _fail(self, message)
+
+        def _check_value(self, action: argparse.Action, value: Any) -> None:
+            choices = action.choices
+            if choices is None or value in choices:
+                return
+            names = [str(c) for c in choices]
+            close = _did_you_mean(str(value), names)
+            message = f"invalid choice: {value!r} (choose from {', '.join(names)})"
+            _fail(
+                self,
+                str(argparse.ArgumentError(action, message)),
+                f"did you mean {close!r}?" if close else None,
+            )
+
+    return Parser
+
+
+@cache
+def _common() -> argparse.ArgumentParser:
+    """Options accepted before and after the command name.
+
+    Their defaults are ``SUPPRESS`` and stay so: a default set on these shared
+    actions (``set_defaults`` on the top parser changes them too) would let the
+    sub-command's parser overwrite a flag given before the command. Absent
+    flags get :data:`GLOBAL_DEFAULTS` after parsing.
+    """
+    import argparse
+
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument(
         "--debug",
         action="store_true",
@@ -54,7 +117,20 @@ def _common() -> argparse.ArgumentParser:
         help="show tracebacks of internal errors",
     )
     common.add_argument(
-        "--no-color", action="store_true", default=argparse.SUPPRESS, help="never colour the output"
+        "--color",
+        choices=COLOR_CHOICES,
+        default=argparse.SUPPRESS,
+        metavar="WHEN",
+        help="colour the text output: auto (a terminal, unless NO_COLOR is set; FORCE_COLOR "
+        "or CLICOLOR_FORCE turn it on), always or never (default: auto)",
+    )
+    common.add_argument(
+        "--no-color",
+        dest="color",
+        action="store_const",
+        const="never",
+        default=argparse.SUPPRESS,
+        help="the same as --color never",
     )
     return common
 
@@ -64,12 +140,16 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "check", parents=[_common()], help="lint files and folders (the default command)"
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    from portlint.reporters import REPORTERS  # the table only: no reporter is imported
+
     p.add_argument(
         "--format",
         "--output-format",
         dest="format",
+        choices=tuple(REPORTERS),
         default=None,
-        help="output format (default: text)",
+        metavar="FORMAT",
+        help=f"output format: {', '.join(REPORTERS)} (default: text)",
     )
     _add_config_flags(p)
     p.add_argument(
@@ -99,7 +179,13 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
-    p.add_argument("--output-file", default=None, help="write the report here instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output-file",
+        default=None,
+        metavar="FILE",
+        help="write the report here instead of stdout",
+    )
     p.add_argument(
         "--use-environment",
         action="store_true",
@@ -131,6 +217,17 @@ def _bytes(text: str) -> int:
     return int(text)
 
 
+def _env_file(text: str) -> str:
+    """``--env-file FILE`` as Compose reads it: from the current folder, and it must exist
+    (Compose refuses a missing one; ignoring it would lint with the variables unset)."""
+    import argparse
+    import os
+
+    if not os.path.exists(text) or os.path.isdir(text):
+        raise argparse.ArgumentTypeError(f"no such file: {text!r}")
+    return os.path.abspath(text)
+
+
 def _jobs(text: str) -> int:
     import argparse
 
@@ -154,9 +251,28 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--isolated", action="store_true", help="ignore config files (defaults plus flags)"
     )
-    p.add_argument("--select", default=None, help="comma-separated codes, prefixes or names")
-    p.add_argument("--extend-select", default=None, help="add to the selected rules")
-    p.add_argument("--ignore", default=None, help="comma-separated codes, prefixes or names")
+    # Repeated selector flags accumulate (`--select PL4 --select PL5`), as in ruff.
+    p.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="comma-separated codes, prefixes or names (repeatable)",
+    )
+    p.add_argument(
+        "--extend-select", action="append", metavar="CODES", help="add to the selected rules"
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="comma-separated codes, prefixes or names (repeatable)",
+    )
+    p.add_argument(
+        "--extend-ignore",
+        action="append",
+        metavar="CODES",
+        help="add to the ignored rules (the config's ignore, or --ignore)",
+    )
     p.add_argument(
         "--fail-on",
         choices=("error", "warning", "note"),
@@ -185,9 +301,11 @@ def _add_config_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--env-file",
         action="append",
+        type=_env_file,
         default=[],
         metavar="FILE",
-        help="read variables for interpolation from FILE (repeatable)",
+        help="read variables for interpolation from FILE, relative to the current folder "
+        "(repeatable)",
     )
     p.add_argument(
         "--max-file-size",
@@ -231,7 +349,14 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
-    p.add_argument("--env-file", action="append", default=[], metavar="FILE")
+    p.add_argument(
+        "--env-file",
+        action="append",
+        type=_env_file,
+        default=[],
+        metavar="FILE",
+        help="read variables for interpolation from FILE (repeatable)",
+    )
     p.add_argument("--use-environment", action="store_true")
     p.add_argument(
         "--contested",
@@ -308,15 +433,12 @@ def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def build_parser() -> argparse.ArgumentParser:
-    import argparse
-
-    parser = argparse.ArgumentParser(
+    parser = _parser_class()(
         prog="portlint",
         description="Find port collisions and risky port numbers in config files.",
         parents=[_common()],
     )
     parser.add_argument("--version", action="version", version=f"portlint {_version()}")
-    parser.set_defaults(debug=False, no_color=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in (
         _add_check,
@@ -332,16 +454,71 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> argparse.ArgumentParser:
+    """The parser of the (sub-)command ``args`` ran: ``portlint registry build``'s, say."""
+    import argparse
+
+    for dest in ("command", "registry_command"):
+        actions = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(args, dest, None)
+        if not actions or name not in actions[0].choices:
+            break
+        parser = actions[0].choices[name]
+    return parser
+
+
+def _command_index(argv: list[str]) -> int:
+    """Where the command (or the first path) starts: after the global flags."""
+    i = 0
+    while i < len(argv):
+        if argv[i] in ("--debug", "--no-color") or argv[i].startswith("--color="):
+            i += 1
+        elif argv[i] == "--color":
+            i += 2
+        else:
+            break
+    return min(i, len(argv))
+
+
 def _normalise(argv: list[str]) -> list[str]:
     """``portlint PATH`` means ``portlint check PATH``: insert the default command."""
-    globals_ = {"--debug", "--no-color"}
-    i = 0
-    while i < len(argv) and argv[i] in globals_:
-        i += 1
+    i = _command_index(argv)
     rest = argv[i:]
     if rest and (rest[0] in COMMANDS or rest[0] in ("-h", "--help", "--version")):
         return argv
     return [*argv[:i], "check", *rest]
+
+
+def _mistyped_command(argv: list[str]) -> str | None:
+    """``portlint chek``: the command the first word is a typo of, if it is no path.
+
+    ``portlint PATH`` is valid, so a word that exists as a file or folder, or
+    that is not close to any command name, is left for ``check`` to read.
+    """
+    import os
+
+    i = _command_index(argv)
+    if i >= len(argv):
+        return None
+    word = argv[i]
+    if word.startswith("-") or word in COMMANDS or os.path.lexists(word):
+        return None
+    return _did_you_mean(word, COMMANDS, cutoff=0.75)
+
+
+def _unknown_options(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, extras: list[str]
+) -> NoReturn:
+    """Extras argparse left over, said by the command's parser (so the hint names its
+    ``--help``), with the closest option of that command for the first unknown one."""
+    command = _command_parser(parser, args)
+    options = [o for a in command._actions for o in a.option_strings if o.startswith("--")]
+    flags = [e.partition("=")[0] for e in extras if e.startswith("-")]
+    close = _did_you_mean(flags[0], options) if flags else None
+    message = f"unrecognized arguments: {' '.join(extras)}"
+    _fail(command, message, f"did you mean {close}?" if close else None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -349,16 +526,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv in (["--version"], ["-V"]):  # the hot path of every hook start-up check
         sys.stdout.write(f"portlint {_version()}\n")
         return EXIT_CLEAN
+    typo = _mistyped_command(argv)
+    if typo is not None:
+        word = argv[_command_index(argv)]
+        sys.stderr.write(
+            f"portlint: error: {word!r} is neither a command nor a file or folder"
+            f" (hint: did you mean `portlint {typo}`?)\n"
+        )
+        return EXIT_ERROR
     parser = build_parser()
     try:
-        args = parser.parse_args(_normalise(argv))
-    except SystemExit as exc:  # argparse: --help is 0, a usage error is 2
+        args, extras = parser.parse_known_args(_normalise(argv))
+        if extras:
+            _unknown_options(parser, args, extras)
+    except SystemExit as exc:  # argparse: --help and --version
         return int(exc.code or 0)
+    except UsageExit as exc:
+        sys.stderr.write(f"{exc}\n")
+        return EXIT_ERROR
+    for name, value in GLOBAL_DEFAULTS.items():
+        if not hasattr(args, name):
+            setattr(args, name, value)
     func: Callable[[argparse.Namespace], int] = args.func
     from portlint.errors import PortlintError
 
     try:
-        return func(args)
+        code = func(args)
+        sys.stdout.flush()  # a closed pipe is found here, not in the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # `portlint check . | head -1`: the reader has gone. As ruff (and ripgrep)
+        # do, end quietly with exit 0: the reader chose to stop reading.
+        _discard_stdout()
+        return EXIT_CLEAN
     except PortlintError as exc:
         sys.stderr.write(f"portlint: error: {exc}\n")
         return EXIT_ERROR
@@ -371,3 +571,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         name = type(exc).__name__
         sys.stderr.write(f"portlint: internal error: {name}: {exc} (rerun with --debug)\n")
         return EXIT_ERROR
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush of what is
+    still buffered does not print "Exception ignored ... BrokenPipeError"."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # in-process runs: stdout has no descriptor
+        pass

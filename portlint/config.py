@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from portlint.errors import ConfigError
+from portlint.errors import ConfigError, toml_syntax_error
 from portlint.findings import Severity
 from portlint.project import display, locate_root
 from portlint.source import (
@@ -261,8 +261,10 @@ def _has_portlint_table(path: str) -> bool:
         return False
     except OSError as exc:
         return not isinstance(exc, FileNotFoundError)
-    # [^\S\n]*, not \s*: from every line start \s* also read all the blank lines after it
-    table = r"^[^\S\n]*\[\s*tool\s*\.\s*portlint\s*[\].]"
+    # [^\S\n]*, not \s*: from every line start \s* also read all the blank lines after it.
+    # Any header naming tool.portlint counts, a broken one too (`[tool.portlint`
+    # without its `]`): reading the file then reports the syntax error, exit 2.
+    table = r"^[^\S\n]*\[\s*tool\s*\.\s*portlint(?![\w-])"
     return re.search(table, text, re.MULTILINE) is not None
 
 
@@ -278,15 +280,7 @@ def read_config_file(path: str, shown: str | None = None) -> tuple[dict[str, Any
     try:
         data = _toml_loads(text)
     except _toml_error_type() as exc:
-        # The parser's message ends "(at line L, column C)": lift it into path:L:C.
-        msg = str(exc)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        where = f"{path}:{m.group(1)}:{m.group(2)}" if m else path
-        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg) or msg
-        raise ConfigError(
-            f"{where}: invalid TOML: {msg[:1].lower()}{msg[1:]}",
-            hint="check quoting and brackets at that position",
-        ) from None
+        raise toml_syntax_error(path, text, exc) from None
     if os.path.basename(real) == "pyproject.toml":
         tool = data.get("tool", {})
         table = tool.get("portlint", {}) if isinstance(tool, dict) else {}

@@ -9,8 +9,10 @@ against the reporters, which only a command needs.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 from portlint.config import Resolved, Source, resolve
@@ -40,10 +42,12 @@ def load_config(
     return resolve(cwd, config_file, overrides, isolated=isolated, check=_check)
 
 
-def split(value: str | None) -> tuple[str, ...]:
+def split(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Comma-separated values, from one flag or a repeated one (``--select A --select B,C``)."""
     if not value:
         return ()
-    return tuple(part.strip() for part in value.split(",") if part.strip())
+    items = [value] if isinstance(value, str) else value
+    return tuple(part.strip() for item in items for part in item.split(",") if part.strip())
 
 
 def overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
@@ -79,5 +83,18 @@ def overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
 
 
 def config_from_args(args: argparse.Namespace) -> Resolved:
-    """:func:`load_config` for a command's ``--config``/``--isolated`` and flags."""
-    return load_config(os.getcwd(), args.config, overrides(args), isolated=args.isolated)
+    """:func:`load_config` for a command's ``--config``/``--isolated`` and flags.
+
+    ``--extend-ignore`` is no config key: it adds to whatever ``ignore`` the
+    file or ``--ignore`` gave, so it applies once that is known.
+    """
+    resolved = load_config(os.getcwd(), args.config, overrides(args), isolated=args.isolated)
+    more = split(getattr(args, "extend_ignore", None))
+    if not more:
+        return resolved
+    for value in more:
+        validate_selector(value, "--extend-ignore")
+    config = dataclasses.replace(resolved.config, ignore=(*resolved.config.ignore, *more))
+    was = resolved.origins.get("ignore", "default")
+    origin = "--extend-ignore" if was == "default" else f"{was} + --extend-ignore"
+    return Resolved(config, MappingProxyType({**resolved.origins, "ignore": origin}))

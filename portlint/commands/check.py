@@ -72,12 +72,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
         return EXIT_CLEAN
     result = run(args.paths, config)
-    colour = (
-        args.output_file is None
-        and not args.no_color
-        and sys.stdout.isatty()
-        and not _no_color_env()
-    )
+    colour = _colour(args.color, args.output_file)
     reporter = get_reporter(
         fmt,
         colour=colour,
@@ -108,7 +103,17 @@ def _write_report(path: str, text: str) -> None:
     write_atomic(path, text, is_ours=looks_like_report, what="a portlint report", streams=True)
 
 
-def _no_color_env() -> bool:
+def _colour(when: str, output_file: str | None) -> bool:
+    """``--color always|never`` wins; else NO_COLOR turns colour off, FORCE_COLOR (any
+    non-empty value, force-color.org) or CLICOLOR_FORCE (not 0) on, as in ruff and
+    other tools; else only a terminal gets it. The variables are about the console:
+    a report written with ``--output-file`` has colour only with ``--color always``."""
     import os
 
-    return bool(os.environ.get("NO_COLOR"))
+    if when != "auto":
+        return when == "always"
+    if output_file is not None or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") or os.environ.get("CLICOLOR_FORCE", "0") not in ("", "0"):
+        return True
+    return sys.stdout.isatty()

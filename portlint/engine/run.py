@@ -22,7 +22,7 @@ from portlint.engine.scan import make_scan_context, scan_roots
 from portlint.findings import Directive, Finding, Problem
 from portlint.placement import place
 from portlint.printable import printable_finding
-from portlint.project import project_folder
+from portlint.project import git_root, project_folder
 from portlint.registry.allocations import Allocations, load_configured_allocations
 from portlint.results import RuleInfo, RunResult
 from portlint.rules.base import Rule, RuleContext, Settings
@@ -116,13 +116,17 @@ def context_paths(
     Given files (pre-commit passes only the changed ones), portlint still
     scans the whole project so a collision with an unchanged file is found,
     and then reports only findings in, or related to, the given paths.
-    Without files the focus is None: report everything.
+    Without files the focus is None: report everything. Outside any project
+    (no config file, no git work tree) the "project" would be just the
+    current folder, a home or download folder: only what was named is read.
     """
     given = list(paths) or ["."]
     files = [p for p in given if not os.path.isdir(os.path.join(cwd, p))]
     if not files or not config.project_context:
         return given, None
     root = project_folder(config.root, cwd)
+    if config.source is None and git_root(root) is None:
+        return given, None
     focus = frozenset(display_path(os.path.abspath(os.path.join(cwd, p)), cwd) for p in given)
     inside = any(_within(os.path.abspath(os.path.join(cwd, p)), root) for p in files)
     return ([root, *given] if inside else given), focus

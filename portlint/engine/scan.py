@@ -14,7 +14,7 @@ from portlint.discovery import Candidate, skip_problem
 from portlint.engine.suppression import parse_directives
 from portlint.findings import Problem
 from portlint.printable import printable_values
-from portlint.project import project_folder
+from portlint.project import display, project_folder
 from portlint.scanners import load
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, confined, encoding_note, read_source
@@ -76,7 +76,9 @@ def make_scan_context(config: Config, cwd: str, roots: Sequence[str] = ()) -> Sc
     the command line, which may name any file.
     """
     chosen = tuple(roots) or scan_roots(config, cwd)
-    env_files = tuple(resolve_path(config, p) for p in config.env_files)
+    # Named as the engine names scanned files (relative to cwd), so a rule can tell
+    # that the dotenv file it sees is the one the compose projects read.
+    env_files = tuple(display(resolve_path(config, p), cwd) for p in config.env_files)
     trusted = frozenset(os.path.normpath(os.path.join(cwd, p)) for p in env_files)
 
     def read(path: str) -> SourceFile | None:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from portlint.errors import ConfigError
+from portlint.errors import ConfigError, toml_syntax_error
 from portlint.identity import normalise
 from portlint.project import display as shown_path
 from portlint.source import MAX_SETTINGS_FILE_SIZE, confined, read_text
@@ -148,7 +148,7 @@ def parse_allocations(text: str, path: str) -> list[Allocation]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        raise toml_syntax_error(path, text, exc) from None
     unknown = sorted(set(data) - {"allocation"})
     if unknown:
         raise _fail(path, f"unknown top-level key {unknown[0]!r}", "use [[allocation]] tables")

@@ -177,7 +177,9 @@ def _scan_file(
         if not isinstance(body, MappingNode):
             continue
         chain = _extends_chain(file, name, body, loader)
-        service = dataclasses.replace(_service(name, project, chain), host_os=host_os)
+        service = dataclasses.replace(
+            _service(name, project, chain, loader.ctx.env_files), host_os=host_os
+        )
         for owner_file, owner_name, owner_body in chain:
             _service_ports(owner_file, owner_name, owner_body, service, result)
 
@@ -349,8 +351,15 @@ def project_dir(project: str) -> str | None:
     return posixpath.dirname(rest) if rest.endswith((".yml", ".yaml")) else rest
 
 
-def _service(name: str, project: str, chain: Chain) -> _Service:
-    """Facts a service inherits along its ``extends`` chain (nearest definition wins)."""
+def _service(
+    name: str, project: str, chain: Chain, project_env_files: tuple[str, ...] = ()
+) -> _Service:
+    """Facts a service inherits along its ``extends`` chain (nearest definition wins).
+
+    ``project_env_files`` are the ``--env-file`` files its project's variables come
+    from: the project reads them as it reads its ``.env``, so a port there is its own
+    (the rules learn which files a project reads from ``env_files``).
+    """
 
     def first(key: str) -> str | None:
         for file, _name, body in chain:
@@ -386,7 +395,7 @@ def _service(name: str, project: str, chain: Chain) -> _Service:
         shared_network=mode
         if (mode := first("network_mode") or "").startswith(("service:", "container:"))
         else None,
-        env_files=env_files,
+        env_files=(*env_files, *(p for p in project_env_files if p not in env_files)),
         together=_together_facts(chain, name),
     )
 

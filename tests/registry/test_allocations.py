@@ -66,7 +66,7 @@ def test_parse_and_lookup(tmp_path) -> None:
             "ports.toml:1: unknown key 'team'",
         ),
         ("[ports]\nx = 1\n", "ports.toml: unknown top-level key 'ports'"),
-        ("[[allocation]\n", "ports.toml: not valid TOML"),
+        ("[[allocation]\n", "ports.toml:1:13: invalid TOML: expected ']]' at the end of an"),
     ],
 )
 def test_invalid_allocations_name_file_and_line(text, message) -> None:
