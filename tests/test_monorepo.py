@@ -10,19 +10,23 @@ from __future__ import annotations
 from tests.conftest import FIXTURES, run_cli
 
 EXPECTED = [
-    'k8s/search.yaml:13:19: PL405 targetPort "api" of Service "search" names no container '
+    'k8s/search.yaml:13:19: warning PL405 targetPort "api" of Service "search" names no container '
     "port in k8s/",
-    'k8s/search.yaml:14:17: PL404 nodePort 30276/tcp is already used by Service "billing-api" '
+    "k8s/search.yaml:14:17: error PL404 nodePort 30276/tcp is already used by Service "
+    '"billing-api" '
     "(k8s/billing.yaml:39:17)",
-    "services/gateway/docker-compose.override.yml:7:20: PL205 host port 10276/tcp is allocated "
+    "services/gateway/docker-compose.override.yml:7:20: error PL205 host port 10276/tcp is "
+    "allocated "
     'to billing-api (ports.toml:4), not to service "gateway"',
-    "services/gateway/docker-compose.override.yml:7:20: PL402 host port 10276/tcp is also "
+    "services/gateway/docker-compose.override.yml:7:20: warning PL402 host port 10276/tcp is also "
     'claimed by service "billing-api" (services/billing/compose.yaml:6:10)',
-    'services/search/compose.yaml:12:10: PL206 host port 5601/tcp of service "search-dashboards" '
+    "services/search/compose.yaml:12:10: warning PL206 host port 5601/tcp of service "
+    '"search-dashboards" '
     "is not in ports.toml",
-    "services/search/compose.yaml:12:10: PL501 opensearch-dashboards port 5601/tcp is published "
+    "services/search/compose.yaml:12:10: warning PL501 opensearch-dashboards port 5601/tcp is "
+    "published "
     "on all interfaces",
-    "Found 6 findings (2 errors, 4 warnings) in 9 files.",
+    "Found 6 problems (2 errors, 4 warnings) in 9 files.",
 ]
 
 
@@ -59,7 +63,7 @@ def test_independent_samples_are_one_summary_line(make_project) -> None:
     assert run_cli(["check", "--no-color", "samples"], cwd=root) == (
         0,
         "note: 1 host port is used by more than one independent project: "
-        "`portlint ports --contested`\nAll clear: no findings in 12 files.\n",
+        "`portlint ports --contested`\nAll clear: no problems in 12 files.\n",
         "",
     )
 
@@ -71,7 +75,7 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (
-        "samples/s01/compose.yaml:5:20: PL402 host port 3456/tcp is also claimed by "
+        "samples/s01/compose.yaml:5:20: warning PL402 host port 3456/tcp is also claimed by "
         'service "web0" (samples/s00/compose.yaml:5:20)'
     )
     assert lines[-2] == (
@@ -83,7 +87,7 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
     )
     assert run_cli(["check", "--no-color", "--select", "PL402", "samples"], cwd=root) == (
         0,
-        "All clear: no findings in 12 files.\n",
+        "All clear: no problems in 12 files.\n",
         "",
     )
 
@@ -91,4 +95,4 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
 def test_ten_sibling_findings_get_no_hint(make_project) -> None:
     root = make_project({**_samples(11), "ports.toml": ""})
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL402", "samples"], cwd=root)
-    assert "note:" not in out and out.count(": PL402 ") == 10
+    assert "note:" not in out and out.count(": warning PL402 ") == 10

@@ -350,7 +350,7 @@ def test_fly_edge_ports_of_two_apps_do_not_collide(make_project) -> None:
     code, out, _ = run_cli(["check", "-q", "--no-color", "--select", "PL402", "."], cwd=root)
     findings = [line for line in out.splitlines() if not line.startswith("  ")]
     assert findings == [
-        "search/fly.toml:4:19: PL402 listening port 8081/tcp is also claimed by owner "
+        "search/fly.toml:4:19: warning PL402 listening port 8081/tcp is also claimed by owner "
         '"billing" (billing/fly.toml:4:19)',
     ]
     assert code == 1
