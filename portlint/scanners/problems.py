@@ -16,6 +16,10 @@ from portlint.findings import Problem
 PORT_RANGE = f"0-{MAX_PORT}"
 """The valid range, as every PL101 message spells it."""
 
+HELM_TEMPLATE = "helm-template"
+"""The anchor of the PL002 problem for a Helm template: the engine counts these
+per run (one line, not one note per template) instead of reporting each."""
+
 HINT = f"ports are {PORT_RANGE}; a fixed port is 1 or more (IANA reserves 0)"
 
 
