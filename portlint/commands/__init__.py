@@ -47,15 +47,19 @@ def split(value: str | None) -> tuple[str, ...]:
 
 
 def overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
-    """Config keys set by flags, validated, each with the flag that set it."""
+    """Config keys set by flags, validated, each with the flag that set it.
+
+    A command without some of the flags (``ports`` has no ``--select``) simply
+    sets fewer keys.
+    """
     out: dict[str, tuple[object, str]] = {}
     for key in ("select", "extend-select", "ignore"):
-        values = split(getattr(args, key.replace("-", "_")))
+        values = split(getattr(args, key.replace("-", "_"), None))
         for value in values:
             validate_selector(value, f"--{key}")
         if values:
             out[key] = (values, f"--{key}")
-    if args.fail_on:
+    if getattr(args, "fail_on", None):
         out["fail-on"] = (Severity.parse(args.fail_on), "--fail-on")
     for key in ("exclude", "extend-exclude"):
         globs: str | None = getattr(args, key.replace("-", "_"), None)
@@ -80,4 +84,9 @@ def overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
 
 def config_from_args(args: argparse.Namespace) -> Resolved:
     """:func:`load_config` for a command's ``--config``/``--isolated`` and flags."""
-    return load_config(os.getcwd(), args.config, overrides(args), isolated=args.isolated)
+    return load_config(
+        os.getcwd(),
+        getattr(args, "config", None),
+        overrides(args),
+        isolated=getattr(args, "isolated", False),
+    )
