@@ -63,7 +63,21 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser(
         "check", parents=[_common()], help="lint files and folders (the default command)"
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: .); `-` reads one file from standard input",
+    )
+    p.add_argument(
+        "--stdin-filename",
+        default=None,
+        metavar="PATH",
+        help="with `-`: the path the input belongs at, which picks its scanner, matches "
+        "the config and names it in findings (default: <stdin>, read as YAML: Compose, "
+        "Kubernetes or other by content); e.g. `helm template CHART | portlint check - "
+        "--stdin-filename CHART/rendered.yaml`",
+    )
     p.add_argument(
         "--format",
         "--output-format",

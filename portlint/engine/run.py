@@ -20,6 +20,7 @@ from portlint.engine import baseline
 from portlint.engine.batch import scan_all
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
 from portlint.engine.scan import make_scan_context, scan_roots
+from portlint.engine.stdin import Stdin, scan_stdin
 from portlint.findings import Directive, Finding, Problem
 from portlint.printable import printable_finding
 from portlint.project import project_folder
@@ -167,22 +168,32 @@ def rule_info(rule: Rule) -> RuleInfo:
 
 
 def run(
-    paths: Sequence[str], config: Config, cwd: str | None = None, *, use_baseline: bool = True
+    paths: Sequence[str],
+    config: Config,
+    cwd: str | None = None,
+    *,
+    use_baseline: bool = True,
+    stdin: Stdin | None = None,
 ) -> RunResult:
     cwd = cwd or os.getcwd()
     root = project_folder(config.root, cwd)
-    scan_paths, focus = context_paths(paths, config, cwd)
-    candidates = discover(scan_paths, config, cwd)
+    texts: dict[str, str] = {}
+    if stdin is None:
+        scan_paths, focus = context_paths(paths, config, cwd)
+        candidates = discover(scan_paths, config, cwd)
+        ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
+        results = scan_all(candidates, config, ctx, cwd, root)
+    else:  # `check -`: one file, alone, never cached (engine.stdin)
+        focus = None
+        candidates, results, texts = scan_stdin(stdin, config, cwd)
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
-    ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
     findings: list[Finding] = []
     directives: list[Directive] = []
     bindings: list[PortBinding] = []
     skipped: list[Problem] = []
     templates: list[str] = []  # displayed paths of Helm templates
     files_scanned = files_skipped = 0
-    results = scan_all(candidates, config, ctx, cwd, root)
     included = {path for scanned in results for path in scanned.included}
     for candidate, scanned in zip(candidates, results, strict=True):
         if candidate.display in included:
@@ -252,6 +263,7 @@ def run(
         skipped=tuple(skipped),
         templates_skipped=len(templates),
         templates_note=templates_line,
+        texts=MappingProxyType(texts),
         root=root,
         cwd=cwd,
         known_rules=MappingProxyType(known),

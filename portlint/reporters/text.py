@@ -85,7 +85,12 @@ class TextReporter:
 
             from portlint.source import SourceFile, read_source
 
-            source = read_source(os.path.join(run.cwd, path), path)
+            text = run.texts.get(path)  # standard input: the text read, not a file on disk
+            source = (
+                SourceFile(path, text)
+                if text is not None
+                else read_source(os.path.join(run.cwd, path), path)
+            )
             self._lines[path] = (
                 [source.line_text(n) for n in range(1, len(source.line_starts) + 1)]
                 if isinstance(source, SourceFile)
