@@ -139,7 +139,21 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser(
         "check", parents=[_common()], help="lint files and folders (the default command)"
     )
-    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders (default: .); `-` reads one file from standard input",
+    )
+    p.add_argument(
+        "--stdin-filename",
+        default=None,
+        metavar="PATH",
+        help="with `-`: the path the input belongs at, which picks its scanner, matches "
+        "the config and names it in findings (default: <stdin>, read as YAML: Compose, "
+        "Kubernetes or other by content); e.g. `helm template CHART | portlint check - "
+        "--stdin-filename CHART/rendered.yaml`",
+    )
     from portlint.reporters import REPORTERS  # the table only: no reporter is imported
 
     p.add_argument(
@@ -348,6 +362,7 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p = sub.add_parser("ports", parents=[_common()], help="list every port the files claim")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    _add_project_flags(p)
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument(
         "--env-file",
@@ -366,6 +381,21 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=_lazy("ports"))
 
 
+def _add_project_flags(p: argparse.ArgumentParser) -> None:
+    """Which files a command reads, as `check` chooses them (for `ports`)."""
+    p.add_argument("--config", default=None, metavar="FILE", help="use this config file only")
+    p.add_argument("--isolated", action="store_true", help="ignore config files")
+    p.add_argument("--exclude", default=None, help="comma-separated globs (replaces the config's)")
+    p.add_argument("--extend-exclude", default=None, help="comma-separated globs to add")
+    p.add_argument(
+        "--no-default-excludes",
+        dest="exclude",
+        action="store_const",
+        const="",
+        help="list vendored, build and test-data folders too (the same as --exclude '')",
+    )
+
+
 def _add_suggest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "suggest",
@@ -373,6 +403,8 @@ def _add_suggest(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="propose ports free in every sense; --claim records one",
     )
     p.add_argument("paths", nargs="*", metavar="PATH", help="the repository to avoid (default: .)")
+    p.add_argument("--config", default=None, metavar="FILE", help="use this config file only")
+    p.add_argument("--isolated", action="store_true", help="ignore config files")
     p.add_argument("--count", type=int, default=5, help="how many ports (default: 5)")
     p.add_argument("--near", type=int, default=None, metavar="PORT", help="closest to PORT first")
     p.add_argument("--protocol", choices=("tcp", "udp", "sctp"), default="tcp")

@@ -42,8 +42,12 @@ class RunResult:
     contested_ports: int = 0  # ports independent projects share (PL402 needs evidence)
     not_shown: int = 0  # findings over the per-file and per-run limits (see PL005)
     skipped: tuple[Problem, ...] = ()  # PL002 problems, selected or not
+    templates_skipped: int = 0  # Helm templates not read (counted, never one finding each)
+    templates_note: str = ""  # the one line that says how to lint them rendered
     root: str = "."  # the project root (see project.project_folder)
     cwd: str = "."  # displayed paths are relative to this
+    # the text of files not read from disk (standard input), by shown path: --show-source
+    texts: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # every rule a finding names, selected or not (a report never points at a missing rule)
     known_rules: Mapping[str, RuleInfo] = field(default_factory=lambda: MappingProxyType({}))
     # the baseline fingerprint of each finding (root-relative, line-free); also SARIF's and GitLab's

@@ -15,6 +15,7 @@ import stat
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from portlint.bindings import Location
 from portlint.findings import Problem, Severity
@@ -285,6 +286,27 @@ def read_source(
         return _skip(display_path, f"{exc.kind}, not a regular file: {when}")
     except OSError as exc:
         return _unreadable(display_path, exc)
+    return decode(data, display_path)
+
+
+def read_stream(stream: BinaryIO, display_path: str, max_size: int) -> SourceFile | Problem:
+    """Standard input (``portlint check -``) as :func:`read_source` reads a file.
+
+    The same limits: at most ``max_size`` bytes are kept (one more is read,
+    to notice a longer stream, which is then refused unread to the end), and
+    the bytes go through :func:`decode` (NUL, UTF-8, byte-order marks). A
+    stream has no size to check first, so the size in the reason is a bound.
+    """
+    try:
+        data = stream.read(max_size + 1)
+    except OSError as exc:
+        return _unreadable(display_path, exc)
+    if len(data) > max_size:
+        return _skip(
+            display_path,
+            f"larger than max-file-size (more than {max_size} bytes): not scanned",
+            hint="raise `max-file-size`",
+        )
     return decode(data, display_path)
 
 

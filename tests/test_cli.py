@@ -100,7 +100,7 @@ def test_default_command_is_check(make_project) -> None:
     root = make_project({"compose.yaml": "services:\n  a:\n    image: x\n    ports: ['8080:80']\n"})
     assert run_cli([str(root)]) == run_cli(["check", str(root)])
     code, out, _ = run_cli([str(root)])
-    assert code == 0 and out == "All clear: no findings in 1 file.\n"
+    assert code == 0 and out == "All clear: no problems in 1 file.\n"
 
 
 def test_findings_exit_one_and_exit_zero(make_project) -> None:
@@ -113,10 +113,10 @@ def test_findings_exit_one_and_exit_zero(make_project) -> None:
     code, out, _ = run_cli(["check", "compose.yaml"], cwd=root)
     assert code == 1
     assert out.splitlines()[0] == (
-        'compose.yaml:7:14: PL401 host port 8080/tcp is already published by service "a" '
+        'compose.yaml:7:14: error PL401 host port 8080/tcp is already published by service "a" '
         "(compose.yaml:4:14)"
     )
-    assert out.splitlines()[-1] == "Found 1 finding (1 error) in 1 file."
+    assert out.splitlines()[-1] == "Found 1 problem (1 error) in 1 file."
     assert run_cli(["check", "--exit-zero", "compose.yaml"], cwd=root)[0] == 0
     assert run_cli(["check", "--ignore", "PL4", "compose.yaml"], cwd=root)[0] == 0
     assert run_cli(["check", "--fail-on", "error", "compose.yaml"], cwd=root)[0] == 1

@@ -221,7 +221,7 @@ def test_an_env_file_port_is_the_project_s_own(make_project, how) -> None:
     assert run_cli(["check", *flags, "--format", "json", "."], cwd=root)[0] == 0
     assert run_cli(["check", *flags, "."], cwd=root) == (
         0,
-        "All clear: no findings in 2 files.\n",
+        "All clear: no problems in 2 files.\n",
         "",
     )
     code, out, _ = run_cli(["ports", *flags, "--contested", "."], cwd=root)
@@ -239,7 +239,7 @@ def test_env_file_is_read_relative_to_the_current_folder(make_project) -> None:
     )
     assert run_cli(["check", "--env-file", "vars.env", "."], cwd=root / "svc") == (
         0,
-        "All clear: no findings in 2 files.\n",
+        "All clear: no problems in 2 files.\n",
         "",
     )
 
@@ -257,7 +257,7 @@ def test_a_file_outside_any_project_is_linted_alone(make_project) -> None:
         }
     )
     code, out, err = run_cli(["check", "one/compose.yaml"], cwd=root)
-    assert (code, out, err) == (0, "All clear: no findings in 1 file.\n", "")
+    assert (code, out, err) == (0, "All clear: no problems in 1 file.\n", "")
 
 
 def test_a_file_inside_a_project_keeps_its_project_context(make_project) -> None:
@@ -496,4 +496,4 @@ def test_a_broken_pyproject_of_another_tool_is_still_a_finding(make_project) -> 
     root = make_project({"pyproject.toml": "[tool.portlint-x\nport = 8080\n"})
     code, out, _ = run_cli(["check", "."], cwd=root)
     assert code == 1
-    assert out.startswith("pyproject.toml:1:17: PL001 TOML syntax error:")
+    assert out.startswith("pyproject.toml:1:17: error PL001 TOML syntax error:")

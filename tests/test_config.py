@@ -73,7 +73,7 @@ def test_precedence_default_file_flag(make_project) -> None:
     )
     assert run_cli(["check", "-q"], cwd=root) == (0, "", "")  # file ignores PL401
     code, out, _ = run_cli(["check", "-q", "--ignore", "PL1"], cwd=root)  # flag replaces file
-    assert (code, out.splitlines()[0][:22]) == (1, "compose.yaml:7:14: PL4")
+    assert (code, out.splitlines()[0][:28]) == (1, "compose.yaml:7:14: error PL4")
     # --config replaces the search: other.toml does not ignore PL401
     assert run_cli(["check", "-q", "--config", "other.toml"], cwd=root)[0] == 1
     code, out, _ = run_cli(["config", "--ignore", "PL1"], cwd=root)

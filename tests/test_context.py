@@ -13,7 +13,9 @@ OTHER = (
 
 
 def _codes(out: str) -> list[str]:
-    return [" ".join(line.split(" ")[:2]) for line in out.splitlines() if not line.startswith(" ")]
+    return [
+        " ".join(line.split(" ")[:3:2]) for line in out.splitlines() if not line.startswith(" ")
+    ]
 
 
 def test_given_file_reports_collisions_with_unchanged_files_only(make_project) -> None:

@@ -24,4 +24,6 @@ def test_clean_example_is_clean() -> None:
 def test_colliding_example_reports_pl401_at_the_second_claim() -> None:
     code, out, _ = run_cli(["check", "examples/colliding-stack"], cwd=ROOT)
     assert code == 1
-    assert "examples/colliding-stack/docker-compose.yml:13:10: PL401 host port 8080/tcp" in out
+    assert (
+        "examples/colliding-stack/docker-compose.yml:13:10: error PL401 host port 8080/tcp"
+    ) in out

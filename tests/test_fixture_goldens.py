@@ -51,7 +51,9 @@ def test_fixture_matches_golden(golden: Path) -> None:
         if line.startswith("  "):
             continue  # hint lines
         where, _, rest = line.partition(": ")
-        got.append(f"{where} {rest.split(' ', 1)[0]}")
+        severity, code_, _message = rest.split(" ", 2)
+        assert severity in ("error", "warning", "note")
+        got.append(f"{where} {code_}")
     expected = golden.read_text(encoding="utf-8").split()
     expected = [" ".join(expected[i : i + 2]) for i in range(0, len(expected), 2)]
     assert got == expected

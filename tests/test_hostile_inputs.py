@@ -32,7 +32,7 @@ NORMAL = (
     '      - "8080:8000"\n'
 )
 NORMAL_FINDING = (
-    'app/compose.yaml:9:10: PL401 host port 8080/tcp is already published by service "web" '
+    'app/compose.yaml:9:10: error PL401 host port 8080/tcp is already published by service "web" '
     "(app/compose.yaml:5:10)"
 )
 # The same collision on 9090, for files whose encoding or line endings are under test.
@@ -41,7 +41,7 @@ COLLIDING = NORMAL.replace("8080:", "9090:")
 
 def collision(path: str, first: str = "5:10", second: str = "9:10") -> str:
     return (
-        f'{path}:{second}: PL401 host port 9090/tcp is already published by service "web" '
+        f'{path}:{second}: error PL401 host port 9090/tcp is already published by service "web" '
         f"({path}:{first})"
     )
 
@@ -80,7 +80,7 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         "alias-bomb",
         {"bomb/compose.yaml": billion_laughs()},
         [
-            "bomb/compose.yaml:7:6: PL002 YAML aliases expand to 1362025174 nodes from 38 "
+            "bomb/compose.yaml:7:6: warning PL002 YAML aliases expand to 1362025174 nodes from 38 "
             "(an alias bomb): not scanned"
         ],
     ),
@@ -92,7 +92,7 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
             )
         },
         [
-            "cycle/compose.yaml:1:11: PL002 YAML anchor is used inside itself "
+            "cycle/compose.yaml:1:11: warning PL002 YAML anchor is used inside itself "
             "(a recursive alias): not scanned"
         ],
     ),
@@ -100,7 +100,7 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         "merge-cycle",
         {"cycle/compose.yaml": "x-a: &a\n  <<: *a\n  image: nginx\nservices:\n  web: *a\n"},
         [
-            "cycle/compose.yaml:1:6: PL002 YAML anchor is used inside itself "
+            "cycle/compose.yaml:1:6: warning PL002 YAML anchor is used inside itself "
             "(a recursive alias): not scanned"
         ],
     ),
@@ -111,33 +111,40 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
                 "services:\n  web:\n    image: nginx\n    ports: ['80:80']\n    ports: ['81:81']\n"
             )
         },
-        ["dup/compose.yaml:5:5: PL001 duplicate key 'ports' in one mapping (first at line 4)"],
+        [
+            "dup/compose.yaml:5:5: error PL001 duplicate key 'ports' in one mapping "
+            "(first at line 4)"
+        ],
     ),
     (
         "syntax-error",
         {"broken/compose.yaml": "services:\n  web:\n    image: [nginx\n    ports: ['80:80']\n"},
-        ["broken/compose.yaml:4:10: PL001 YAML syntax error: did not find expected ',' or ']'"],
+        [
+            "broken/compose.yaml:4:10: error PL001 YAML syntax error: "
+            "did not find expected ',' or ']'"
+        ],
     ),
     (
         "binary",
         {"bin/compose.yaml": b"\x7fELF\x02\x01\x01\x00\x00\x00services:\n"},
-        ["bin/compose.yaml:1:1: PL002 binary file (NUL byte)"],
+        ["bin/compose.yaml:1:1: warning PL002 binary file (NUL byte)"],
     ),
     (
         "invalid-utf8",
         {"latin1/compose.yaml": "services:\n  caf\xe9:\n    image: x\n".encode("latin-1")},
-        ["latin1/compose.yaml:1:1: PL002 not valid UTF-8 text (byte 15): not scanned"],
+        ["latin1/compose.yaml:1:1: warning PL002 not valid UTF-8 text (byte 15): not scanned"],
     ),
     (
         "broken-utf16",
         {"u16/compose.yaml": b"\xff\xfes\x00e\x00\x00\xd8"},
-        ["u16/compose.yaml:1:1: PL002 not valid UTF-16 text (byte 6): not scanned"],
+        ["u16/compose.yaml:1:1: warning PL002 not valid UTF-16 text (byte 6): not scanned"],
     ),
     (
         "utf16-bom",
         {"u16/compose.yaml": COLLIDING.encode("utf-16")},
         [
-            "u16/compose.yaml:1:1: PL002 UTF-16 text with a byte-order mark: decoded and scanned",
+            "u16/compose.yaml:1:1: note PL002 UTF-16 text with a byte-order mark: decoded and "
+            "scanned",
             collision("u16/compose.yaml"),
         ],
     ),
@@ -145,7 +152,8 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         "utf32-bom",
         {"u32/compose.yaml": COLLIDING.encode("utf-32")},
         [
-            "u32/compose.yaml:1:1: PL002 UTF-32 text with a byte-order mark: decoded and scanned",
+            "u32/compose.yaml:1:1: note PL002 UTF-32 text with a byte-order mark: decoded and "
+            "scanned",
             collision("u32/compose.yaml"),
         ],
     ),
@@ -175,7 +183,7 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
         # ... which makes the rest of this comment YAML content: an error on the next line.
         {"ls/compose.yaml": "# a\u2028b\x85c\n" + COLLIDING},
         [
-            "ls/compose.yaml:2:9: PL001 YAML syntax error: "
+            "ls/compose.yaml:2:9: error PL001 YAML syntax error: "
             "mapping values are not allowed in this context"
         ],
     ),
@@ -191,18 +199,18 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
     (
         "broken-toml",
         {"t/app.toml": '[server]\nport = 8080\nhost = "x\n'},
-        ["t/app.toml:3:10: PL001 TOML syntax error: Illegal character '\\n'"],
+        ["t/app.toml:3:10: error PL001 TOML syntax error: Illegal character '\\n'"],
     ),
     (
         "toml-lone-cr",
         # Found by atheris: tomllib counts lines at LF only, so this error pointed past its line.
         {"t/app.toml": 'port = 8080\nname = "a\\\r\r\rb"\n'},
-        ["t/app.toml:3:1: PL001 TOML syntax error: Unescaped '\\' in a string"],
+        ["t/app.toml:3:1: error PL001 TOML syntax error: Unescaped '\\' in a string"],
     ),
     (
         "broken-json",
         {"j/app.json": '{"port": 8080,,}\n'},
-        ["j/app.json:1:15: PL001 JSON syntax error: expected a string key or '}', found ','"],
+        ["j/app.json:1:15: error PL001 JSON syntax error: expected a string key or '}', found ','"],
     ),
     (
         "yaml-1.1-surprises",
@@ -219,11 +227,12 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
             )
         },
         [
-            "old/compose.yaml:5:9: PL105 unquoted port mapping 22:22 is a base-60 number (1342) "
+            "old/compose.yaml:5:9: note PL105 unquoted port mapping 22:22 is a base-60 number "
+            "(1342) "
             "in YAML 1.1",
-            "old/compose.yaml:6:9: PL102 invalid container port: 'yes' in 'yes'",
-            "old/compose.yaml:7:9: PL102 invalid container port: '0o17' in '0o17'",
-            "old/compose.yaml:8:9: PL102 invalid container port: '0x50' in '0x50'",
+            "old/compose.yaml:6:9: error PL102 invalid container port: 'yes' in 'yes'",
+            "old/compose.yaml:7:9: error PL102 invalid container port: '0o17' in '0o17'",
+            "old/compose.yaml:8:9: error PL102 invalid container port: '0x50' in '0x50'",
         ],
     ),
 ]
@@ -271,7 +280,7 @@ def test_ten_thousand_levels_stop_at_portlints_depth_guard(
     assert (path, int(found_line), rest) == (
         "deep/compose.yaml",
         line,
-        " PL002 YAML nested deeper than 200 levels: not scanned",
+        " warning PL002 YAML nested deeper than 200 levels: not scanned",
     )
     if pure:  # portlint's own guard in the composer, the same on every build
         assert int(column) == {1: 210, 2: 401}[line]
@@ -296,7 +305,8 @@ def test_custom_tags_are_never_constructed(
     )
     assert lint(project) == [
         NORMAL_FINDING,
-        'tags/compose.yaml:5:33: PL401 host port 9090/tcp is already published by service "web" '
+        "tags/compose.yaml:5:33: error PL401 host port 9090/tcp is already published by service "
+        '"web" '
         "(tags/compose.yaml:5:22)",
     ]
     assert not marker.exists()
@@ -346,7 +356,7 @@ def test_one_megabyte_line(make_project: Callable[..., Path]) -> None:
     second = line.index('"127.0.0.1:1024:82') + 12
     assert lint(project) == [
         NORMAL_FINDING,
-        f"big/compose.yaml:1:{second}: PL401 host port 1024/tcp is already "
+        f"big/compose.yaml:1:{second}: error PL401 host port 1024/tcp is already "
         f'published by service "big" (big/compose.yaml:1:{first})',
     ]
 
@@ -401,7 +411,8 @@ def test_hundred_megabyte_file_is_not_read(make_project: Callable[..., Path]) ->
         fh.truncate(100 * 1024 * 1024)
     assert lint(project) == [
         NORMAL_FINDING,
-        "huge/compose.yaml:1:1: PL002 larger than max-file-size (104857600 > 2097152 bytes): "
+        "huge/compose.yaml:1:1: warning PL002 larger than max-file-size (104857600 > 2097152 "
+        "bytes): "
         "not scanned",
     ]
 
@@ -413,7 +424,8 @@ def test_fifo_is_never_opened(make_project: Callable[..., Path]) -> None:
     os.mkfifo(project / "pipe" / "compose.yaml")  # opening it for reading would block forever
     assert lint(project) == [
         NORMAL_FINDING,
-        "pipe/compose.yaml:1:1: PL002 a FIFO (named pipe), not a regular file: never opened",
+        "pipe/compose.yaml:1:1: warning PL002 a FIFO (named pipe), not a regular file: never "
+        "opened",
     ]
 
 
@@ -423,11 +435,12 @@ def test_device_behind_a_link_is_never_opened(make_project: Callable[..., Path])
     os.symlink(os.devnull, project / "dev" / "compose.yaml")
     assert lint(project) == [
         NORMAL_FINDING,
-        "dev/compose.yaml:1:1: PL002 symbolic link to outside the scanned folder: not followed",
+        "dev/compose.yaml:1:1: warning PL002 symbolic link to outside the scanned folder: not "
+        "followed",
     ]
     assert lint(project, "--follow-links") == [
         NORMAL_FINDING,
-        "dev/compose.yaml:1:1: PL002 a character device, not a regular file: never opened",
+        "dev/compose.yaml:1:1: warning PL002 a character device, not a regular file: never opened",
     ]
 
 
@@ -441,9 +454,10 @@ def test_symlink_loops(make_project: Callable[..., Path]) -> None:
     os.symlink("docker-compose.yml", loops / "b.yml")
     expected = [
         NORMAL_FINDING,
-        "loops/b.yml:1:1: PL002 cannot be read: too many levels of symbolic links",
-        "loops/compose.yaml:1:1: PL002 cannot be read: too many levels of symbolic links",
-        "loops/docker-compose.yml:1:1: PL002 cannot be read: too many levels of symbolic links",
+        "loops/b.yml:1:1: warning PL002 cannot be read: too many levels of symbolic links",
+        "loops/compose.yaml:1:1: warning PL002 cannot be read: too many levels of symbolic links",
+        "loops/docker-compose.yml:1:1: warning PL002 cannot be read: too many levels of symbolic "
+        "links",
     ]
     assert lint(project) == expected
     assert lint(project, "--follow-links") == expected  # the folder loop is entered once
@@ -466,7 +480,7 @@ def test_links_outside_the_root_are_followed_only_when_asked(
     # a linked folder is not entered.
     assert lint(project) == [
         NORMAL_FINDING,
-        "ext/docker-compose.yml:1:1: PL002 symbolic link to outside the scanned folder: "
+        "ext/docker-compose.yml:1:1: warning PL002 symbolic link to outside the scanned folder: "
         "not followed",
         collision("in/compose.yaml"),
         collision("inside/compose.yaml"),
@@ -508,7 +522,10 @@ def test_unreadable_file(make_project: Callable[..., Path]) -> None:
     """Permission denied. Root reads everything, so as root the check runs in a forked child
     that has dropped to ``nobody`` (every module it needs is imported before the fork)."""
     project = make_project({"app/compose.yaml": NORMAL, "locked/compose.yaml": NORMAL})
-    expected = [NORMAL_FINDING, "locked/compose.yaml:1:1: PL002 cannot be read: permission denied"]
+    expected = [
+        NORMAL_FINDING,
+        ("locked/compose.yaml:1:1: warning PL002 cannot be read: permission denied"),
+    ]
     assert lint(project) == [NORMAL_FINDING, NORMAL_FINDING.replace("app/", "locked/")]
     (project / "locked" / "compose.yaml").chmod(0)
     if os.geteuid() != 0:

@@ -145,20 +145,20 @@ def test_missing_path_is_a_usage_error() -> None:
 # PL401 sees the whole compose project: base + override, extends, include, interpolation.
 CHECKS = {
     "override": [
-        "compose.override.yaml:15:10: PL401 host port 5005/tcp is already published by "
+        "compose.override.yaml:15:10: error PL401 host port 5005/tcp is already published by "
         'service "app" (compose.override.yaml:6:20)',
     ],
     "extends": [
-        'compose.yaml:12:10: PL401 host port 9404/tcp is published by service "metrics-base" '
+        'compose.yaml:12:10: error PL401 host port 9404/tcp is published by service "metrics-base" '
         'and again by service "billing-metrics", which inherits this entry via `extends`',
     ],
     "include": [
         # 9090 is Prometheus's, but Prometheus is not a host service: no PL201
-        "monitoring/compose.yaml:7:10: PL401 host port 9090/tcp is already published by "
+        "monitoring/compose.yaml:7:10: error PL401 host port 9090/tcp is already published by "
         'service "app" (compose.yaml:8:10)',
     ],
     "env-interpolation": [
-        "compose.yaml:19:20: PL104 variable DOCS_ALT_PORT is not set: "
+        "compose.yaml:19:20: warning PL104 variable DOCS_ALT_PORT is not set: "
         "port '${DOCS_ALT_PORT}' does not resolve",
     ],
     "observability": [],

@@ -12,17 +12,20 @@ import pytest
 from tests.conftest import FIXTURES, run_cli
 
 EXPECTED = [
-    'k8s/search.yaml:13:19: PL405 targetPort "api" of Service "search" names no container '
+    'k8s/search.yaml:13:19: warning PL405 targetPort "api" of Service "search" names no container '
     "port in k8s/",
-    'k8s/search.yaml:14:17: PL404 nodePort 30276/tcp is already used by Service "billing-api" '
+    "k8s/search.yaml:14:17: error PL404 nodePort 30276/tcp is already used by Service "
+    '"billing-api" '
     "(k8s/billing.yaml:39:17)",
-    "services/gateway/docker-compose.override.yml:7:20: PL205 host port 10276/tcp is allocated "
+    "services/gateway/docker-compose.override.yml:7:20: error PL205 host port 10276/tcp is "
+    "allocated "
     'to billing-api (ports.toml:4), not to service "gateway"',
-    "services/gateway/docker-compose.override.yml:7:20: PL402 host port 10276/tcp is also "
+    "services/gateway/docker-compose.override.yml:7:20: warning PL402 host port 10276/tcp is also "
     'claimed by service "billing-api" (services/billing/compose.yaml:6:10)',
-    'services/search/compose.yaml:12:10: PL206 host port 5601/tcp of service "search-dashboards" '
+    "services/search/compose.yaml:12:10: warning PL206 host port 5601/tcp of service "
+    '"search-dashboards" '
     "is not in ports.toml",
-    "Found 5 findings (2 errors, 3 warnings) in 9 files.",
+    "Found 5 problems (2 errors, 3 warnings) in 9 files.",
 ]
 
 
@@ -59,7 +62,7 @@ def test_independent_samples_are_one_summary_line(make_project) -> None:
     assert run_cli(["check", "--no-color", "stacks"], cwd=root) == (
         0,
         "note: 1 host port is used by more than one independent project: "
-        "`portlint ports --contested`\nAll clear: no findings in 12 files.\n",
+        "`portlint ports --contested`\nAll clear: no problems in 12 files.\n",
         "",
     )
 
@@ -71,7 +74,7 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == (
-        "stacks/s01/compose.yaml:5:20: PL402 host port 3456/tcp is also claimed by "
+        "stacks/s01/compose.yaml:5:20: warning PL402 host port 3456/tcp is also claimed by "
         'service "web0" (stacks/s00/compose.yaml:5:20)'
     )
     assert lines[-2] == (
@@ -83,7 +86,7 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
     )
     assert run_cli(["check", "--no-color", "--select", "PL402", "stacks"], cwd=root) == (
         0,
-        "All clear: no findings in 12 files.\n",
+        "All clear: no problems in 12 files.\n",
         "",
     )
 
@@ -91,7 +94,7 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
 def test_ten_sibling_findings_get_no_hint(make_project) -> None:
     root = make_project({**_samples(11), "ports.toml": ""})
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL402", "stacks"], cwd=root)
-    assert "note:" not in out and out.count(": PL402 ") == 10
+    assert "note:" not in out and out.count(": warning PL402 ") == 10
 
 
 @pytest.mark.parametrize("folder", ["examples", "docs/samples"])
@@ -99,8 +102,8 @@ def test_samples_of_an_examples_folder_are_independent_by_default(make_project, 
     """``examples/x`` and ``samples/x`` are run one at a time, even in one port space."""
     root = make_project({**_samples(3, folder), "ports.toml": ""})
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL402", "."], cwd=root)
-    assert out == "All clear: no findings in 3 files.\n"
+    assert out == "All clear: no problems in 3 files.\n"
     # the option replaces the default: an empty list lints them as one space
     (root / "portlint.toml").write_text("[rules.PL402]\nindependent = []\n", encoding="utf-8")
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL402", "."], cwd=root)
-    assert out.count(": PL402 ") == 2, out
+    assert out.count(": warning PL402 ") == 2, out

@@ -51,15 +51,19 @@ def split(value: str | Sequence[str] | None) -> tuple[str, ...]:
 
 
 def overrides(args: argparse.Namespace) -> dict[str, tuple[object, str]]:
-    """Config keys set by flags, validated, each with the flag that set it."""
+    """Config keys set by flags, validated, each with the flag that set it.
+
+    A command without some of the flags (``ports`` has no ``--select``) simply
+    sets fewer keys.
+    """
     out: dict[str, tuple[object, str]] = {}
     for key in ("select", "extend-select", "ignore"):
-        values = split(getattr(args, key.replace("-", "_")))
+        values = split(getattr(args, key.replace("-", "_"), None))
         for value in values:
             validate_selector(value, f"--{key}")
         if values:
             out[key] = (values, f"--{key}")
-    if args.fail_on:
+    if getattr(args, "fail_on", None):
         out["fail-on"] = (Severity.parse(args.fail_on), "--fail-on")
     for key in ("exclude", "extend-exclude"):
         globs: str | None = getattr(args, key.replace("-", "_"), None)
@@ -88,7 +92,12 @@ def config_from_args(args: argparse.Namespace) -> Resolved:
     ``--extend-ignore`` is no config key: it adds to whatever ``ignore`` the
     file or ``--ignore`` gave, so it applies once that is known.
     """
-    resolved = load_config(os.getcwd(), args.config, overrides(args), isolated=args.isolated)
+    resolved = load_config(
+        os.getcwd(),
+        getattr(args, "config", None),
+        overrides(args),
+        isolated=getattr(args, "isolated", False),
+    )
     more = split(getattr(args, "extend_ignore", None))
     if not more:
         return resolved

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from portlint.errors import EXIT_CLEAN, EXIT_FINDINGS
+
+if TYPE_CHECKING:
+    from portlint.engine.stdin import Stdin
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +45,10 @@ def run(args: argparse.Namespace) -> int:
     fmt = config.output_format
     if fmt not in REPORTERS:
         raise UsageError(f"unknown output format {fmt!r}", hint="use " + ", ".join(REPORTERS))
+    stdin = _stdin(args)
     if args.write_baseline is not None:
+        if stdin is not None:
+            raise UsageError("--write-baseline records a whole project, not `-`")
         if args.write_baseline and os.path.isdir(args.write_baseline):
             # `--write-baseline .`: argparse took the folder to check as FILE.
             # A baseline is never a folder, so it is a PATH (=FILE names a file).
@@ -71,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
         return EXIT_CLEAN
-    result = run(args.paths, config)
+    result = run(args.paths, config, stdin=stdin)
     colour = _colour(args.color, args.output_file)
     reporter = get_reporter(
         fmt,
@@ -91,6 +98,22 @@ def run(args: argparse.Namespace) -> int:
     if result.failed(config.fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _stdin(args: argparse.Namespace) -> Stdin | None:
+    """``-`` as the one PATH: the file on standard input (``--stdin-filename`` names it)."""
+    from portlint.engine.stdin import Stdin
+    from portlint.errors import UsageError
+
+    if "-" not in args.paths:
+        if args.stdin_filename is not None:
+            raise UsageError("--stdin-filename needs `-` as the PATH")
+        return None
+    if args.paths != ["-"]:
+        raise UsageError("`-` (standard input) must be the only PATH")
+    if sys.stdin is None:
+        raise UsageError("`-` reads standard input, and there is none")
+    return Stdin(sys.stdin.buffer, args.stdin_filename)
 
 
 def _write_report(path: str, text: str) -> None:

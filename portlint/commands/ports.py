@@ -249,17 +249,13 @@ def describe_owner(b: PortBinding) -> str:
 def run(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from portlint.commands import load_config
+    from portlint.commands import config_from_args
 
-    # `ports` lists what the scanners read, whatever a config file says: the
-    # one loader, isolated (defaults only), with the root the command has
-    # always used (the current folder). Honouring the config is a later change.
+    # The files `check` would read: the project's config (or --config, or
+    # --isolated) through the one loader, then the flags (exclude, gitignore,
+    # env files) over it.
     config = dataclasses.replace(
-        load_config(os.getcwd(), isolated=True).config,
-        root=Config().root,
-        respect_gitignore=not args.no_gitignore,
-        env_files=tuple(args.env_file),
-        use_environment=args.use_environment,
+        config_from_args(args).config, use_environment=args.use_environment
     )
     found = collect(args.paths, config)
     if args.contested:

@@ -241,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
     if args.near is not None and not 1 <= args.near <= 65535:
         raise UsageError(f"--near {args.near} is out of range 1-65535")
     cwd = os.getcwd()
-    config = load_config(cwd).config
+    config = load_config(cwd, args.config, isolated=args.isolated).config
     root = project_folder(config, cwd)
     given = args.allocation_file  # typed by the user: may lie outside the project
     extra = given if given is not None and (os.path.exists(given) or not args.claim) else None

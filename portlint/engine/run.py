@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shlex
 from collections.abc import Iterable, Sequence
 from types import MappingProxyType
 
@@ -19,6 +20,7 @@ from portlint.engine import baseline
 from portlint.engine.batch import scan_all
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
 from portlint.engine.scan import make_scan_context, scan_roots
+from portlint.engine.stdin import Stdin, scan_stdin
 from portlint.findings import Directive, Finding, Problem
 from portlint.placement import place
 from portlint.printable import printable_finding
@@ -29,6 +31,7 @@ from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import contested_note, contested_ports, sibling_note
 from portlint.rules.selection import rule_is_selected
 from portlint.scanners.base import ScanResult
+from portlint.scanners.problems import HELM_TEMPLATE
 
 
 def selected_rules(config: Config) -> tuple[Rule, ...]:
@@ -136,30 +139,73 @@ def _within(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
+def template_note(paths: Sequence[str]) -> str:
+    """One line for every Helm template of the run, with the command that lints them.
+
+    Go templates are not YAML until ``helm template`` renders them; its output
+    goes to ``portlint check -`` with a path in the chart, so findings point
+    into the chart and its config applies. One chart is named; several are CHART.
+    """
+    if not paths:
+        return ""
+    charts = {_chart_of(path) for path in paths}
+    chart = charts.pop() if len(charts) == 1 else "CHART"
+    rendered = "rendered.yaml" if chart == "." else f"{chart}/rendered.yaml"
+    if chart != "CHART":
+        chart, rendered = shlex.quote(chart), shlex.quote(rendered)
+    count = len(paths)
+    return (
+        f"{count} Helm template{'' if count == 1 else 's'} skipped; lint rendered output: "
+        f"`helm template {chart} | portlint check - --stdin-filename {rendered}`"
+    )
+
+
+def _chart_of(path: str) -> str:
+    """The chart folder of a template: the folder above its (last) ``templates`` folder."""
+    parts = path.split("/")[:-1]
+    while parts and parts[-1] != "templates":
+        parts.pop()
+    return "/".join(parts[:-1]) or "."
+
+
 def rule_info(rule: Rule) -> RuleInfo:
     return RuleInfo(rule.code, rule.name, rule.severity, rule.summary, rule.explanation, rule.url)
 
 
 def run(
-    paths: Sequence[str], config: Config, cwd: str | None = None, *, use_baseline: bool = True
+    paths: Sequence[str],
+    config: Config,
+    cwd: str | None = None,
+    *,
+    use_baseline: bool = True,
+    stdin: Stdin | None = None,
 ) -> RunResult:
     cwd = cwd or os.getcwd()
     root = project_folder(config.root, cwd)
-    scan_paths, focus = context_paths(paths, config, cwd)
-    candidates = discover(scan_paths, config, cwd)
+    texts: dict[str, str] = {}
+    if stdin is None:
+        scan_paths, focus = context_paths(paths, config, cwd)
+        candidates = discover(scan_paths, config, cwd)
+        ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
+        results = scan_all(candidates, config, ctx, cwd, root)
+    else:  # `check -`: one file, alone, never cached (engine.stdin)
+        focus = None
+        candidates, results, texts = scan_stdin(stdin, config, cwd)
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
-    ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
     findings: list[Finding] = []
     directives: list[Directive] = []
     bindings: list[PortBinding] = []
     skipped: list[Problem] = []
+    templates: list[str] = []  # displayed paths of Helm templates
     files_scanned = files_skipped = 0
-    results = scan_all(candidates, config, ctx, cwd, root)
     included = {path for scanned in results for path in scanned.included}
     for candidate, scanned in zip(candidates, results, strict=True):
         if candidate.display in included:
             scanned = read_in_context(scanned)
+        if any(p.anchor == HELM_TEMPLATE for p in scanned.problems):
+            templates.append(candidate.display)
+            continue  # counted, never a finding (nor its directives): one line for the run
         skips = [p for p in scanned.problems if p.code == "PL002"]
         if skips:
             files_skipped += 1
@@ -191,6 +237,7 @@ def run(
     )
     if focus is not None:
         skipped = [p for p in skipped if p.location.path in focus]
+        templates = [t for t in templates if path_in_focus(t, focus)]
     notes = [shown.note] if shown.note else []
     sibling = sibling_note(shown.findings)
     if sibling:
@@ -201,6 +248,9 @@ def run(
         contested = len(contested_ports(bindings, options, one_space=allocations is not None))
         if note := contested_note(contested):
             notes.append(note)
+    templates_line = template_note(templates)
+    if templates_line and "PL002" in by_code:
+        notes.append(templates_line)
     named = {f.code for f in shown.findings} - set(by_code)
     known = {r.code: rule_info(r) for r in selected}
     known.update({r.code: rule_info(r) for r in rule_catalogue.ALL_RULES if r.code in named})
@@ -217,6 +267,9 @@ def run(
         contested_ports=contested,
         not_shown=shown.not_shown,
         skipped=tuple(skipped),
+        templates_skipped=len(templates),
+        templates_note=templates_line,
+        texts=MappingProxyType(texts),
         root=root,
         cwd=cwd,
         known_rules=MappingProxyType(known),

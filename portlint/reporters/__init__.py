@@ -33,7 +33,9 @@ _REPORT_STARTS = re.compile(
     rb"|\[\s*(?:\]|\{\s*\"description\")"  # gitlab code quality
     rb"|<\?xml[^>]*>\s*<testsuites name=\"portlint\""  # junit
     rb"|::(?:error|warning|notice|group)\b"  # github workflow commands
-    rb"|[^\n]*:\d+:\d+: PL\d{3} |All clear: |Found \d+ findings? "  # text
+    # text, with or without the severity word (reports before issue 13 had none)
+    rb"|[^\n]*:\d+:\d+: (?:(?:error|warning|note) )?PL\d{3} |All clear: "
+    rb"|Found \d+ (?:findings?|problems?) "
     rb")"
 )
 

@@ -49,11 +49,13 @@ def summary_dict(run: RunResult) -> dict[str, Any]:
         "files_scanned": run.files_scanned,
         "files_skipped": run.files_skipped,
         "findings": len(run.findings),
+        "problems": run.count(Severity.ERROR) + run.count(Severity.WARNING),
         "by_severity": {sev.label: run.count(sev) for sev in reversed(Severity)},
         "suppressed": run.suppressed,
         "hidden_by_baseline": run.hidden_by_baseline,
         "stale_baseline": run.stale_baseline,
         "contested_ports": run.contested_ports,
+        "templates_skipped": run.templates_skipped,
     }
 
 

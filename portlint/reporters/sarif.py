@@ -92,6 +92,14 @@ class SarifReporter:
             }
             for p in run.skipped
         ]
+        if run.templates_skipped:  # one notification for all of them, as the text says
+            notifications.append(
+                {
+                    "level": "note",
+                    "message": {"text": run.templates_note},
+                    "descriptor": {"id": "PL002"},
+                }
+            )
         data = {
             "$schema": SCHEMA,
             "version": "2.1.0",

@@ -1,4 +1,9 @@
-"""``path:line:col: CODE message``, the format editors and humans both read."""
+"""``path:line:col: SEVERITY CODE message``, the format editors and humans both read.
+
+The severity word is on every line (as ruff and yamllint print it), so a
+reader, or ``grep error``, tells problems from notes without colour; colour
+only repeats it, on a terminal.
+"""
 
 from __future__ import annotations
 
@@ -17,19 +22,21 @@ def plural(count: int, word: str) -> str:
 
 
 def summary_line(run: RunResult) -> str:
-    if not run.findings:
-        text = f"All clear: no findings in {plural(run.files_scanned, 'file')}"
+    """Errors and warnings are problems; notes are counted after them, never as problems."""
+    problems = [
+        plural(run.count(sev), sev.label)
+        for sev in (Severity.ERROR, Severity.WARNING)
+        if run.count(sev)
+    ]
+    total = run.count(Severity.ERROR) + run.count(Severity.WARNING)
+    files = plural(run.files_scanned, "file")
+    if total:
+        text = f"Found {plural(total, 'problem')} ({', '.join(problems)}) in {files}"
     else:
-        parts = [
-            plural(run.count(sev), sev.label)
-            for sev in (Severity.ERROR, Severity.WARNING, Severity.NOTE)
-            if run.count(sev)
-        ]
-        text = (
-            f"Found {plural(len(run.findings), 'finding')} ({', '.join(parts)}) "
-            f"in {plural(run.files_scanned, 'file')}"
-        )
+        text = f"All clear: no problems in {files}"
     extras = []
+    if run.count(Severity.NOTE):
+        extras.append(plural(run.count(Severity.NOTE), "note"))
     if run.files_skipped:
         extras.append(f"{plural(run.files_skipped, 'file')} skipped")
     if run.suppressed:
@@ -78,7 +85,12 @@ class TextReporter:
 
             from portlint.source import SourceFile, read_source
 
-            source = read_source(os.path.join(run.cwd, path), path)
+            text = run.texts.get(path)  # standard input: the text read, not a file on disk
+            source = (
+                SourceFile(path, text)
+                if text is not None
+                else read_source(os.path.join(run.cwd, path), path)
+            )
             self._lines[path] = (
                 [source.line_text(n) for n in range(1, len(source.line_starts) + 1)]
                 if isinstance(source, SourceFile)
@@ -111,8 +123,8 @@ class TextReporter:
     def format_finding(self, finding: Finding) -> str:
         loc = finding.location
         head = self._paint(f"{loc.path}:{loc.line}:{loc.column}:", _BOLD)
-        code = self._paint(finding.code, _COLOURS[finding.severity])
-        line = f"{head} {code} {finding.message}"
+        severity = self._paint(finding.severity.label, _COLOURS[finding.severity])
+        line = f"{head} {severity} {finding.code} {finding.message}"
         if finding.hint:
             line += "\n" + self._paint(f"  hint: {finding.hint}", _DIM)
         return line

@@ -41,7 +41,14 @@ def skipped_file() -> None:
     ## When it fires
     The file is binary (a NUL byte), not valid UTF-8 (or UTF-16/32 with a BOM),
     larger than `max-file-size`, nested deeper than any real config, an alias
-    bomb, not a regular file, unreadable, or a template (Helm `{{ }}`).
+    bomb, not a regular file, or unreadable.
+
+    Helm templates (`{{ }}` in a chart's `templates/`) are not YAML until
+    rendered. They are not one finding each: the run counts them and prints
+    one note after the findings, with the command that lints the rendered
+    output (`helm template CHART | portlint check - --stdin-filename
+    CHART/rendered.yaml`); JSON has the count as `summary.templates_skipped`,
+    SARIF as one tool notification. Ignoring PL002 drops that note.
 
     ## Why it matters
     Ports in a skipped file are not checked. Saying so, instead of skipping in

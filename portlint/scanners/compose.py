@@ -688,7 +688,7 @@ def _problem(
     if external:
         name, source = external[0]
         if exc.code == "PL101":
-            verdict = f"is out of range {problems.port_range(zero_allowed=True)}"
+            verdict = f"is out of range {problems.PORT_RANGE}"
         elif exc.code == "PL103":
             verdict = "makes host and container ranges of different lengths"
         else:

@@ -139,7 +139,6 @@ class _File:
         return problems.out_of_range(
             self.source.location(node.start, node.end),
             f"port {number}",
-            zero_allowed=False,
             port=number,
             anchor=_anchor(key_path),
         )

@@ -344,9 +344,7 @@ def _port_values(
         port = int(digits) if len(digits.lstrip("0")) <= 5 else MAX_PORT + 1
         if port > MAX_PORT:
             result.problems.append(
-                problems.out_of_range(
-                    loc, f"port {match.group()} in {entry.key}", zero_allowed=True, anchor=entry.key
-                )
+                problems.out_of_range(loc, f"port {match.group()} in {entry.key}", anchor=entry.key)
             )
             continue
         binding = PortBinding(
@@ -411,7 +409,6 @@ def _urls(source: SourceFile, entry: EnvEntry, owner: str, result: ScanResult) -
                 problems.out_of_range(
                     loc,
                     f"port {port_text} in the URL in {entry.key}",
-                    zero_allowed=True,
                     anchor=entry.key,
                 )
             )

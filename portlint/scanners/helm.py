@@ -5,7 +5,8 @@ Two jobs, both about YAML nobody else claims:
 - **Templates.** A chart's ``templates/*.yaml`` is Go template text that only
   becomes YAML after ``helm template``; ``containerPort: {{ .Values.port }}``
   is not a syntax error in the user's eyes, it is a file we cannot read. Such
-  a file is a PL002 ``skipped-file`` note at the first ``{{``, never a PL001.
+  a file is a PL002 ``skipped-file`` note at the first ``{{``, never a PL001;
+  the engine counts these and prints one line per run, not one note each.
   A file is a template when it sits in a ``templates`` folder and contains
   ``{{``, or when it contains ``{{`` anywhere and fails to parse.
 - **Values and app configs.** ``values.yaml`` and any other YAML document go
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 
 from portlint.bindings import Location
 from portlint.findings import Problem, Severity
-from portlint.scanners import _yaml, keys
+from portlint.scanners import _yaml, keys, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
@@ -58,6 +59,7 @@ def template_skipped(source: SourceFile) -> Problem:
         Location(source.path, line, column),
         "template file ({{ }} actions): not YAML until rendered, not scanned",
         hint="scan the output of `helm template` instead, or exclude the templates folder",
+        anchor=problems.HELM_TEMPLATE,  # counted per run by the engine, not reported per file
         severity=Severity.NOTE,
     )
 

@@ -244,10 +244,8 @@ def _script_ports(
                 yield problems.out_of_range(
                     location,
                     f"port {number} in script {member.key!r}",
-                    zero_allowed=False,
                     port=number,
                     anchor=f"scripts.{member.key}",
-                    hinted=False,
                 )
                 continue
             yield PortBinding(

@@ -309,9 +309,7 @@ def _number(
     if number <= 0:
         return  # 0 is "pick any free port", negatives are "off"
     if number > MAX_PORT:
-        yield problems.out_of_range(
-            location, f"port {number}", zero_allowed=False, port=number, anchor=anchor
-        )
+        yield problems.out_of_range(location, f"port {number}", port=number, anchor=anchor)
         return
     name = None
     if isinstance(kind_key, str) and parent is not None and key_kind(parent) == "ports":
@@ -410,7 +408,6 @@ def _address(
             problems.out_of_range(
                 location,
                 f"port {number}",
-                zero_allowed=False,
                 port=number,
                 anchor=_anchor(leaf.key_path),
             )
@@ -436,7 +433,6 @@ def urls(leaf: Leaf, ctx: Context, *, role: Role) -> Iterator[PortBinding | Prob
             yield problems.out_of_range(
                 location,
                 f"port {number} in url {match.group(0)}",
-                zero_allowed=False,
                 port=number,
                 anchor=_anchor(leaf.key_path),
             )

@@ -204,7 +204,6 @@ class _Object:
                 problems.out_of_range(
                     self.loc(node),
                     f"{what} {value}",
-                    zero_allowed=False,
                     port=value,
                     anchor=_anchor(path),
                 )
@@ -447,10 +446,8 @@ class _Object:
                     problems.out_of_range(
                         self.loc(value_node),
                         f"{key} {number}",
-                        zero_allowed=False,
                         port=number,
                         anchor=_anchor(epath),
-                        hinted=False,
                     )
                 )
                 continue

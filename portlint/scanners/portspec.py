@@ -92,7 +92,7 @@ def parse_number(text: str, what: str, spec: str) -> int:
         raise PortSpecError("PL102", f"invalid {what}: {text!r} is not a port number")
     value = int(text)
     if value > MAX_PORT:
-        message, hint = problems.out_of_range_text(f"{what} {value}", zero_allowed=True)
+        message, hint = problems.out_of_range_text(f"{what} {value}")
         raise PortSpecError("PL101", message, hint=hint)
     return value
 

@@ -22,7 +22,7 @@ def test_write_then_hide(make_project) -> None:
     # Not used until configured or named.
     assert run_cli(["check", "-q"], cwd=root)[0] == 1
     code, out, _ = run_cli(["check", "--baseline", ".portlint-baseline.json"], cwd=root)
-    assert (code, out) == (0, "All clear: no findings in 1 file; 1 hidden by the baseline.\n")
+    assert (code, out) == (0, "All clear: no problems in 1 file; 1 hidden by the baseline.\n")
 
 
 def test_stable_across_inserted_lines_and_stale_when_fixed(make_project) -> None:
@@ -35,21 +35,21 @@ def test_stable_across_inserted_lines_and_stale_when_fixed(make_project) -> None
     shifted = shifted.replace("  admin:\n", "  cache:\n    image: redis:7\n  admin:\n")
     (root / "compose.yaml").write_text(shifted, encoding="utf-8")
     code, out, _ = run_cli(["check"], cwd=root)
-    assert (code, out) == (0, "All clear: no findings in 1 file; 1 hidden by the baseline.\n")
+    assert (code, out) == (0, "All clear: no problems in 1 file; 1 hidden by the baseline.\n")
     # A new collision is not hidden by the old entry.
     (root / "compose.yaml").write_text(
         shifted + '  docs:\n    image: example/docs\n    ports: ["8080:8000"]\n', encoding="utf-8"
     )
     code, out, _ = run_cli(["check", "--no-color"], cwd=root)
     assert code == 1
-    assert out.splitlines()[0].startswith("compose.yaml:14:14: PL401 host port 8080/tcp")
+    assert out.splitlines()[0].startswith("compose.yaml:14:14: error PL401 host port 8080/tcp")
     assert out.splitlines()[-1] == (
-        "Found 1 finding (1 error) in 1 file; 1 hidden by the baseline."
+        "Found 1 problem (1 error) in 1 file; 1 hidden by the baseline."
     )
     # Fixed: the entry is now stale, and portlint never rewrote the file.
     (root / "compose.yaml").write_text(shifted.replace('"8080:8081"', '"8081:8081"'), "utf-8")
     code, out, _ = run_cli(["check"], cwd=root)
-    assert (code, out) == (0, "All clear: no findings in 1 file; 1 stale baseline entry.\n")
+    assert (code, out) == (0, "All clear: no problems in 1 file; 1 stale baseline entry.\n")
     assert (root / ".portlint-baseline.json").read_bytes() == before
 
 
@@ -69,7 +69,7 @@ def test_output_is_sorted_and_deterministic(make_project) -> None:
     # Paths are relative to the project root, whichever folder portlint runs from.
     (root / "portlint.toml").write_text('baseline = "bl.json"\n', encoding="utf-8")
     code, out, _ = run_cli(["check", "."], cwd=root / "a")
-    assert (code, out) == (0, "All clear: no findings in 1 file; 1 hidden by the baseline.\n")
+    assert (code, out) == (0, "All clear: no problems in 1 file; 1 hidden by the baseline.\n")
 
 
 def test_broken_baseline_is_exit_two(make_project) -> None:
@@ -88,4 +88,4 @@ def test_findings_without_a_key_path_survive_moved_lines(make_project) -> None:
     assert run_cli(["check", "--write-baseline"], cwd=root)[0] == 0
     (root / "compose.yaml").write_text("# header\n# more\n" + text, encoding="utf-8")
     code, out, _ = run_cli(["check", "--baseline", ".portlint-baseline.json"], cwd=root)
-    assert (code, out) == (0, "All clear: no findings in 1 file; 1 hidden by the baseline.\n")
+    assert (code, out) == (0, "All clear: no problems in 1 file; 1 hidden by the baseline.\n")

@@ -92,15 +92,16 @@ def test_used_unused_and_malformed(make_project) -> None:
     code, out, _ = run_cli(["check", "--no-color"], cwd=root)
     assert code == 1
     assert out.splitlines() == [
-        "compose.yaml:11:5: PL004 unused suppression: ignore[PL401] silenced nothing",
+        "compose.yaml:11:5: warning PL004 unused suppression: ignore[PL401] silenced nothing",
         "  hint: remove the code from the directive (or the whole directive)",
-        "compose.yaml:15:5: PL003 suppression without codes: ignore needs [CODE, ...]",
+        "compose.yaml:15:5: error PL003 suppression without codes: ignore needs [CODE, ...]",
         "  hint: name what to silence, e.g. `# portlint: ignore[PL401]`; blanket "
         "suppressions are not supported",
-        'compose.yaml:16:14: PL401 host port 8090/tcp is already published by service "worker" '
+        "compose.yaml:16:14: error PL401 host port 8090/tcp is already published by service "
+        '"worker" '
         "(compose.yaml:12:14)",
         "  hint: give one of them another host port, or bind them to different host IPs",
-        "Found 3 findings (2 errors, 1 warning) in 1 file; 1 suppressed.",
+        "Found 3 problems (2 errors, 1 warning) in 1 file; 1 suppressed.",
     ]
 
 
@@ -110,7 +111,7 @@ def test_no_suppressions_shows_everything_and_reports_no_directive_findings(
     root = make_project({"compose.yaml": COMPOSE})
     code, out, _ = run_cli(["check", "-q", "--no-suppressions", "--no-color"], cwd=root)
     assert code == 1
-    assert [line.split(" ")[:2] for line in out.splitlines() if not line.startswith(" ")] == [
+    assert [line.split(" ")[:3:2] for line in out.splitlines() if not line.startswith(" ")] == [
         ["compose.yaml:8:10:", "PL401"],
         ["compose.yaml:16:14:", "PL401"],
     ]
@@ -128,7 +129,7 @@ def test_collision_is_silenced_only_at_its_reported_location(make_project) -> No
     )
     root = make_project({"compose.yaml": text})
     _, out, _ = run_cli(["check", "-q", "--no-color"], cwd=root)
-    assert [line.split(" ")[:2] for line in out.splitlines() if not line.startswith(" ")] == [
+    assert [line.split(" ")[:3:2] for line in out.splitlines() if not line.startswith(" ")] == [
         ["compose.yaml:4:25:", "PL004"],
         ["compose.yaml:7:14:", "PL401"],
     ]
@@ -142,7 +143,7 @@ def test_ignore_file_and_unused_only_for_rules_that_ran(make_project) -> None:
     code, out, _ = run_cli(["check", "-q", "--no-color"], cwd=root)
     assert (code, out.splitlines()[0]) == (
         1,
-        "compose.yaml:12:5: PL004 unused suppression: ignore[PL401] silenced nothing",
+        "compose.yaml:12:5: warning PL004 unused suppression: ignore[PL401] silenced nothing",
     )
     assert len(out.splitlines()) == 2
     # With PL401 not selected, nobody can say the directive is stale.

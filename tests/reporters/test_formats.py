@@ -6,6 +6,7 @@ Regenerate the goldens after an intended change with
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -17,6 +18,8 @@ from portlint import __version__
 from portlint.bindings import Location
 from portlint.findings import Finding, Severity
 from portlint.reporters.github import annotation
+from portlint.reporters.text import TextReporter
+from portlint.results import RunResult
 from tests.conftest import run_cli
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -67,25 +70,26 @@ def test_golden(make_project, fmt) -> None:
 def test_text_show_source_and_statistics(make_project) -> None:
     _, out = render(make_project, "text", "--show-source", "--statistics")
     assert out.splitlines() == [
-        'shop/compose.yaml:7:14: PL401 host port 8080/tcp is already published by service "api" '
+        "shop/compose.yaml:7:14: error PL401 host port 8080/tcp is already published by service "
+        '"api" '
         "(shop/compose.yaml:4:14)",
         "  hint: give one of them another host port, or bind them to different host IPs",
         '7 |     ports: ["8080:8081"]',
         "  |              ^^^^",
-        "shop/compose.yaml:10:14: PL501 redis port 6379/tcp is published on all interfaces",
+        "shop/compose.yaml:10:14: warning PL501 redis port 6379/tcp is published on all interfaces",
         '  hint: publish it on loopback only: "127.0.0.1:6379:6379"',
         '10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
         "   |              ^^^^",
-        "shop/compose.yaml:10:27: PL004 unused suppression: ignore[PL401] silenced nothing",
+        "shop/compose.yaml:10:27: warning PL004 unused suppression: ignore[PL401] silenced nothing",
         "  hint: remove the code from the directive (or the whole directive)",
         '10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
         "   |                           ^",
-        "shop/values.yaml:1:1: PL002 binary file (NUL byte)",  # no excerpt of a binary
+        "shop/values.yaml:1:1: warning PL002 binary file (NUL byte)",  # no excerpt of a binary
         "1  PL002  skipped-file",
         "1  PL004  unused-suppression",
         "1  PL401  duplicate-host-port",
         "1  PL501  sensitive-port-exposed",
-        "Found 4 findings (1 error, 3 warnings) in 1 file; 1 file skipped.",
+        "Found 4 problems (1 error, 3 warnings) in 1 file; 1 file skipped.",
     ]
 
 
@@ -165,3 +169,51 @@ def test_junit_is_well_formed_and_counts_failures(make_project) -> None:
         "PL004 unused-suppression at 10:27",
         "PL002 skipped-file at 1:1",
     ]
+
+
+def _run_with(*severities: Severity, files: int = 2) -> RunResult:
+    findings = tuple(
+        Finding(Location("compose.yaml", n, 3), f"PL00{n}", "some-rule", sev, f"message {n}")
+        for n, sev in enumerate(severities, start=1)
+    )
+    return RunResult(findings=findings, files_scanned=files)
+
+
+def _text(run: RunResult, colour: bool = False) -> str:
+    out = io.StringIO()
+    TextReporter(colour=colour).render(run, out)
+    return out.getvalue()
+
+
+def test_text_names_the_severity_on_every_finding_line() -> None:
+    """Issue 13: `path:line:col: SEVERITY CODE message`, as ruff and yamllint name it."""
+    out = _text(_run_with(Severity.ERROR, Severity.WARNING, Severity.NOTE))
+    assert out.splitlines()[:3] == [
+        "compose.yaml:1:3: error PL001 message 1",
+        "compose.yaml:2:3: warning PL002 message 2",
+        "compose.yaml:3:3: note PL003 message 3",
+    ]
+
+
+def test_text_colours_the_severity_only_when_asked() -> None:
+    coloured = _text(_run_with(Severity.ERROR), colour=True).splitlines()[0]
+    assert coloured == "\x1b[1mcompose.yaml:1:3:\x1b[0m \x1b[31merror\x1b[0m PL001 message 1"
+    assert "\x1b" not in _text(_run_with(Severity.ERROR))
+
+
+@pytest.mark.parametrize(
+    ("severities", "headline"),
+    [
+        (
+            (Severity.ERROR, Severity.WARNING, Severity.WARNING, Severity.NOTE),
+            "Found 3 problems (1 error, 2 warnings) in 2 files; 1 note.",
+        ),
+        ((Severity.WARNING,), "Found 1 problem (1 warning) in 2 files."),
+        ((Severity.NOTE, Severity.NOTE), "All clear: no problems in 2 files; 2 notes."),
+        ((), "All clear: no problems in 2 files."),
+    ],
+)
+def test_the_headline_never_counts_notes_as_problems(
+    severities: tuple[Severity, ...], headline: str
+) -> None:
+    assert _text(_run_with(*severities)).splitlines()[-1] == headline

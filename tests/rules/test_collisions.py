@@ -352,7 +352,11 @@ def test_fly_apps_collide_on_nothing(make_project) -> None:
         }
     )
     code, out, _ = run_cli(["check", "-q", "--no-color", "--select", "PL402,PL206", "."], cwd=root)
-    findings = [line.split(" ", 2)[:2] for line in out.splitlines() if not line.startswith("  ")]
+    findings = [
+        [line.split(" ", 3)[0], line.split(" ", 3)[2]]
+        for line in out.splitlines()
+        if not line.startswith("  ")
+    ]
     assert findings == [
         ["billing/fly.toml:4:19:", "PL206"],
         ["billing/fly.toml:7:19:", "PL206"],

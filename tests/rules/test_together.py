@@ -24,7 +24,7 @@ TWO_SAMPLES = {
     "beta/compose.yaml": _service("site", "8080:80"),
 }
 BETA_FIRES = (
-    'beta/compose.yaml:5:10: PL402 host port 8080/tcp is also claimed by service "web" '
+    'beta/compose.yaml:5:10: warning PL402 host port 8080/tcp is also claimed by service "web" '
     "(alpha/compose.yaml:5:10)"
 )
 ONE_CONTESTED = (
@@ -40,7 +40,7 @@ def test_samples_without_evidence_are_clean_with_one_summary_line(make_project) 
     root = make_project(TWO_SAMPLES)
     code, out, err = run_cli(["check", "--no-color", "."], cwd=root)
     assert (code, err) == (0, "")
-    assert _lines(out) == [ONE_CONTESTED, "All clear: no findings in 2 files."]
+    assert _lines(out) == [ONE_CONTESTED, "All clear: no problems in 2 files."]
 
 
 def test_the_json_report_counts_contested_ports(make_project) -> None:
@@ -104,7 +104,7 @@ def test_naming_the_other_projects_container_is_evidence(make_project) -> None:
     )
     _, out, _ = run_cli(["check", "--no-color", "."], cwd=root)
     assert _lines(out)[0] == (
-        'beta/compose.yaml:7:10: PL402 host port 8080/tcp is also claimed by service "web" '
+        'beta/compose.yaml:7:10: warning PL402 host port 8080/tcp is also claimed by service "web" '
         "(alpha/compose.yaml:6:10)"
     )
 
@@ -139,7 +139,7 @@ def test_run_together_configuration_is_evidence(make_project) -> None:
     assert _lines(out) == [
         BETA_FIRES,
         ONE_CONTESTED,
-        "Found 1 finding (1 warning) in 3 files.",
+        "Found 1 problem (1 warning) in 3 files.",
     ]
 
 
@@ -166,7 +166,7 @@ def test_the_override_file_is_still_merged_with_its_base(make_project) -> None:
     )
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL401", "."], cwd=root)
     assert _lines(out)[0] == (
-        "app/compose.yaml:5:10: PL401 host port 8080/tcp is already published by "
+        "app/compose.yaml:5:10: error PL401 host port 8080/tcp is already published by "
         'service "debug" (app/compose.override.yaml:5:10)'
     )
 
@@ -200,10 +200,10 @@ def test_services_of_profiles_never_activated_together_do_not_collide(make_proje
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL401", "."], cwd=root)
     assert _lines(out)[:-1] == [
         # admin shares the profile "app" with app: both start with --profile app
-        'compose.yaml:16:10: PL401 host port 3000/tcp is already published by service "app" '
+        'compose.yaml:16:10: error PL401 host port 3000/tcp is already published by service "app" '
         "(compose.yaml:11:10)",
         # a service without profiles always starts, so it meets every profile
-        'compose.yaml:20:10: PL401 host port 3000/tcp is already published by service "aio" '
+        'compose.yaml:20:10: error PL401 host port 3000/tcp is already published by service "aio" '
         "(compose.yaml:6:10) and 2 others",
     ]
 
@@ -218,7 +218,7 @@ def test_compose_file_in_env_makes_the_listed_files_one_project(make_project) ->
     )
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL401", "."], cwd=root)
     assert _lines(out)[0] == (
-        "app/docker-compose.yml:5:10: PL401 host port 8080/tcp is already published by "
+        "app/docker-compose.yml:5:10: error PL401 host port 8080/tcp is already published by "
         'service "tools" (app/docker-compose-tools.yml:5:10)'
     )
 

@@ -38,7 +38,7 @@ def test_include_env_file_feeds_bindings_and_pl104_alike() -> None:
     # CACHE_PORT is in the include's env_file: resolved, not reported (it was, as
     # the included file read on its own). CACHE_ADMIN_PORT is defined nowhere.
     assert _check("include-env-file") == [
-        "cache/compose.yaml:6:20: PL104 variable CACHE_ADMIN_PORT is not set: "
+        "cache/compose.yaml:6:20: warning PL104 variable CACHE_ADMIN_PORT is not set: "
         "port '127.0.0.1:${CACHE_ADMIN_PORT}:6401' does not resolve",
     ]
     assert ("cache/compose.yaml", 5, 20, "host", 16400) in _ports("include-env-file")
@@ -46,7 +46,7 @@ def test_include_env_file_feeds_bindings_and_pl104_alike() -> None:
 
 def test_env_template_is_read_when_there_is_no_env() -> None:
     assert _check("env-template") == [
-        "compose.yaml:6:20: PL104 variable BOARD_DEBUG_PORT is not set: "
+        "compose.yaml:6:20: warning PL104 variable BOARD_DEBUG_PORT is not set: "
         "port '127.0.0.1:${BOARD_DEBUG_PORT}:9229' does not resolve",
     ]
     assert ("compose.yaml", 5, 20, "host", 13300) in _ports("env-template")

@@ -64,12 +64,15 @@ def test_cronjob_and_list_items_are_found() -> None:
     ]
 
 
-def test_helm_template_is_a_note_not_a_parse_error() -> None:
+def test_helm_template_is_counted_not_a_parse_error() -> None:
     root = FIXTURES / "helm" / "shop-chart"
     result = run(["."], Config(), cwd=str(root))
-    notes = [(f.code, f.severity, str(f.location)) for f in result.findings]
-    assert notes == [("PL002", Severity.NOTE, "templates/deployment.yaml:4:9")]
-    assert not result.failed(Severity.WARNING)
+    assert (result.findings, result.templates_skipped) == ((), 1)
+    assert result.templates_note == (
+        "1 Helm template skipped; lint rendered output: "
+        "`helm template . | portlint check - --stdin-filename rendered.yaml`"
+    )
+    assert not result.failed(Severity.NOTE)
     assert {b.owner for b in result.bindings} == {"shop", "redis", "database"}
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import ast
+import json
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from portlint.bindings import Location
 from portlint.scanners import problems
+from tests.conftest import run_cli
 
 PACKAGE = Path(__file__).resolve().parent.parent.parent / "portlint"
 
@@ -44,21 +48,46 @@ def test_max_port_is_defined_once() -> None:
     assert defined == ["bindings.py"]
 
 
-def test_the_two_wordings_issue_13_will_unify() -> None:
+def test_pl101_has_one_wording() -> None:
+    """Issue 13: one range (0-65535, the numbers a port field holds), one hint, everywhere."""
     where = Location("x", 1, 1)
-    one = problems.out_of_range(where, "port 70000", zero_allowed=False, port=70000, anchor="a")
-    zero = problems.out_of_range(where, "port 70000 in PORT", zero_allowed=True, anchor="PORT")
+    one = problems.out_of_range(where, "port 70000", port=70000, anchor="a")
     assert (one.code, one.message, one.hint, one.port) == (
         "PL101",
-        "port 70000 is out of range (1-65535)",
-        "use a port between 1 and 65535",
+        "port 70000 is out of range 0-65535",
+        "ports are 0-65535; a fixed port is 1 or more (IANA reserves 0)",
         70000,
     )
-    assert (zero.message, zero.hint, zero.port) == (
-        "port 70000 in PORT is out of range 0-65535",
-        "ports are 0-65535",
-        None,
+    zero = problems.zero_is_not_a_port(where, "containerPort", anchor="a")
+    assert (zero.message, zero.hint) == (
+        "containerPort 0 is not a fixed port: 0 asks for any free one",
+        "ports are 0-65535; a fixed port is 1 or more (IANA reserves 0)",
     )
-    assert problems.zero_is_not_a_port(where, "containerPort", anchor="a").message == (
-        "containerPort 0 is not a port (1-65535)"
-    )
+
+
+PL101_PROJECT = {
+    "compose.yaml": 'services:\n  web:\n    image: nginx\n    ports: ["70000:80"]\n',
+    ".env": "PORT=70000\n",
+    "k8s.yaml": (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        "  - name: c\n    image: nginx\n    ports:\n    - containerPort: 70000\n"
+    ),
+    "app.json": '{"server": {"port": 70000}}\n',
+    ".devcontainer/devcontainer.json": '{"forwardPorts": [70000]}\n',
+    "Dockerfile": "FROM nginx\nEXPOSE 70000\n",
+}
+
+
+def test_pl101_reads_the_same_in_every_scanner(
+    make_project: Callable[[Mapping[str, str]], Path],
+) -> None:
+    root = make_project(PL101_PROJECT)
+    _code, out, _ = run_cli(["check", "--select", "PL101", "--format", "json", "."], cwd=root)
+    findings = json.loads(out)["findings"]
+    assert sorted(f["location"]["path"] for f in findings) == sorted(PL101_PROJECT)
+    assert {re.sub(r"^.*?70000( in [A-Z_]+)?", "", f["message"]) for f in findings} == {
+        " is out of range 0-65535"
+    }
+    assert {f["hint"] for f in findings} == {
+        "ports are 0-65535; a fixed port is 1 or more (IANA reserves 0)"
+    }

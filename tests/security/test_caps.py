@@ -67,11 +67,11 @@ def test_command_line_may_go_past_the_ceiling(make_project: Callable[..., Path])
     code, out, _ = run_cli(["check", "--no-cache", "-q", "."], cwd=root)
     assert (code, out) == (
         1,
-        "compose.yaml:1:1: PL002 larger than max-file-size (52 > 10 bytes): not scanned\n"
+        "compose.yaml:1:1: warning PL002 larger than max-file-size (52 > 10 bytes): not scanned\n"
         "  hint: raise `max-file-size` or exclude the file\n",
     )
     code, out, _ = run_cli(["check", "--no-cache", "--max-file-size", "60", "."], cwd=root)
-    assert (code, out) == (0, "All clear: no findings in 1 file.\n")
+    assert (code, out) == (0, "All clear: no problems in 1 file.\n")
     big = str(MAX_FILE_SIZE_CEILING * 4)
     code, out, _ = run_cli(["config", "--format", "json", "--max-file-size", big], cwd=root)
     assert (code, json.loads(out)["values"]["max-file-size"]) == (0, int(big))
@@ -88,14 +88,14 @@ def test_findings_per_file_are_capped_with_a_note(make_project: Callable[..., Pa
     assert (code, err) == (1, "")
     lines = _lines(out)
     assert lines[0] == (
-        "compose.yaml:1:1: PL005 501 more findings in compose.yaml not shown: "
+        "compose.yaml:1:1: note PL005 501 more findings in compose.yaml not shown: "
         "the limit is 1000 per file"
     )
     assert sum(" PL401 " in line for line in lines) == 999
     assert lines[-2:] == [
         "note: 501 findings not shown: portlint shows at most 1000 per file and 10000 per run "
         "(see PL005)",
-        "Found 1000 findings (999 errors, 1 note) in 1 file.",
+        "Found 999 problems (999 errors) in 1 file; 1 note.",
     ]
     code, out, _ = run_cli(["check", "--no-cache", "--format", "json", "."], cwd=root)
     findings = json.loads(out)["findings"]
@@ -139,10 +139,10 @@ def test_the_most_severe_findings_are_kept_so_the_exit_code_holds(
     )
     assert code == 1
     assert _lines(out) == [
-        "compose.yaml:1:1: PL005 7 more findings in compose.yaml not shown: "
+        "compose.yaml:1:1: note PL005 7 more findings in compose.yaml not shown: "
         "the limit is 3 per file",
-        "compose.yaml:4:14: PL301 host port 49153/tcp is in the dynamic range 49152-65535",
-        "compose.yaml:27:14: PL101 host port 99999 is out of range 0-65535",
+        "compose.yaml:4:14: warning PL301 host port 49153/tcp is in the dynamic range 49152-65535",
+        "compose.yaml:27:14: error PL101 host port 99999 is out of range 0-65535",
     ]
 
 

@@ -136,7 +136,7 @@ def test_env_file_that_is_not_a_regular_file_is_not_read(project: Path, kind: st
         args = ["--env-file", "/dev/zero"]
     code, out, err = portlint(project, *args)
     assert (code, err) == (1, "")
-    assert "compose.yaml:4:14: PL104 variable WEB_PORT is not set" in out
+    assert "compose.yaml:4:14: warning PL104 variable WEB_PORT is not set" in out
 
 
 @pytest.mark.parametrize("kind", ["device", "fifo"])

@@ -74,10 +74,10 @@ def test_file_beyond_the_path_limit_is_reported_as_skipped(
     size = len(os.fsencode(str(repo / deep)))
     assert (code, err) == (1, "")
     assert out.splitlines()[:2] == [
-        f"{deep}:1:1: PL002 path too long for the system ({size} bytes): not read",
+        f"{deep}:1:1: warning PL002 path too long for the system ({size} bytes): not read",
         "  hint: move the file to a shallower folder, or exclude it",
     ]
-    assert out.splitlines()[-1] == "Found 1 finding (1 warning) in 1 file; 1 file skipped."
+    assert out.splitlines()[-1] == "Found 1 problem (1 warning) in 1 file; 1 file skipped."
 
 
 def test_file_beyond_the_path_limit_outside_git_is_reported_too(
@@ -94,7 +94,7 @@ def test_file_beyond_the_path_limit_outside_git_is_reported_too(
     code, out, err = cli(["check", "--no-cache", "--no-color", "."], cwd=root)
     assert (code, err) == (1, "")
     assert out.splitlines() == [
-        f"{deep}:1:1: PL002 path too long for the system ({size} bytes): not read",
+        f"{deep}:1:1: warning PL002 path too long for the system ({size} bytes): not read",
         "  hint: move the file to a shallower folder, or exclude it",
-        "Found 1 finding (1 warning) in 0 files; 1 file skipped.",
+        "Found 1 problem (1 warning) in 0 files; 1 file skipped.",
     ]

@@ -1,6 +1,6 @@
 """Names from a repository cannot forge report lines or drive a terminal (issue 19, item 10).
 
-A pull request may name a compose service ``"api\\n/etc/passwd:1:1: PL999
+A pull request may name a compose service ``"api\\n/etc/passwd:1:1: error PL999
 forged"`` (a whole fake finding in the text format, a fake annotation in
 GitHub's), or put terminal escapes in it (colours, OSC 8 hyperlinks, the
 8-bit CSI, bidi overrides), or an ESC that XML 1.0 cannot hold even as a
@@ -26,7 +26,7 @@ from portlint.reporters import REPORTERS, get_reporter
 from portlint.results import RunResult
 from tests.conftest import run_cli_strict
 
-FORGED = "/etc/passwd:1:1: PL999 forged"
+FORGED = "/etc/passwd:1:1: error PL999 forged"
 NAMES = {  # as written in a YAML double-quoted key, and as every format shows them
     f"api\\n{FORGED}": f"api\\n{FORGED}",
     "red\\x1b[31mred": "red\\x1b[31mred",
@@ -120,11 +120,11 @@ def test_show_source_escapes_the_line_and_keeps_the_caret_under_the_port(project
     lines = out.splitlines()
     at = lines.index("1 | PORT=99999 # \\x1b]0;pwned\\x07\\x1b[2J end")
     assert lines[at + 1] == "  |      ^^^^^"
-    assert lines[at - 2].startswith(".env:1:6: PL101 ")
+    assert lines[at - 2].startswith(".env:1:6: error PL101 ")
     at = lines.index('3 |     ports: ["8090:80"] # \\x1b]0;pwned\\x07')
     assert lines[at + 1] == "  |                          ^^^^"
     assert lines[at - 1] == (
-        "raw/compose.yaml:3:26: PL001 YAML error: unacceptable character #x001b: "
+        "raw/compose.yaml:3:26: error PL001 YAML error: unacceptable character #x001b: "
         "control characters are not allowed"
     )
 

@@ -112,8 +112,10 @@ def test_env_symlink_to_outside_is_reported_and_not_read(
     runs = _no_secret_in_any_format(root)
     code, out, _ = runs["text"]
     assert code == 1
-    assert ".env:1:1: PL002 symbolic link to outside the scanned folder: not followed" in out
-    assert "compose.yaml:4:14: PL104 variable GH_TOKEN is not set" in out
+    assert (
+        ".env:1:1: warning PL002 symbolic link to outside the scanned folder: not followed"
+    ) in out
+    assert "compose.yaml:4:14: warning PL104 variable GH_TOKEN is not set" in out
 
 
 @pytest.mark.parametrize("config_file", ["pyproject.toml", ".portlint.toml"])
@@ -157,7 +159,9 @@ def test_env_file_on_the_command_line_may_be_anywhere(
     code, out, _ = runs["text"]
     assert code == 1
     shown = (outside / "secrets.env").as_posix()
-    assert f"compose.yaml:4:14: PL102 the value of GH_TOKEN from {shown} is not a port\n" in out
+    assert (
+        f"compose.yaml:4:14: error PL102 the value of GH_TOKEN from {shown} is not a port\n"
+    ) in out
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -232,8 +236,12 @@ def test_follow_links_in_the_repository_config_stays_inside_the_project(
     runs = _no_secret_in_any_format(root)
     code, out, _ = runs["text"]
     assert code == 1
-    assert "stolen.env:1:1: PL002 symbolic link to outside the project: not followed" in out, out
-    assert "linked/app.env:1:1: PL002 symbolic link to outside the project: not followed" in out
+    assert (
+        "stolen.env:1:1: warning PL002 symbolic link to outside the project: not followed"
+    ) in out, out
+    assert (
+        "linked/app.env:1:1: warning PL002 symbolic link to outside the project: not followed"
+    ) in out
     assert "inner.env:1:1: PL002" not in out  # a link inside the project is followed
 
 
