@@ -280,7 +280,15 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     every other. Compose files of one folder that are separate projects
     (`docker-compose-v7.yml` beside `docker-compose.yml`) are alternatives and
     never meet; `compose.override.yaml` is merged with its base, as Compose
-    does.
+    does. Two services that are different implementations of one well-known
+    service (one row of the table `portlint port N` shows: MySQL, MariaDB and
+    Percona; Apache, nginx, Caddy and Traefik; MailHog and MailDev) are a
+    choice the project offers, started one at a time, and do not fire; two
+    services of the same program (two Redis) do. This can hide a reverse
+    proxy and a web server that both publish 80 in one project.
+
+    One written entry is one finding: when `extends` copies an entry into
+    other services, the finding names the base service and its heirs.
 
     ## Why it matters
     The second container fails to start with "port is already allocated",
