@@ -125,7 +125,7 @@ def test_real_pre_commit_fails_on_a_collision_and_passes_once_fixed(tmp_path) ->
     # PL401 orders claims by path, so the finding sits on the unchanged base file;
     # it is reported because its related location is in the staged file.
     assert (
-        'compose.yaml:4:14: PL401 host port 8080/tcp is already published by service "admin" '
+        'compose.yaml:4:14: error PL401 host port 8080/tcp is already published by service "admin" '
         "(compose.override.yaml:4:14)"
     ) in failed.stdout
 

@@ -53,7 +53,11 @@ def test_jobs_and_cache_give_the_serial_output(monorepo: Path, fmt: str) -> None
     code, serial, err = run_cli([*base, "--no-cache", "--jobs", "1", "."], cwd=monorepo)
     assert (code, err) == (0, "")
     if fmt == "text":  # the output is a real one: each copy's collisions, in path order
-        starts = [line.split(": PL401")[0] for line in serial.splitlines() if ": PL401 " in line]
+        starts = [
+            line.split(": error PL401")[0]
+            for line in serial.splitlines()
+            if ": error PL401 " in line
+        ]
         for copy in "abc":
             fires = f"{copy}/compose/pl401-fires/compose.yaml"
             assert [s for s in starts if s.startswith(fires)] == [
