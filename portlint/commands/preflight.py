@@ -379,6 +379,8 @@ def render_text(report: Report, cwd: str) -> str:
             size = p.last - p.first + 1
             range_note = f"all {size} ports held, e.g. " if size > 1 else ""
             hint = f" (hint: use {v.suggestion}, free now)" if v.suggestion is not None else ""
+            if not report.docker.asked and any(h.process == PROXY for h in others):
+                held += " (a container's port: Docker was not asked which)"
             lines.append(f"{head}: held by {range_note}{held}{hint}")
         elif v.status == "own":
             mine = "; ".join(dict.fromkeys(h.describe() for h in v.holders if h.own))
