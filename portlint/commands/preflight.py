@@ -2,12 +2,12 @@
 
 The plan is what ``ports`` lists, narrowed to what starting the project binds
 on this machine: compose ``ports`` (and ``network_mode: host`` services) of
-the services whose profiles are active, dev servers a package script starts
-on the host and, with ``--k8s``, Kubernetes ``hostPort``/``nodePort``s. Each
-planned bind is held against the kernel's socket tables
-(:mod:`portlint.commands._listening`) and, where its unix socket is open to
-this user, the Docker Engine's list of published ports
-(:mod:`portlint.commands._docker`).
+the services whose profiles are active, a devcontainer's ``appPort``, dev
+servers a package script starts on the host and, with ``--k8s``,
+Kubernetes ``hostPort``/``nodePort``s. Each planned bind is held against
+the kernel's socket tables (:mod:`portlint.commands._listening`) and, where
+its unix socket is open to this user, the Docker Engine's list of published
+ports (:mod:`portlint.commands._docker`).
 
 When does an existing socket stop a bind? As Linux decides it for two
 sockets without ``SO_REUSEPORT`` (docs/preflight.md has the table):
@@ -220,8 +220,8 @@ def plan(
             continue
         if b.role not in ("host", "listen", "node", "container"):
             continue
-        if b.kind in K8S_KINDS and not k8s:
-            continue
+        if (b.kind in K8S_KINDS and not k8s) or b.editor_forward:
+            continue  # an editor's forward moves to another port when this one is busy
         if b.protocol not in ("tcp", "udp", "sctp"):
             continue
         if not _active(b, profiles):
@@ -364,6 +364,8 @@ def _what(p: Planned) -> str:
         return f"service {b.owner}{project}"
     if b.kind in K8S_KINDS:
         return f"{'nodePort' if b.role == 'node' else 'hostPort'} of {b.owner}"
+    if b.key_path[:1] == ("scripts",) and len(b.key_path) > 1:
+        return f"script {b.key_path[1]} of {b.owner}"
     return f"{b.kind} {b.owner}"
 
 

@@ -532,6 +532,34 @@ def test_kubernetes_host_ports_only_when_asked(tmp_path: Path) -> None:
     )
 
 
+def test_a_host_dev_server_is_planned(tmp_path: Path) -> None:
+    with _listener(socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1") as sock:
+        port = sock.getsockname()[1]
+        package = '{"name": "web", "scripts": {"dev": "vite --port ' + str(port) + '"}}\n'
+        (tmp_path / "package.json").write_text(package, encoding="utf-8")
+        code, data, _ = _preflight(tmp_path, "--no-docker")
+    assert code == 1
+    (row,) = data["ports"]
+    assert (row["kind"], row["role"], row["host_ip"], row["status"], row["project"]) == (
+        "json",
+        "listen",
+        None,
+        "taken",
+        None,
+    )
+    assert (row["line"], row["column"]) == (1, 49)
+    code, out, _ = run_cli(["preflight", "--no-docker"], cwd=tmp_path)
+    assert out.startswith(f"package.json:1:49: free tcp *:{port} (script dev of web)\n")
+
+
+def test_editor_forwards_are_not_planned(tmp_path: Path) -> None:
+    config = '{"image": "x", "forwardPorts": [3000], "appPort": [3001]}\n'
+    (tmp_path / ".devcontainer").mkdir()
+    (tmp_path / ".devcontainer" / "devcontainer.json").write_text(config, encoding="utf-8")
+    _, data, _ = _preflight(tmp_path, "--no-docker")
+    assert [(r["kind"], r["port"]) for r in data["ports"]] == [("devcontainer", 3001)]
+
+
 def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     code, out, err = run_cli(["preflight", "-f", "nope.yaml"], cwd=tmp_path)
     assert (code, out) == (2, "")
