@@ -145,6 +145,16 @@ def blocks(planned: str | None, held: str) -> bool:
     return want.is_unspecified or have.is_unspecified or want == have
 
 
+def _same_place(published: str, held: str) -> bool:
+    """Is ``held`` a socket Docker opens for a port published on ``published``?
+    The same address, or any wildcard for a wildcard: Docker's proxy holds
+    ``0.0.0.0`` and ``[::]`` for one port the engine may list once."""
+    a, b = _plain(published), _plain(held)
+    if a is None or b is None:
+        return False
+    return a == b or (a.is_unspecified and b.is_unspecified)
+
+
 def _show(address: str | None, port: int, last: int | None = None) -> str:
     ports = f"{port}-{last}" if last is not None and last != port else str(port)
     if address is None:
@@ -270,9 +280,7 @@ def _holders(
             continue
         # The proxy (or a hidden process) on the very address an own container
         # publishes is that container's: Docker holds the port for it.
-        mine = s.process in (PROXY, None) and any(
-            blocks(c.address, s.address) and blocks(s.address, c.address) for c in own
-        )
+        mine = s.process in (PROXY, None) and any(_same_place(c.address, s.address) for c in own)
         out.append(
             Holder(
                 "socket",
