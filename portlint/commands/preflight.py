@@ -486,6 +486,8 @@ def build_report(args: argparse.Namespace, config: Config, cwd: str) -> Report:
     from portlint.commands import _listening as sockets
     from portlint.commands.ports import collect
 
+    if args.files and args.paths:
+        raise UsageError("give folders or -f files, not both", hint="-f names the compose files")
     paths = list(args.files) if args.files else list(args.paths)
     for path in args.files:
         if not os.path.isfile(path):

@@ -586,6 +586,11 @@ def test_missing_file_is_a_usage_error(tmp_path: Path) -> None:
     code, out, err = run_cli(["preflight", "-f", "nope.yaml"], cwd=tmp_path)
     assert (code, out) == (2, "")
     assert err == "portlint: error: -f nope.yaml: no such file\n"
+    code, _, err = run_cli(["preflight", ".", "-f", "nope.yaml"], cwd=tmp_path)
+    assert (code, err) == (
+        2,
+        "portlint: error: give folders or -f files, not both (hint: -f names the compose files)\n",
+    )
 
 
 def test_without_socket_tables_nothing_is_called_free(
