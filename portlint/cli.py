@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 
 from portlint.errors import EXIT_CLEAN, EXIT_ERROR
 
-COMMANDS = ("check", "port", "ports", "rule", "registry", "config", "suggest", "clean")
+COMMANDS = (
+    "check",
+    "port",
+    "ports",
+    "preflight",
+    "rule",
+    "registry",
+    "config",
+    "suggest",
+    "clean",
+)
 
 
 def _lazy(command: str, function: str = "run") -> Callable[[argparse.Namespace], int]:
@@ -381,6 +391,53 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=_lazy("ports"))
 
 
+def _add_preflight(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "preflight",
+        parents=[_common()],
+        help="before `up`: is every host port the project binds free on this machine?",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
+    p.add_argument(
+        "-f",
+        "--file",
+        dest="files",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="read only these compose files, as `docker compose -f` (repeatable)",
+    )
+    p.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="PROFILE",
+        help="start the services of this compose profile too (repeatable; '*' for all)",
+    )
+    p.add_argument(
+        "-p",
+        "--project-name",
+        default=None,
+        metavar="NAME",
+        help="the compose project name (default: as Compose derives it)",
+    )
+    p.add_argument("--k8s", action="store_true", help="include Kubernetes hostPorts and nodePorts")
+    p.add_argument("--no-docker", action="store_true", help="do not ask the Docker Engine's socket")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_project_flags(p)
+    p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
+    p.add_argument(
+        "--env-file",
+        action="append",
+        type=_env_file,
+        default=[],
+        metavar="FILE",
+        help="read variables for interpolation from FILE (repeatable)",
+    )
+    p.add_argument("--use-environment", action="store_true")
+    p.set_defaults(func=_lazy("preflight"))
+
+
 def _add_project_flags(p: argparse.ArgumentParser) -> None:
     """Which files a command reads, as `check` chooses them (for `ports`)."""
     p.add_argument("--config", default=None, metavar="FILE", help="use this config file only")
@@ -476,6 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_check,
         _add_port,
         _add_ports,
+        _add_preflight,
         _add_rule,
         _add_registry,
         _add_config,

@@ -36,3 +36,34 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command == 'pip install -e ".[test]" && python -m pytest'
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert command in ci.splitlines()
+
+
+def test_preflight_sample_in_readme_is_what_portlint_prints() -> None:
+    """The sample with this test holding 127.0.0.1:5433, as http.server did for it;
+    the holder's name and pid, and the suggestion, are this machine's."""
+    import socket
+
+    import pytest
+
+    from portlint.commands import _listening
+
+    if not _listening.supported():
+        pytest.skip("no /proc/net socket tables (not Linux)")
+    shown = _block_after("holding 5433:").split("\n", 1)[1]
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", 5433))
+        except OSError:
+            pytest.skip("127.0.0.1:5433 is in use on this machine")
+        sock.listen()
+        code, out, _ = run_cli(["preflight", "examples/dev-stack", "--no-docker"], cwd=ROOT)
+
+    def same(text: str) -> list[str]:
+        text = re.sub(r"held by \S+ \(pid \d+\)", "held by P", text)
+        text = re.sub(r"use \d+, free now", "use N, free now", text)
+        return [line for line in text.splitlines() if not line.startswith("docker:")]
+
+    if "5 host port(s): 4 free, 1 taken" not in out:
+        pytest.skip("other ports of examples/dev-stack are in use on this machine")
+    assert code == 1
+    assert same(out) == same(shown)

@@ -3,8 +3,13 @@
 Read from the kernel's socket tables rather than by trying to bind, so asking
 never disturbs a running service and needs no privileges. On Linux the
 owning process is found through ``/proc/<pid>/fd``, which shows only the
-caller's own processes unless it is root; others are reported without a name.
-Other systems answer "unknown" instead of guessing.
+caller's own processes unless it is root; for the others the table still
+gives the owner's uid, so they are reported as another user's process,
+without a name. Other systems answer "unknown" instead of guessing.
+
+The tables are those of the caller's network namespace: a port published by
+a container is seen here only when the engine holds it on the host (Docker's
+``docker-proxy``); ``commands._docker`` asks the engine for the rest.
 """
 
 from __future__ import annotations
@@ -14,15 +19,29 @@ from dataclasses import dataclass
 
 _TCP_LISTEN = "0A"
 _UDP_UNCONNECTED = "07"
+_TABLES = (("tcp", "tcp"), ("tcp", "tcp6"), ("udp", "udp"), ("udp", "udp6"))
 
 
 @dataclass(frozen=True, slots=True)
 class Listener:
     protocol: str  # "tcp" or "udp"
-    address: str
+    address: str  # as the kernel holds it: "127.0.0.1", "::", "::ffff:10.0.0.1"
     port: int
     pid: int | None = None
     process: str | None = None
+    uid: int | None = None  # the socket's owner, from the table (None: not read)
+
+    @property
+    def other_user(self) -> bool:
+        """A socket whose process this user may not look into (its name stays hidden)."""
+        return self.pid is None and self.uid is not None and self.uid != os.geteuid()
+
+    def who(self) -> str:
+        if self.pid is not None:
+            return f"{self.process} (pid {self.pid})"
+        if self.other_user:
+            return f"another user's process (uid {self.uid})"
+        return "an unknown process"
 
     def describe(self) -> str:
         who = f" by {self.process} (pid {self.pid})" if self.pid is not None else ""
@@ -44,7 +63,8 @@ def _hex_address(text: str) -> str:
     return str(ipaddress.IPv6Address(b"".join(struct.pack(">I", w) for w in words)))
 
 
-def _socket_owners() -> dict[str, tuple[int, str]]:
+def _socket_owners(wanted: set[str]) -> dict[str, tuple[int, str]]:
+    """The process holding each socket inode in ``wanted`` that this user may see."""
     owners: dict[str, tuple[int, str]] = {}
     try:
         pids = [p for p in os.listdir("/proc") if p.isdigit()]
@@ -61,23 +81,25 @@ def _socket_owners() -> dict[str, tuple[int, str]]:
                 target = os.readlink(f"{fd_dir}/{fd}")
             except OSError:
                 continue
-            if target.startswith("socket:["):
-                inode = target[8:-1]
-                if inode not in owners:
-                    try:
-                        with open(f"/proc/{pid}/comm", encoding="utf-8") as fh:
-                            name = fh.read().strip()
-                    except OSError:
-                        name = "?"
-                    owners[inode] = (int(pid), name)
+            if not target.startswith("socket:["):
+                continue
+            inode = target[8:-1]
+            if inode in wanted and inode not in owners:
+                try:
+                    with open(f"/proc/{pid}/comm", encoding="utf-8") as fh:
+                        name = fh.read().strip()
+                except OSError:
+                    name = "?"
+                owners[inode] = (int(pid), name)
+        if len(owners) == len(wanted):
+            break
     return owners
 
 
-def listeners(port: int, protocol: str | None = None) -> list[Listener]:
-    """Sockets bound to ``port`` (TCP in LISTEN, UDP unconnected)."""
-    found: list[tuple[str, str, int, str]] = []
-    tables = [("tcp", "tcp"), ("tcp", "tcp6"), ("udp", "udp"), ("udp", "udp6")]
-    for proto, table in tables:
+def _table_rows(protocol: str | None) -> list[tuple[str, str, int, int, str]]:
+    """(protocol, address, port, uid, inode) of every bound-and-waiting socket."""
+    found: list[tuple[str, str, int, int, str]] = []
+    for proto, table in _TABLES:
         if protocol is not None and proto != protocol:
             continue
         try:
@@ -91,18 +113,36 @@ def listeners(port: int, protocol: str | None = None) -> list[Listener]:
                 continue
             addr, _, port_hex = fields[1].partition(":")
             state = fields[3]
-            if int(port_hex, 16) != port:
-                continue
             if (proto == "tcp" and state != _TCP_LISTEN) or (
                 proto == "udp" and state != _UDP_UNCONNECTED
             ):
                 continue
-            found.append((proto, _hex_address(addr), port, fields[9]))
-    if not found:
+            uid = int(fields[7]) if fields[7].isdigit() else -1
+            found.append((proto, _hex_address(addr), int(port_hex, 16), uid, fields[9]))
+    return found
+
+
+def all_listeners(protocol: str | None = None) -> list[Listener]:
+    """Every TCP socket in LISTEN and every unconnected UDP socket, with its owner."""
+    rows = _table_rows(protocol)
+    if not rows:
         return []
-    owners = _socket_owners()
+    owners = _socket_owners({row[4] for row in rows})
+    out = set()
+    for proto, address, port, uid, inode in rows:
+        pid, name = owners.get(inode, (None, None))
+        out.add(Listener(proto, address, port, pid, name, None if uid < 0 else uid))
+    return sorted(out, key=lambda item: (item.port, item.protocol, item.address, item.pid or 0))
+
+
+def listeners(port: int, protocol: str | None = None) -> list[Listener]:
+    """Sockets bound to ``port`` (TCP in LISTEN, UDP unconnected)."""
+    rows = [row for row in _table_rows(protocol) if row[2] == port]
+    if not rows:
+        return []
+    owners = _socket_owners({row[4] for row in rows})
     out = []
-    for proto, address, p, inode in found:
+    for proto, address, p, _uid, inode in rows:
         pid, name = owners.get(inode, (None, None))
         out.append(Listener(proto, address, p, pid, name))
     return sorted(set(out), key=lambda item: (item.protocol, item.address))
