@@ -200,3 +200,12 @@ def test_mermaid_structure() -> None:
     for label, (_, locations) in EXAMPLE_COLLISIONS.items():
         node = next(v for v in nodes.values() if v.startswith(f"{label}/"))
         assert all(location in node for location in locations)
+
+
+def test_readme_shows_the_browser_tests_screenshot() -> None:
+    from tests.test_portmap_browser import png_pixels
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/port-map.png)" in readme
+    width, height, colours = png_pixels((ROOT / "docs" / "port-map.png").read_bytes())
+    assert width > 800 and height > 600 and len(colours) > 50
