@@ -209,3 +209,44 @@ def test_readme_shows_the_browser_tests_screenshot() -> None:
     assert "](docs/port-map.png)" in readme
     width, height, colours = png_pixels((ROOT / "docs" / "port-map.png").read_bytes())
     assert width > 800 and height > 600 and len(colours) > 50
+
+
+def test_contested_ports_are_marked(make_project) -> None:
+    """Two projects that never say they run together: contested, not a collision."""
+    compose = 'services:\n  {name}:\n    image: example/{name}\n    ports: ["8080:80"]\n'
+    root = make_project(
+        {
+            "alpha/compose.yaml": compose.format(name="web"),
+            "beta/compose.yaml": compose.format(name="site"),
+        }
+    )
+    code, out, err = run_cli(["ports", "--contested"], cwd=root)
+    assert code == 0 and out.startswith("8080/tcp"), (out, err)
+    spots = _page_data(picture("html", ".", cwd=root))["spots"]
+    assert [(s[0], s[7], s[8]) for s in spots] == [("8080", 2, [])]  # type: ignore[attr-defined]
+    mermaid = picture("mermaid", ".", cwd=root)
+    assert '    host_0["8080/tcp contested<br/>web alpha/compose.yaml:4:14<br/>' in mermaid
+    assert mermaid.endswith("  class host_0 contested\n")
+    assert '<g class="s k" data-s="0">' in picture("svg", ".", cwd=root)
+
+
+def test_contested_with_a_picture_format_is_a_usage_error() -> None:
+    code, out, err = run_cli(["ports", "--contested", "--format", "html", "examples"], cwd=ROOT)
+    assert (code, out) == (2, "")
+    assert "--contested lists ports" in err
+
+
+def test_the_map_marks_what_check_reports_so_a_suppression_applies(make_project) -> None:
+    from tests.conftest import TWO_SERVICES_ON_8080
+
+    root = make_project({"compose.yaml": TWO_SERVICES_ON_8080})
+    spots = _page_data(picture("html", ".", cwd=root))["spots"]
+    assert [(s[0], s[7]) for s in spots] == [("8080", 1)]  # type: ignore[attr-defined]
+    silenced = TWO_SERVICES_ON_8080.replace(
+        'ports: ["8080:8081"]', 'ports: ["8080:8081"]  # portlint: ignore[PL401]'
+    )
+    root = make_project({"compose.yaml": silenced})
+    code, _, _ = run_cli(["check", "."], cwd=root)
+    assert code == 0
+    spots = _page_data(picture("html", ".", cwd=root))["spots"]
+    assert [(s[0], s[7]) for s in spots] == [("8080", 0)]  # type: ignore[attr-defined]

@@ -285,8 +285,15 @@ def run(args: argparse.Namespace) -> int:
     config = dataclasses.replace(
         config_from_args(args).config, use_environment=args.use_environment
     )
+    if args.contested and args.format in PICTURES:
+        from portlint.errors import UsageError
+
+        raise UsageError(
+            f"--contested lists ports; --format {args.format} draws them all",
+            hint="the map marks the contested ports itself: drop --contested",
+        )
     found = collect(args.paths, config)
-    if args.format in PICTURES and not args.contested:
+    if args.format in PICTURES:
         sys.stdout.write(render_picture(found, args.paths, config, args.format))
         return EXIT_CLEAN
     if args.contested:
