@@ -96,24 +96,30 @@ def png_pixels(data: bytes) -> tuple[int, int, set[tuple[int, ...]]]:
     for y in range(height):
         start = y * (stride + 1)
         kind, line = raw[start], bytearray(raw[start + 1 : start + 1 + stride])
-        for i in range(stride):
-            left = line[i - channels] if i >= channels else 0
-            up = previous[i]
-            corner = previous[i - channels] if i >= channels else 0
-            if kind == 1:
-                line[i] = (line[i] + left) & 0xFF
-            elif kind == 2:
-                line[i] = (line[i] + up) & 0xFF
-            elif kind == 3:
-                line[i] = (line[i] + (left + up) // 2) & 0xFF
-            elif kind == 4:
-                p = left + up - corner
-                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                best = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
-                line[i] = (line[i] + best) & 0xFF
+        if kind == 2:  # "up", the common filter, needs no left neighbour: one pass
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous, strict=True))
+        elif kind != 0:
+            _unfilter(kind, line, previous, channels)
         colours.update(tuple(line[i : i + 3]) for i in range(0, stride, channels))
         previous = line
     return width, height, colours
+
+
+def _unfilter(kind: int, line: bytearray, previous: bytearray, channels: int) -> None:
+    """Undo PNG filter 1 (sub), 3 (average) or 4 (Paeth) in place."""
+    for i in range(len(line)):
+        left = line[i - channels] if i >= channels else 0
+        up = previous[i]
+        corner = previous[i - channels] if i >= channels else 0
+        if kind == 1:
+            line[i] = (line[i] + left) & 0xFF
+        elif kind == 3:
+            line[i] = (line[i] + (left + up) // 2) & 0xFF
+        else:
+            p = left + up - corner
+            pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+            best = left if pa <= pb and pa <= pc else (up if pb <= pc else corner)
+            line[i] = (line[i] + best) & 0xFF
 
 
 def _hex(colour: str) -> tuple[int, int, int]:
