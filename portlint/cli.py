@@ -371,7 +371,13 @@ def _add_port(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("ports", parents=[_common()], help="list every port the files claim")
     p.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: .)")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "markdown", "html", "svg", "mermaid"),
+        default="text",
+        help="html: a self-contained page with the port line and a sortable table; "
+        "svg: the line alone; mermaid: a flowchart for a pull request or wiki",
+    )
     _add_project_flags(p)
     p.add_argument("--no-gitignore", action="store_true", help="scan files .gitignore hides")
     p.add_argument(

@@ -12,6 +12,7 @@ from portlint import registry
 from portlint.bindings import PortBinding
 from portlint.commands._listening import Listener
 from portlint.errors import EXIT_CLEAN
+from portlint.registry.wellknown import WellKnown
 
 
 @dataclass(slots=True)
@@ -60,7 +61,7 @@ def describe_port(port: int, protocol: str | None, listening: bool = True) -> Po
     )
 
 
-def _entry_text(entry: registry.Entry) -> str:
+def entry_text(entry: registry.Entry) -> str:
     where = (
         f"{entry.port_text}/{entry.protocol}"
         if entry.protocol
@@ -84,7 +85,7 @@ def render_text(info: PortInfo) -> str:
         )
     lines.append(f"IANA registry (as of {info.registry_date}):")
     shown = [e for e in info.entries if e.status != "unassigned"]
-    lines.extend(_entry_text(e) for e in shown)
+    lines.extend(entry_text(e) for e in shown)
     # No record for a protocol means the port is not assigned for it.
     covered = {e.protocol for e in shown}
     wanted = [info.protocol] if info.protocol else ["tcp", "udp"]
@@ -158,6 +159,15 @@ def render_json(info: PortInfo) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def wellknown_text(w: WellKnown) -> str:
+    """One well-known user of a port, as ``portlint port N`` and the port map show it."""
+    return (
+        f"{w.software} ({', '.join(w.names[:3])})"
+        + (" [taken on macOS]" if w.macos else "")
+        + (" [claimed by many programs]" if w.generic else "")
+    )
+
+
 def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     """Well-known users, the team's allocation and uses in ``repo`` (None: skip the scan)."""
     import os
@@ -166,12 +176,7 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     from portlint.registry import wellknown
     from portlint.registry.allocations import load_configured_allocations
 
-    users = [
-        f"{w.software} ({', '.join(w.names[:3])})"
-        + (" [taken on macOS]" if w.macos else "")
-        + (" [claimed by many programs]" if w.generic else "")
-        for w in wellknown.lookup(info.port, info.protocol)
-    ]
+    users = [wellknown_text(w) for w in wellknown.lookup(info.port, info.protocol)]
     info.extra["well-known users"] = users or ["none in portlint's table"]
     cwd = os.getcwd()
     config = load_config(cwd).config

@@ -1,4 +1,5 @@
-"""``portlint ports``: the repository's port map, as a table, JSON or Markdown.
+"""``portlint ports``: the repository's port map, as a table, JSON or Markdown,
+or as a picture (HTML, SVG, Mermaid: :mod:`portlint.commands._portmap`).
 
 The JSON form is a documented, versioned interface (docs/ports.md)::
 
@@ -24,6 +25,7 @@ from typing import Any
 
 from portlint import identity
 from portlint.bindings import PortBinding
+from portlint.commands._labels import namespace_label, port_range
 from portlint.config import Config
 from portlint.discovery import discover
 from portlint.engine.scan import make_scan_context, scan_file, scan_roots
@@ -31,7 +33,8 @@ from portlint.errors import EXIT_CLEAN
 from portlint.placement import place
 
 SCHEMA_VERSION = 3
-FORMATS = ("text", "json", "markdown")
+FORMATS = ("text", "json", "markdown", "html", "svg", "mermaid")
+PICTURES = ("html", "svg", "mermaid")
 COLUMNS = (
     "location",
     "kind",
@@ -133,25 +136,9 @@ def direction(b: PortBinding) -> str:
     return "refer" if b.namespace is None else "listen"
 
 
-def namespace_label(b: PortBinding) -> str:
-    """The namespace as the table shows it: ``host``, ``pod web``, ``unknown``, ``-``."""
-    if b.namespace is None:
-        return "-"
-    space = b.namespace
-    if space.kind in ("host", "unknown") or not space.id:
-        return space.kind
-    return f"{space.kind} {space.id.split(':', 1)[-1]}"
-
-
 def render_json(bindings: Sequence[PortBinding]) -> str:
     data = {"version": SCHEMA_VERSION, "bindings": [as_dict(b) for b in bindings]}
     return json.dumps(data, indent=2) + "\n"
-
-
-def _range(start: int | None, end: int | None) -> str:
-    if start is None:
-        return "-"
-    return f"{start}-{end}" if end is not None and end != start else str(start)
 
 
 def _cells(b: PortBinding) -> tuple[str, ...]:
@@ -161,8 +148,8 @@ def _cells(b: PortBinding) -> tuple[str, ...]:
         b.owner,
         b.role,
         b.host_ip or "*",
-        _range(b.port, b.end_port),
-        _range(b.target, b.target_end) if b.target is not None else "",
+        port_range(b.port, b.end_port),
+        port_range(b.target, b.target_end) if b.target is not None else "",
         b.protocol,
         namespace_label(b),
         identity.known_as(b) or "",
@@ -239,6 +226,47 @@ def render_contested(bindings: Sequence[PortBinding], config: Config, fmt: str) 
     return "\n".join(lines) + "\n"
 
 
+def render_picture(
+    bindings: Sequence[PortBinding], paths: Sequence[str], config: Config, fmt: str
+) -> str:
+    """The map as HTML, SVG or Mermaid, with the collisions `check` reports on these files.
+
+    The engine runs with the same config (suppressions and the baseline
+    apply), so the map marks what `portlint check` says and judges nothing
+    itself; contested ports are the ones `--contested` lists.
+    """
+    from portlint import registry
+    from portlint.commands import _portmap
+    from portlint.engine.run import run as check
+    from portlint.registry.allocations import load_configured_allocations
+    from portlint.rules import BY_CODE
+    from portlint.rules.collisions import contested_ports
+
+    result = check(paths, config)
+    options = {**BY_CODE["PL402"].default_options(), **config.rule_options.get("PL402", {})}
+    one_space = (
+        load_configured_allocations(config.allocations, config.root, os.getcwd()) is not None
+    )
+    contested = [
+        b
+        for _, _, claimants in contested_ports(bindings, options, one_space=one_space)
+        for b in claimants
+    ]
+    ephemeral = config.rule_options.get("PL302", {}).get("range") or config.ephemeral_range
+    m = _portmap.build(
+        bindings,
+        result.findings,
+        contested,
+        ephemeral,
+        registry_date=registry.load().date,
+    )
+    if fmt == "svg":
+        return _portmap.render_svg(m)
+    if fmt == "mermaid":
+        return _portmap.render_mermaid(m)
+    return _portmap.render_html(m)
+
+
 def describe_owner(b: PortBinding) -> str:
     """``service web``, ``variable PORT``: who claims, in the words of its file."""
     from portlint.rules._claims import describe
@@ -257,7 +285,17 @@ def run(args: argparse.Namespace) -> int:
     config = dataclasses.replace(
         config_from_args(args).config, use_environment=args.use_environment
     )
+    if args.contested and args.format in PICTURES:
+        from portlint.errors import UsageError
+
+        raise UsageError(
+            f"--contested lists ports; --format {args.format} draws them all",
+            hint="the map marks the contested ports itself: drop --contested",
+        )
     found = collect(args.paths, config)
+    if args.format in PICTURES:
+        sys.stdout.write(render_picture(found, args.paths, config, args.format))
+        return EXIT_CLEAN
     if args.contested:
         sys.stdout.write(render_contested(found, config, args.format))
         return EXIT_CLEAN
