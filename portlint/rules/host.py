@@ -143,13 +143,15 @@ def host_held_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
 
     ## Why it matters
     Docker fails to publish the port ("Error starting userland proxy: listen
-    tcp4 0.0.0.0:53: bind: address already in use"), or, where the holder
-    shares the address, clients reach the wrong program: a browser on a Mac
-    asking for localhost:5000 gets the AirPlay Receiver's 403. Pi-hole's and
-    AdGuard's install guides start with freeing port 53 from systemd-resolved
+    tcp4 0.0.0.0:53: bind: address already in use"), or a program started on
+    the host fails to bind it, or, where both sockets share the port, clients
+    reach the wrong program. No file in the repository shows the holder, so
+    PL401 cannot see the collision. Pi-hole's Docker guide starts with freeing
+    port 53 from systemd-resolved
     (https://github.com/pi-hole/docker-pi-hole#installing-on-ubuntu-or-fedora);
-    macOS Monterey's AirPlay Receiver broke Flask's and Docker registry's
-    default 5000 (https://github.com/chainloop-dev/chainloop/issues/155).
+    on macOS 12 and later a service on 5000 fails with "bind: address already
+    in use" while ControlCenter holds the port
+    (https://github.com/chainloop-dev/chainloop/issues/155).
 
     ## How to fix
     The hint gives the usual fix for the holder: publish on one address the
