@@ -33,8 +33,8 @@ Left out on purpose, with the reason a source gives:
 - Hyper-V / WSL "excluded port ranges" on Windows: Windows reserves them anew
   at each boot (``netsh int ipv4 show excludedportrange``), so no fixed
   numbers can be written down.
-- 5357/tcp (WSDAPI) and rpcbind's 111: no source we could read states the
-  default listener; they stay out until one does.
+- rpcbind's 111: no source we could read says which installs start it by
+  default; it stays out until one does.
 """
 
 from __future__ import annotations
@@ -49,9 +49,12 @@ SYSTEMD_RESOLVED = (
 PIHOLE_UBUNTU = "https://github.com/pi-hole/docker-pi-hole#installing-on-ubuntu-or-fedora"
 APPLE_PORTS = "https://support.apple.com/en-us/103229"
 MS_PORTS = (
-    "https://learn.microsoft.com/en-us/troubleshoot/windows-server/networking/"
-    "service-overview-and-network-port-requirements"
+    "https://support.microsoft.com/en-us/help/832017/"
+    "service-overview-and-network-port-requirements-for-windows"
 )
+# A Windows netstat: 135, 445 and 5357 listen on 0.0.0.0; 139 is not among
+# the 0.0.0.0 listeners (NetBIOS binds each adapter's own address).
+WIN_NETSTAT = "https://github.com/Ducatel/Visual-Studio-Linux-Build-Box/issues/4"
 AIRPLAY_FIX = (
     "turn off AirPlay Receiver (System Settings > General > AirDrop & Handoff) "
     "or publish another host port"
@@ -117,7 +120,7 @@ ROWS: tuple[Row, ...] = (
         "*",
         "unknown",
         "publish another host port",
-        (MS_PORTS,),
+        (MS_PORTS, WIN_NETSTAT),
     ),
     (
         137,
@@ -141,7 +144,7 @@ ROWS: tuple[Row, ...] = (
         "lan",
         "unknown",
         "publish on 127.0.0.1, or another host port",
-        (MS_PORTS,),
+        (MS_PORTS, WIN_NETSTAT, "https://github.com/dperson/samba/issues/454"),
     ),
     (
         445,
@@ -153,7 +156,12 @@ ROWS: tuple[Row, ...] = (
         "*",
         "unknown",
         "publish another host port",
-        (MS_PORTS,),
+        (
+            MS_PORTS,
+            WIN_NETSTAT,
+            "https://github.com/docker/for-win/issues/3",
+            "https://github.com/dperson/samba/issues/454",
+        ),
     ),
     (
         631,
@@ -181,6 +189,22 @@ ROWS: tuple[Row, ...] = (
             APPLE_PORTS,
             "https://github.com/chainloop-dev/chainloop/issues/155",
             "https://www.connected.app/ports/5000",
+        ),
+    ),
+    (
+        5357,
+        None,
+        "tcp",
+        "windows",
+        "any",
+        "Web Services for Devices (WSDAPI)",
+        "*",
+        "unknown",
+        "publish another host port",
+        (
+            "https://www.iana.org/assignments/service-names-port-numbers/",
+            WIN_NETSTAT,
+            "https://github.com/volatilityfoundation/volatility3/issues/756",
         ),
     ),
     (

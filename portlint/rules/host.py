@@ -122,7 +122,8 @@ def host_held_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
       5353/udp (desktops), sshd on 22 (servers).
     - macOS: the AirPlay Receiver on 5000 and 7000 (macOS 12 Monterey and
       later), mDNSResponder on 5353/udp.
-    - Windows: RPC 135, SMB 445, NetBIOS 137-139 (each interface's address).
+    - Windows: RPC 135, SMB 445, WSDAPI 5357, NetBIOS 137-139 (each
+      interface's own address).
 
     Addresses decide: a holder on every interface meets every claim; a
     holder on one address meets a claim on every interface (no host IP,

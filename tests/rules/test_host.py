@@ -55,6 +55,7 @@ def test_overlaps(claim, holder, meets) -> None:
         (631, "tcp", {}, "CUPS print scheduler (cupsd) at 127.0.0.1 and ::1"),
         (631, "tcp", {"host_ip": "192.168.1.10"}, None),
         (445, "tcp", {}, "held on Windows by SMB server"),
+        (5357, "tcp", {"host_ip": "127.0.0.1"}, "Web Services for Devices (WSDAPI)"),
         (445, "tcp", {"host_os": "linux"}, None),
         (139, "tcp", {"host_ip": "127.0.0.1"}, None),
         (137, "udp", {"host_ip": "10.0.0.5"}, "NetBIOS name and datagram services"),
