@@ -56,6 +56,9 @@ def test_overlaps(claim, holder, meets) -> None:
         (631, "tcp", {"host_ip": "192.168.1.10"}, None),
         (445, "tcp", {}, "held on Windows by SMB server"),
         (5357, "tcp", {"host_ip": "127.0.0.1"}, "Web Services for Devices (WSDAPI)"),
+        (5357, "tcp", {"host_os": "linux"}, None),
+        (135, "tcp", {}, "held on Windows by RPC endpoint mapper (RpcSs)"),
+        (135, "tcp", {"host_os": "linux"}, None),
         (445, "tcp", {"host_os": "linux"}, None),
         (139, "tcp", {"host_ip": "127.0.0.1"}, None),
         (137, "udp", {"host_ip": "10.0.0.5"}, "NetBIOS name and datagram services"),
@@ -73,6 +76,11 @@ def test_compose_publish(port, protocol, fields, fires_with) -> None:
         assert where(finding) == ("compose.yaml", 7, 10)
         assert fires_with in finding.message
         assert finding.port == port and finding.hint
+
+
+def test_a_linux_host_names_only_linux_holders() -> None:
+    (finding,) = run(host_held_port, [bind(5353, protocol="udp", host_os="linux")])
+    assert finding.message == "host port 5353/udp is held on Linux by avahi-daemon (mDNS)"
 
 
 def test_a_range_reports_its_first_held_port() -> None:
