@@ -52,6 +52,19 @@ def test_port_reserved_for_one_protocol_only() -> None:
     assert out.endswith("listening now: not checked (--no-listening)\n")
 
 
+def test_port_names_the_host_holder() -> None:
+    """PL601's table: who holds the port on the machine itself, per platform."""
+    _, out, _ = run_cli(["port", "53/udp", "--no-listening", "--no-repo"])
+    assert (
+        "held by the host:\n"
+        "  Linux: systemd-resolved stub listener on 127.0.0.53, 127.0.0.54, "
+        "since Ubuntu 17.10, Fedora 33\n"
+        "  Linux: dnsmasq of libvirt's default network on 192.168.122.1\n"
+    ) in out
+    _, out, _ = run_cli(["port", "5000/udp", "--no-listening", "--no-repo"])
+    assert "held by the host" not in out  # AirPlay holds 5000/tcp only
+
+
 def test_port_unassigned_for_the_asked_protocol() -> None:
     _, out, _ = run_cli(["port", "80/dccp", "--no-listening", "--no-repo"])
     assert f"  unassigned in the IANA registry for dccp (as of {SHIPPED_DATE})\n" in out

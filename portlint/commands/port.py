@@ -173,11 +173,21 @@ def add_repository_sections(info: PortInfo, repo: str | None) -> None:
     import os
 
     from portlint.commands import load_config
-    from portlint.registry import wellknown
+    from portlint.registry import hostheld, wellknown
     from portlint.registry.allocations import load_configured_allocations
 
     users = [wellknown_text(w) for w in wellknown.lookup(info.port, info.protocol)]
     info.extra["well-known users"] = users or ["none in portlint's table"]
+    held = [
+        h.platform_label
+        + ("" if h.where == "any" else f" {h.where}s")
+        + f": {h.holder} on "
+        + ("every interface" if h.every_interface else ", ".join(h.addresses))
+        + ("" if h.since == "unknown" else f", since {h.since}")
+        for h in hostheld.lookup(info.port, info.protocol)
+    ]
+    if held:  # PL601's table: only the few ports a host OS holds
+        info.extra["held by the host"] = held
     cwd = os.getcwd()
     config = load_config(cwd).config
     allocations = load_configured_allocations(config.allocations, config.root, cwd)

@@ -6,10 +6,10 @@ renamed rule keeps its old name or code in ``aliases``.
 
 from __future__ import annotations
 
-from portlint.rules import collisions, exposure, meta, ranges, registry, validity
+from portlint.rules import collisions, exposure, host, meta, ranges, registry, validity
 from portlint.rules.base import Rule
 
-FAMILIES = (meta, validity, registry, ranges, collisions, exposure)
+FAMILIES = (meta, validity, registry, ranges, collisions, exposure, host)
 
 ALL_RULES: tuple[Rule, ...] = tuple(
     sorted((rule for family in FAMILIES for rule in family.RULES), key=lambda r: r.code)

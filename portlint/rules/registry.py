@@ -66,10 +66,9 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     of dashboards, web apps and dev tools (Loki's 3100, Grafana's 3000),
     which run where their own project starts them. A port inside a container
     or pod, or one whose namespace the files do not show (a key in an app's
-    config file), squats on nothing. Ports 5000 and 7000 fire on every host
-    claim, because the macOS AirPlay receiver listens there, unless the
-    compose file shows a Linux host (it bind-mounts a folder under `/mnt`,
-    `/srv`, `/media` or `/home`, which Docker Desktop on macOS does not have).
+    config file), squats on nothing. Ports 5000 and 7000, which the macOS
+    AirPlay Receiver holds, are left to PL601 (host-held-port), which knows
+    the host's platform.
     A port the config connects to (`SMTP_PORT=25`, `OPEN_WEBUI_LLM_PORT=11434`,
     `datasource.port: 5432`) is that software's port by design and never
     fires (see "Direction" in docs/ports.md).
@@ -98,17 +97,8 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
         if not entries:
             continue
         label = f"{role_label(binding)} {port}/{binding.protocol}"
-        macos = [e for e in entries if e.macos]
-        if macos:
-            if binding.host_os == "linux":
-                continue  # the files show a Linux host: no AirPlay receiver there
-            yield ctx.finding(
-                binding,
-                f"{label} is taken by the {macos[0].software} on Macs",
-                hint=macos[0].note,
-                port=port,
-            )
-            return
+        if any(e.macos for e in entries):
+            continue  # held by macOS itself (AirPlay): PL601 judges it, with the host's platform
         if any(e.generic for e in entries):
             continue  # claimed by many (5678 is every Python app's debugger): PL402 only
         owners = [e for e in entries if not e.squat]

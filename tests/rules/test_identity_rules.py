@@ -206,9 +206,9 @@ def test_airplay_ports_still_fire_for_their_own_software(make_project: Project) 
             )
         }
     )
-    assert [f[:4] for f in findings(root, "PL201")] == [
-        ("compose.yml", 5, 20, "PL201"),
-        ("compose.yml", 9, 20, "PL201"),
+    assert [f[:4] for f in findings(root, "PL201", "PL601")] == [
+        ("compose.yml", 5, 20, "PL601"),
+        ("compose.yml", 9, 20, "PL601"),
     ]
 
 

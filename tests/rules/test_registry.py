@@ -31,8 +31,9 @@ from tests.rules._helpers import bind, run
         ("queue", "confluentinc/cp-kafka:7.6.0", 9092, None),
         ("web", "ghcr.io/acme/web:1", 8080, None),  # generic: only PL402 counts
         ("web", "ghcr.io/acme/web:1", 3000, None),
-        ("api", "python:3.12", 5000, "taken by the macOS AirPlay Receiver"),
-        ("cassandra", "cassandra:5", 7000, "taken by the macOS AirPlay Receiver"),
+        # held by macOS itself: PL601 (host-held-port) judges them, not PL201
+        ("api", "python:3.12", 5000, None),
+        ("worker", "ghcr.io/acme/worker:1", 7000, None),
         ("files", "ghcr.io/acme/files:1", 9000, None),  # shared by several programs: no owner
         ("torrents", "lscr.io/linuxserver/transmission", 9091, None),
         # Prometheus runs where its own project starts it, not as a host service
@@ -164,7 +165,7 @@ def test_kubernetes_env_port_listens_inside_its_pod() -> None:
         project=pod,
     )
     host_port = bind(
-        5000,
+        6379,
         role="host",
         kind="kubernetes",
         owner="default/Deployment/pricing/debug-proxy",
@@ -176,8 +177,8 @@ def test_kubernetes_env_port_listens_inside_its_pod() -> None:
     assert run(well_known_port_conflict, [env_port]) == []
     assert run(iana_registered_port, [env_port]) == []
     found = run(well_known_port_conflict, [env_port, host_port])
-    assert [(f.location.line, f.location.column, f.port) for f in found] == [(29, 25, 5000)]
-    assert "AirPlay" in found[0].message
+    assert [(f.location.line, f.location.column, f.port) for f in found] == [(29, 25, 6379)]
+    assert "well-known port of redis" in found[0].message
 
 
 def test_unassigned_port_spares_the_softwares_own_de_facto_port() -> None:

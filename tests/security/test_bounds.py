@@ -134,6 +134,8 @@ def test_full_port_ranges_in_thousands_of_services_stay_bounded(
         ("claims", "PL501"): SERVICES,
         ("claims", "PL201"): SERVICES,
         ("claims", "PL204"): SERVICES,
+        # 1-1024 takes 22, which a server's own sshd holds (first held port only)
+        ("claims", "PL601"): SERVICES,
     }
     for folder in {f for f, _ in expected}:
         found = sum(n for (f, _), n in expected.items() if f == folder)
