@@ -28,8 +28,11 @@ Columns:
   words, ``KEY=value`` variables) that shows authentication was turned on, so
   the default no longer holds. ``open_before``: the first major version whose
   default is safe (Elasticsearch 8 turned security on), empty when none is.
-- ``door``: for a door, a regular expression over the settings: ``arg:`` for
-  command, entrypoint and args, ``env:`` for a ``KEY=value`` variable.
+- ``door``: for a door, where to look and a regular expression: ``arg:`` searches
+  the command line (command, entrypoint and args joined by spaces), ``env:``
+  each ``KEY=value`` variable, ``any:`` both. A group ``port`` names the port
+  the door opens (else the row's port, if any); a group ``at`` is where the
+  finding points (else the start of the match).
 """
 
 from __future__ import annotations
@@ -334,7 +337,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "Redis with protected mode off",
         "redis,redis-server,redis-stack,redis-stack-server,valkey",
         "",
-        r"arg:.*--protected-mode[\s=]+no\b",
+        r"arg:--protected-mode[\s=]+no\b",
         "protected mode off: clients from any address are served without a password",
         REDIS_DENIED,
     ),
@@ -343,7 +346,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "Redis with an empty password variable",
         "redis,redis-server,redis-stack,redis-stack-server",
         "",
-        r"env:(?:REDIS_PASSWORD=$|ALLOW_EMPTY_PASSWORD=(?:yes|true|1)$)",
+        r"env:^(?:REDIS_PASSWORD=$|ALLOW_EMPTY_PASSWORD=(?:yes|true|1)$)",
         "an empty password: the datastore accepts any client",
         "https://github.com/bitnami/containers/blob/main/bitnami/redis/README.md",
     ),
@@ -352,7 +355,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "Docker daemon on plain TCP",
         "",
         "",
-        r"arg:.*(?:-H|--host)[\s=]+tcp://(?:0\.0\.0\.0)?:2375\b",
+        r"arg:(?:-H|--host)[\s=]+tcp://(?:0\.0\.0\.0)?:(?P<port>2375)\b",
         "the Docker daemon API without TLS on every interface",
         DOCKER_SOCKET,
     ),
@@ -360,8 +363,8 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "error",
         "Traefik API in insecure mode",
         "traefik",
-        "",
-        r"arg:.*--api\.insecure(?:=true\b|\s|$)",
+        "8080",
+        r"arg:--api\.insecure(?:=true\b|\s|$)",
         "the API and dashboard on the traefik entry point (8080) without authentication",
         "https://doc.traefik.io/traefik/reference/install-configuration/api-dashboard/",
     ),
@@ -370,7 +373,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "kubelet anonymous requests",
         "kubelet",
         "",
-        r"arg:.*--anonymous-auth[\s=]+true\b",
+        r"arg:--anonymous-auth[\s=]+true\b",
         "anonymous requests to the kubelet API are allowed",
         "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/",
     ),
@@ -379,7 +382,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "MySQL / MariaDB root without a password",
         "mysql,mariadb,percona,percona-server",
         "",
-        r"env:(?:MYSQL_ALLOW_EMPTY_PASSWORD|MARIADB_ALLOW_EMPTY_ROOT_PASSWORD)=(?!\s*$|no$|false$|0$)",
+        r"env:^(?:MYSQL_ALLOW_EMPTY_PASSWORD|MARIADB_ALLOW_EMPTY_ROOT_PASSWORD)=(?!\s*$|no$|false$|0$)",
         "the root account has an empty password",
         "https://hub.docker.com/_/mysql",
     ),
@@ -388,7 +391,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "PostgreSQL trust authentication",
         "postgres,postgresql,postgis",
         "",
-        r"env:POSTGRES_HOST_AUTH_METHOD=trust$",
+        r"env:^POSTGRES_HOST_AUTH_METHOD=trust$",
         "every connection is accepted without a password (trust)",
         "https://hub.docker.com/_/postgres",
     ),
@@ -397,7 +400,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "Elasticsearch security turned off",
         "elasticsearch",
         "",
-        r"env:xpack\.security\.enabled=false$",
+        r"env:^xpack\.security\.enabled=false$",
         "security turned off: the whole index is readable and writable without a password",
         "https://www.elastic.co/guide/en/elasticsearch/reference/current/security-settings.html",
     ),
@@ -406,7 +409,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "Node.js inspector on all interfaces",
         "",
         "9229",
-        r"(?:arg|env):.*--inspect(?:-brk|-wait)?=(?:0\.0\.0\.0|\[::\]|\*)(?::\d+)?\b",
+        r"any:--inspect(?:-brk|-wait)?=(?:0\.0\.0\.0|\[::\]|\*)(?::(?P<port>\d+))?",
         "the inspector runs any code in the process",
         "https://nodejs.org/en/learn/getting-started/debugging",
     ),
@@ -415,7 +418,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "debugpy listening on all interfaces",
         "",
         "5678",
-        r"arg:.*--listen[\s=]+(?:0\.0\.0\.0|\*):\d+",
+        r"arg:debugpy\b.*?(?P<at>--listen)[\s=]+(?:0\.0\.0\.0|\*):(?P<port>\d+)",
         "a debugger runs any code in the process",
         "https://github.com/microsoft/debugpy",
     ),
@@ -424,7 +427,7 @@ DOORS: list[tuple[str, str, str, str, str, str, str]] = [
         "Java debugger (JDWP) on all interfaces",
         "",
         "",
-        r"(?:arg|env):.*-agentlib:jdwp=\S*address=(?:\*|0\.0\.0\.0):\d+",
+        r"any:(?:-agentlib:jdwp=|-Xrunjdwp:)\S*address=(?:\*|0\.0\.0\.0):(?P<port>\d+)",
         "JDWP runs any code in the JVM and has no authentication",
         "https://docs.oracle.com/en/java/javase/21/docs/specs/jpda/conninv.html",
     ),

@@ -34,6 +34,7 @@ class Exposure:
     auth: re.Pattern[str] | None  # settings that turn authentication on
     open_before: int | None  # first major version whose default is safe
     door: re.Pattern[str] | None  # for a door row: the setting that opens it
+    door_in: str  # where the door is looked for: "arg", "env" or "any"; "" for a program
     note: str
     source: str  # an https URL
 
@@ -76,7 +77,8 @@ def parse_table(text: str) -> tuple[Exposure, ...]:
                 flags=frozenset(f for f in flags.split(",") if f),
                 auth=re.compile(auth) if auth else None,
                 open_before=int(before) if before else None,
-                door=re.compile(door) if door else None,
+                door=re.compile(door.partition(":")[2]) if door else None,
+                door_in=door.partition(":")[0],
                 note=note,
                 source=src,
             )
