@@ -224,6 +224,14 @@ def _route(binding: PortBinding) -> str | None:
         if binding.editor_forward or not is_wildcard(binding.host_ip):
             return None
         return "published on all interfaces"
+    if (
+        binding.role == "container"
+        and binding.service is not None
+        and "ports" in binding.key_path[:3]
+        and is_wildcard(binding.host_ip)
+    ):
+        # compose ``ports: ["6379"]``: Docker publishes it on a host port it picks
+        return "published on all interfaces (on a host port Docker picks)"
     if binding.role == "node":
         if binding.exposure is not None:
             return None  # its Service's own port reports it, once
@@ -352,6 +360,14 @@ def _exposed(binding: PortBinding, ctx: RuleContext, klass: str) -> Iterator[Fin
 
 
 def _fix_hint(binding: PortBinding) -> str:
+    if binding.role == "container":  # compose ``ports: ["8500"]``
+        proto = "" if binding.protocol == "tcp" else f"/{binding.protocol}"
+        ports = _span(binding.port, binding.end_port)
+        return f'publish it on loopback only: "127.0.0.1::{ports}{proto}"'
+    if binding.role == "host" and binding.k8s_object is not None:
+        if "hostNetwork" in binding.key_path:
+            return "drop `hostNetwork: true`, or make the program listen on 127.0.0.1"
+        return "set `hostIP: 127.0.0.1`, or drop the hostPort and use a ClusterIP Service"
     if binding.role == "host":
         return _loopback_hint(binding)
     if binding.role == "url":
@@ -368,7 +384,9 @@ def control_plane_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Fi
     10250, the Kubernetes API server's 6443, etcd's 2379-2380, Nomad's
     4646-4648, Consul's 8500) is published: a compose port on all
     interfaces (no host IP, `0.0.0.0`, `::`; `127.0.0.1`, `::1` and
-    `[::1]` are local) or under `network_mode: host`, a Kubernetes
+    `[::1]` are local), a container port alone (`"2379"`, which Docker
+    publishes on a host port it picks) or a port listed under
+    `network_mode: host`, a Kubernetes
     `hostPort` or `hostNetwork: true` pod, a `nodePort`, a Service of type
     NodePort or LoadBalancer or with `externalIPs`, or an Ingress or
     Gateway `HTTPRoute` that routes to it. The program is known by its

@@ -251,3 +251,17 @@ def test_debuggers_need_their_port_published() -> None:
         (6, 7, 9230),  # the setting's location is not a one-line span: its start
         (7, 7, 9229),
     ]
+
+
+def test_a_container_port_alone_is_published_on_a_port_docker_picks() -> None:
+    ports = bind(8500, role="container", owner="consul", image="hashicorp/consul",
+                 key_path=("services", "consul", "ports", 0), line=1)  # fmt: skip
+    local = bind(8500, role="container", owner="consul", image="hashicorp/consul",
+                 key_path=("services", "consul", "ports", 1), host_ip="127.0.0.1",
+                 line=2)  # fmt: skip
+    exposed = bind(8500, role="container", owner="consul", image="hashicorp/consul",
+                   key_path=("services", "consul", "expose", 0), line=3)  # fmt: skip
+    found = run(control_plane_exposed, [ports, local, exposed])
+    assert [(f.location.line, f.hint) for f in found] == [
+        (1, 'publish it on loopback only: "127.0.0.1::8500"')
+    ]
