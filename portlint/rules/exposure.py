@@ -393,7 +393,7 @@ def control_plane_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Fi
     image, else by its service, container or workload name (a route's by
     the Service it sends to): `release-etcd-0` is etcd, `etcd-browser` is
     not, and a program on another program's port is judged as what it is.
-    A name alone never fires. Docker's 2375 is PL502's. A devcontainer's
+    A port number alone never fires. Docker's 2375 is PL502's. A devcontainer's
     `forwardPorts` stay on localhost and never fire.
 
     ## Why it matters
