@@ -215,6 +215,9 @@ ROLE_WORDS = frozenset(
         "alpine",
     }
 )
+# A command line longer than this is not a command line; the table's patterns read
+# no further (they search with ``.*``, so their cost grows with the text).
+MAX_COMMAND_LINE = 8192
 _TAG_MAJOR = re.compile(r"v?(\d+)(?:[.\-_]|$)")
 
 
@@ -303,8 +306,8 @@ def _settings_text(settings: Sequence[Setting]) -> list[tuple[str, Setting | Non
     args = [s for s in settings if s.kind == "arg"]
     out: list[tuple[str, Setting | None]] = []
     if args:
-        out.append(("arg:" + " ".join(s.text for s in args), None))
-    out.extend((f"env:{s.text}", s) for s in settings if s.kind == "env")
+        out.append(("arg:" + " ".join(s.text for s in args)[:MAX_COMMAND_LINE], None))
+    out.extend((f"env:{s.text[:MAX_COMMAND_LINE]}", s) for s in settings if s.kind == "env")
     return out
 
 
@@ -624,7 +627,7 @@ def _door(row: Exposure, settings: Sequence[Setting]) -> tuple[Location, str, in
         return None
     args = [s for s in settings if s.kind == "arg"]
     if row.door_in in ("arg", "any") and args:
-        line = " ".join(s.text for s in args)
+        line = " ".join(s.text for s in args)[:MAX_COMMAND_LINE]
         match = row.door.search(line)
         if match is not None:
             at = match.start("at") if "at" in row.door.groupindex else match.start()
@@ -638,7 +641,7 @@ def _door(row: Exposure, settings: Sequence[Setting]) -> tuple[Location, str, in
         for setting in settings:
             if setting.kind != "env":
                 continue
-            match = row.door.search(setting.text)
+            match = row.door.search(setting.text[:MAX_COMMAND_LINE])
             if match is not None:
                 return setting.location, setting.text, _door_port(match, row)
     return None
