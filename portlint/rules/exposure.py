@@ -218,6 +218,7 @@ ROLE_WORDS = frozenset(
 # A command line longer than this is not a command line; the table's patterns read
 # no further (they search with ``.*``, so their cost grows with the text).
 MAX_COMMAND_LINE = 8192
+_SERVICE_TYPES = ("LoadBalancer", "NodePort", "externalIPs")
 _TAG_MAJOR = re.compile(r"v?(\d+)(?:[.\-_]|$)")
 
 
@@ -239,7 +240,7 @@ def _route(binding: PortBinding) -> str | None:
         if binding.exposure is not None:
             return None  # its Service's own port reports it, once
         return f"published on every node as nodePort {binding.port}"
-    if binding.role == "service" and binding.exposure is not None:
+    if binding.role in ("service", "listen") and binding.exposure in _SERVICE_TYPES:
         return {
             "LoadBalancer": "exposed by a LoadBalancer Service",
             "NodePort": "exposed on every node by a NodePort Service",
@@ -252,7 +253,7 @@ def _route(binding: PortBinding) -> str | None:
 
 def _routed_ports(binding: PortBinding) -> list[tuple[int, int | None]]:
     """(port the program listens on, host or node port it is reached at)."""
-    if binding.role in ("service", "node") and binding.port is not None:
+    if binding.role in ("service", "node", "listen") and binding.port is not None:
         inner = [binding.port]
         if binding.role == "service" and binding.target is not None:
             inner.append(binding.target)
@@ -391,8 +392,9 @@ def control_plane_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Fi
     publishes on a host port it picks) or a port listed under
     `network_mode: host`, a Kubernetes
     `hostPort` or `hostNetwork: true` pod, a `nodePort`, a Service of type
-    NodePort or LoadBalancer or with `externalIPs`, or an Ingress or
-    Gateway `HTTPRoute` that routes to it. The program is known by its
+    NodePort or LoadBalancer or with `externalIPs` (also a Helm chart's
+    values `service:` block with that `type`), or an Ingress or Gateway
+    `HTTPRoute` that routes to it. The program is known by its
     image, else by its service, container or workload name (a route's by
     the Service it sends to): `release-etcd-0` is etcd, `etcd-browser` is
     not, and a program on another program's port is judged as what it is.

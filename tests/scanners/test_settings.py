@@ -148,3 +148,35 @@ def test_kubernetes_settings_and_routes(tmp_path: Path) -> None:
         ("url", 3000, "Ingress", ("public", "grafana"), 56, 17),
         ("url", 8500, "HTTPRoute", ("ui", "consul"), 66, 17),
     ]
+
+
+VALUES = """\
+master:
+  service:
+    type: LoadBalancer
+    ports:
+      redis: 6379
+    nodePorts:
+      redis: 30379
+replica:
+  service:
+    type: ClusterIP
+    ports:
+      redis: 6379
+metrics:
+  service:
+    externalIPs: [203.0.113.9]
+    port: 9121
+"""
+
+
+def test_chart_values_service_blocks_say_how_they_are_exposed(tmp_path: Path) -> None:
+    files = {"redis/Chart.yaml": "apiVersion: v2\nname: redis\n", "redis/values.yaml": VALUES}
+    result = scan(tmp_path, files, "redis/values.yaml")
+    got = [(b.key_path[0], b.role, b.port, b.exposure) for b in result.bindings]
+    assert got == [
+        ("master", "listen", 6379, "LoadBalancer"),
+        ("master", "listen", 30379, None),  # the node's side, not the program's port
+        ("replica", "listen", 6379, None),
+        ("metrics", "service", 9121, "externalIPs"),
+    ]
