@@ -94,6 +94,21 @@ def location_key(loc: Location) -> tuple[str, int, int, int | None, int | None]:
 
 
 @dataclass(frozen=True, slots=True)
+class Setting:
+    """One word of a command line, or one variable, of the program behind a binding.
+
+    ``kind`` is ``"arg"`` (compose ``command``/``entrypoint``, Kubernetes
+    ``command``/``args``: one entry per list item, or the whole string) or
+    ``"env"`` (``KEY=value``, as written after interpolation). The exposure
+    rules read them for flags that turn protection off.
+    """
+
+    kind: Literal["arg", "env"]
+    text: str
+    location: Location
+
+
+@dataclass(frozen=True, slots=True)
 class PortBinding:
     """One port number as written in one file, with what it means there.
 
@@ -152,6 +167,14 @@ class PortBinding:
     """An editor forwards it from the host's localhost only (devcontainer
     ``forwardPorts``, VS Code's ``remote.localPortHost`` default), whatever
     ``host_ip`` says."""
+    settings: tuple[Setting, ...] = ()
+    """The command-line words and variables of the service or container the
+    binding belongs to (compose, Kubernetes), with their locations."""
+    exposure: str | None = None
+    """How a Kubernetes port reaches beyond the cluster: ``"LoadBalancer"``,
+    ``"NodePort"`` or ``"externalIPs"`` on a Service's port, ``"Ingress"`` or
+    ``"HTTPRoute"`` on a route's reference to a Service (whose name then joins
+    ``identities``); None when it does not."""
 
     @property
     def last_port(self) -> int | None:

@@ -74,7 +74,7 @@ from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_bytes
 
 CACHE_DIR = ".portlint_cache"
-FORMAT = 3  # 3: PortBinding lost ``extra`` and gained ``host`` (the list shape changed)
+FORMAT = 4  # 4: PortBinding gained ``settings``, ``exposure``; 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
 TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)

@@ -19,9 +19,9 @@ import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
-from portlint.bindings import HOST, Location, Namespace, PortBinding, Role
+from portlint.bindings import HOST, Location, Namespace, PortBinding, Role, Setting
 from portlint.findings import Problem
-from portlint.scanners import BY_NAME, _yaml, dotenv, problems
+from portlint.scanners import BY_NAME, _settings, _yaml, dotenv, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
@@ -288,6 +288,7 @@ class _Service:
     env_files: tuple[str, ...] = ()  # paths as the engine sees them: PL402 needs them
     together: tuple[tuple[str, str], ...] = ()  # evidence of other projects: see _together_facts
     host_os: str | None = None  # "linux" when the file mounts folders only Linux hosts have
+    settings: tuple[Setting, ...] = ()  # command, entrypoint and environment: see _settings
 
     def binding(
         self,
@@ -334,6 +335,7 @@ class _Service:
             port_name=port_name,
             together=self.together,
             host_os=self.host_os,
+            settings=self.settings,
         )
 
     @property
@@ -397,7 +399,38 @@ def _service(
         else None,
         env_files=(*env_files, *(p for p in project_env_files if p not in env_files)),
         together=_together_facts(chain, name),
+        settings=_service_settings(chain),
     )
+
+
+def _service_settings(chain: Chain) -> tuple[Setting, ...]:
+    """``entrypoint`` and ``command`` (nearest definition of each wins) and ``environment``
+    (merged along ``extends``, the nearest value of a key winning), as written there."""
+    out: list[Setting] = []
+    for key in ("entrypoint", "command"):
+        for file, _name, body in chain:
+            node = _yaml.get(body, key)
+            if node is not None:
+                out.extend(_settings.args(file.source, node, _resolver(file)))
+                break
+    seen: set[str] = set()
+    for file, _name, body in chain:
+        found = _settings.compose_environment(
+            file.source, _yaml.get(body, "environment"), _resolver(file)
+        )
+        for setting in found:
+            key = setting.text.partition("=")[0]
+            if key not in seen:
+                seen.add(key)
+                out.append(setting)
+    return tuple(out)
+
+
+def _resolver(file: _File) -> _settings.Resolve:
+    def resolve(text: str) -> str:
+        return interpolate(text, file.env).text
+
+    return resolve
 
 
 # Where a host folder lives decides where the project can run. Docker Desktop on

@@ -20,11 +20,12 @@ port under a merged ``<<: *defaults`` is reported once, where it is written.
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import Iterator
 
-from portlint.bindings import Location
+from portlint.bindings import Location, PortBinding
 from portlint.findings import Problem, Severity
 from portlint.scanners import _yaml, keys, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
@@ -147,4 +148,44 @@ def scan_generic_document(source: SourceFile, doc: Node, ctx: ScanContext) -> Sc
         source, "yaml", owner, identities=(chart,) if chart else (), helm_values=values
     )
     bindings, problems = keys.scan_leaves(leaves(doc), kctx)
+    if values:
+        bindings = _exposed_services(doc, bindings)
     return ScanResult(bindings, problems)
+
+
+MAX_SERVICE_DEPTH = 8  # ``service:`` blocks sit near the top of a chart's values
+
+
+def _exposed_services(doc: Node, bindings: list[PortBinding]) -> list[PortBinding]:
+    """A values ``service:`` block with ``type: LoadBalancer`` or ``NodePort`` (or
+    ``externalIPs``) exposes its ports beyond the cluster, as the Service it renders."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+
+    def walk(node: Node, path: tuple[str | int, ...]) -> None:
+        if len(path) > MAX_SERVICE_DEPTH or not isinstance(node, MappingNode):
+            return
+        for key, _key_node, value in _yaml.items(node):
+            here = (*path, key)
+            if key.lower().endswith("service") and isinstance(value, MappingNode):
+                kind = _yaml.scalar(_yaml.get(value, "type")) or ""
+                ips = _yaml.get(value, "externalIPs")
+                if kind in ("LoadBalancer", "NodePort"):
+                    found.append((here, kind))
+                elif isinstance(ips, SequenceNode) and ips.value:
+                    found.append((here, "externalIPs"))
+            walk(value, here)
+
+    walk(doc, ())
+    if not found:
+        return bindings
+    out = []
+    for binding in bindings:
+        if any(str(part).lower().startswith("nodeport") for part in binding.key_path):
+            out.append(binding)  # the node's side of the Service, not the program's port
+            continue
+        for path, kind in found:
+            if binding.role in ("service", "listen") and binding.key_path[: len(path)] == path:
+                binding = dataclasses.replace(binding, exposure=kind)
+                break
+        out.append(binding)
+    return out

@@ -64,13 +64,22 @@ non-numeric ``containerPort`` or an unknown ``protocol`` is PL102 (lower-case
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 from dataclasses import dataclass
 from typing import Any
 
-from portlint.bindings import HOST, MAX_PORT, UNKNOWN, Location, Namespace, PortBinding
+from portlint.bindings import (
+    HOST,
+    MAX_PORT,
+    UNKNOWN,
+    Location,
+    Namespace,
+    PortBinding,
+    Setting,
+)
 from portlint.findings import Problem
-from portlint.scanners import _yaml, helm, keys, problems
+from portlint.scanners import _settings, _yaml, helm, keys, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
@@ -137,6 +146,8 @@ class _Owner:
     namespace: Namespace  # where its own ports listen: the pod's, or the Service's ClusterIP
     container: str | None = None
     container_group: str | None = None
+    settings: tuple[Setting, ...] = ()  # the container's command, args and env
+    exposure: str | None = None  # a Service's type or externalIPs, a route's kind
 
     def binding(self, **fields: Any) -> PortBinding:
         role = fields["role"]
@@ -156,6 +167,8 @@ class _Owner:
             k8s_object=self.k8s_object,
             container=self.container,
             container_group=self.container_group,
+            settings=self.settings,
+            exposure=fields.pop("exposure", self.exposure),
             **fields,
         )
 
@@ -298,6 +311,8 @@ class _Object:
             self.service(doc, path, name, namespace)
         elif kind == "Ingress":
             self.ingress(doc, path, name, namespace)
+        elif kind == "HTTPRoute":
+            self.http_route(doc, path, name, namespace)
         self.urls(doc, path, f"{namespace}/{kind}/{name}", f"{kind}/{name}")
 
     def pod(
@@ -328,6 +343,11 @@ class _Object:
                     namespace=Namespace("pod", f"{self.folder}:{project}"),
                     container=cname,
                     container_group=group,
+                    settings=(
+                        *_settings.args(self.source, _yaml.get(container, "command")),
+                        *_settings.args(self.source, _yaml.get(container, "args")),
+                        *_settings.k8s_env(self.source, _yaml.get(container, "env")),
+                    ),
                 )
                 cpath = (*path, group, index)
                 self.containers[cpath] = owner.owner
@@ -476,6 +496,7 @@ class _Object:
             image=None,
             k8s_object=f"Service/{name}",
             namespace=Namespace("cluster-service", f"k8s:{namespace}/Service/{name}"),
+            exposure=_service_exposure(spec),
         )
         ports = _yaml.get(spec, "ports")
         if not isinstance(ports, SequenceNode):
@@ -556,17 +577,48 @@ class _Object:
             service = _yaml.get(backend, "service")
             if service is not None:  # networking.k8s.io/v1
                 port = _yaml.get(service, "port")
+                target = _yaml.scalar(_yaml.get(service, "name"))
                 candidates = [
                     (_yaml.get(port, "number"), (*bpath, "service", "port", "number")),
                     (_yaml.get(port, "name"), (*bpath, "service", "port", "name")),
                 ]
             else:  # extensions/v1beta1, networking.k8s.io/v1beta1
+                target = _yaml.scalar(_yaml.get(backend, "serviceName"))
                 candidates = [(_yaml.get(backend, "servicePort"), (*bpath, "servicePort"))]
+            routed = dataclasses.replace(
+                owner, identities=(name, target) if target else (name,), exposure="Ingress"
+            )
             for node, npath in candidates:
                 value = self.number(node, "Ingress backend port", npath)
                 if node is None or value is None or value == 0:
                     continue
-                self.reference(node, value, npath, owner, "ingress")
+                self.reference(node, value, npath, routed, "ingress")
+
+    def http_route(self, doc: Node, path: KeyPath, name: str, namespace: str) -> None:
+        """Gateway API routes: each ``backendRefs`` port is a Service's, reached from outside."""
+        owner = _Owner(
+            owner=f"{namespace}/HTTPRoute/{name}",
+            project=None,
+            identities=(name,),
+            image=None,
+            k8s_object=f"HTTPRoute/{name}",
+            namespace=UNKNOWN,
+        )
+        rules = _path(doc, ("spec", "rules"))
+        for r_index, rule in enumerate(rules.value if isinstance(rules, SequenceNode) else []):
+            refs = _yaml.get(rule, "backendRefs")
+            for b_index, ref in enumerate(refs.value if isinstance(refs, SequenceNode) else []):
+                kind = _yaml.scalar(_yaml.get(ref, "kind")) or "Service"
+                target = _yaml.scalar(_yaml.get(ref, "name"))
+                node = _yaml.get(ref, "port")
+                if kind != "Service" or not target or node is None:
+                    continue
+                npath = (*path, "spec", "rules", r_index, "backendRefs", b_index, "port")
+                value = self.number(node, "HTTPRoute backend port", npath)
+                if not isinstance(value, int) or value == 0:
+                    continue
+                routed = dataclasses.replace(owner, identities=(name, target), exposure="HTTPRoute")
+                self.reference(node, value, npath, routed, "httproute")
 
     def owner_of(self, path: KeyPath, default: str) -> str:
         """The container a key path lies in, else the object."""
@@ -602,6 +654,17 @@ class _Object:
                             k8s_object=k8s_object,
                         )
                     )
+
+
+def _service_exposure(spec: Node | None) -> str | None:
+    """How a Service's ports reach beyond the cluster: its type, or ``externalIPs``."""
+    kind = _yaml.scalar(_yaml.get(spec, "type")) or ""
+    if kind in ("LoadBalancer", "NodePort"):
+        return kind
+    ips = _yaml.get(spec, "externalIPs")
+    if isinstance(ips, SequenceNode) and ips.value:
+        return "externalIPs"
+    return None
 
 
 def _anchor(key_path: KeyPath) -> str:
