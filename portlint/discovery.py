@@ -19,15 +19,15 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 from portlint.bindings import Location
 from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
-from portlint.globs import matches_glob
+from portlint.gitignore import GitignoreRules
+from portlint.globs import has_negation, matches_glob
 from portlint.printable import printable_path as printable
 from portlint.project import display, find_work_tree
 from portlint.scanners import ScannerSpec, scanner_for
@@ -64,23 +64,34 @@ def _is_venv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _component_globs(excludes: Sequence[str]) -> tuple[str, ...]:
-    """The globs that match a single path component: a folder they match is never entered."""
-    out = []
-    for pattern in excludes:
-        pat = pattern.rstrip("/")
-        if pat.startswith("./"):
-            pat = pat[2:]
-        if pat and "/" not in pat:
-            out.append(pat)
-    return tuple(out)
+Prune = Callable[[str], bool]
+"""Whether the walk skips a folder, given its absolute path."""
 
 
-def _pruned(name: str, globs: tuple[str, ...]) -> bool:
-    return any(fnmatchcase(name, pat) for pat in globs)
+def _exclude_pruner(root: str, excludes: Sequence[str]) -> Prune | None:
+    """Skip folders ``exclude`` matches: nothing below them could be listed.
+
+    Not when a glob re-includes (``!``): a file below an excluded folder may
+    then be wanted, so every file is matched on its own, as in the git listing.
+    """
+    if not excludes or has_negation(excludes):
+        return None
+
+    def pruned(folder: str) -> bool:
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        return matches_glob(excludes, rel, is_dir=True)
+
+    return pruned
 
 
-def _walk(root: str, follow_links: bool = False, prune: tuple[str, ...] = ()) -> Iterable[str]:
+def _either(*prunes: Prune | None) -> Prune | None:
+    chosen = [p for p in prunes if p is not None]
+    if not chosen:
+        return None
+    return lambda folder: any(p(folder) for p in chosen)
+
+
+def _walk(root: str, follow_links: bool = False, prune: Prune | None = None) -> Iterable[str]:
     """Files under ``root``; linked folders only when asked, and each real folder once.
 
     Without ``follow_links`` a symlinked folder is never entered, so link loops
@@ -101,9 +112,12 @@ def _walk(root: str, follow_links: bool = False, prune: tuple[str, ...] = ()) ->
                 dirnames[:] = []
                 continue
             seen.add((st.st_dev, st.st_ino))
-        dirnames[:] = sorted(
-            d for d in dirnames if not _pruned(d, prune) and not _is_venv(os.path.join(dirpath, d))
-        )
+        kept = []
+        for d in sorted(dirnames):
+            sub = os.path.join(dirpath, d)
+            if not _is_venv(sub) and not (prune is not None and prune(sub)):
+                kept.append(d)
+        dirnames[:] = kept
         for name in filenames:
             yield os.path.join(dirpath, name)
     for exc in errors:
@@ -111,7 +125,7 @@ def _walk(root: str, follow_links: bool = False, prune: tuple[str, ...] = ()) ->
             yield from _walk_deep(exc.filename, prune)
 
 
-def _walk_deep(folder: str, prune: tuple[str, ...] = ()) -> Iterable[str]:
+def _walk_deep(folder: str, prune: Prune | None = None) -> Iterable[str]:
     """Files under a folder whose path is longer than the system allows.
 
     Such a folder cannot be listed by its path, but can through descriptors,
@@ -132,7 +146,8 @@ def _walk_deep(folder: str, prune: tuple[str, ...] = ()) -> Iterable[str]:
             dirnames[:] = sorted(
                 d
                 for d in dirnames
-                if not _pruned(d, prune) and not _has_file(d, "pyvenv.cfg", dir_fd)
+                if not (prune is not None and prune(os.path.join(parent, rel, d)))
+                and not _has_file(d, "pyvenv.cfg", dir_fd)
             )
             for file in filenames:
                 yield os.path.join(parent, rel, file)
@@ -248,6 +263,44 @@ def _git_files(root: str) -> list[str] | None:
     return names
 
 
+def _gitignore_without_git(root: str) -> tuple[Prune, Prune] | None:
+    """Folder and file tests that hide what ``.gitignore`` hides, when git could not list.
+
+    Only inside a work tree, as with git: outside one, a ``.gitignore`` is
+    just a file. Paths are made relative to the work tree through ``root``'s
+    real path, computed once.
+    """
+    found = find_work_tree(root)
+    if found is None:
+        return None
+    work_tree, git_dir = found
+    rules = GitignoreRules(work_tree, git_dir)
+    base = os.path.relpath(os.path.realpath(root), work_tree).replace(os.sep, "/")
+    if base == ".":
+        base = ""
+    elif base.startswith("../"):
+        return None
+
+    def rel(path: str) -> str:
+        inner = os.path.relpath(path, root).replace(os.sep, "/")
+        return f"{base}/{inner}" if base else inner
+
+    def folder_ignored(path: str) -> bool:
+        return rules.ignored(rel(path), is_dir=True)
+
+    def file_ignored(path: str) -> bool:
+        return rules.ignored(rel(path))
+
+    # The top folder's own ancestors may be ignored too (`portlint check build`
+    # inside an ignored `build/`): git would list nothing there, and neither do these.
+    if base and any(
+        rules.ignored("/".join(base.split("/")[: i + 1]), is_dir=True)
+        for i in range(base.count("/") + 1)
+    ):
+        return (lambda _path: True), (lambda _path: True)
+    return folder_ignored, file_ignored
+
+
 def _unreachable(path: str, exc: OSError) -> tuple[str, str | None]:
     """The PL002 reason (and hint) for a listed file the system will not let us reach."""
     if exc.errno == errno.ENAMETOOLONG:
@@ -298,7 +351,11 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         shown_root = display_path(abs_given, cwd)
         prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
         if files is None:
-            walked = _walk(abs_given, config.follow_links, _component_globs(excludes))
+            prune = _exclude_pruner(abs_given, excludes)
+            rules = _gitignore_without_git(abs_given) if config.respect_gitignore else None
+            walked = _walk(abs_given, config.follow_links, _either(prune, rules and rules[0]))
+            if rules is not None:
+                walked = (p for p in walked if not rules[1](p))
             listed = ((p, os.path.relpath(p, abs_given)) for p in walked)
         else:
             listed = ((os.path.join(abs_given, name), name) for name in files)
