@@ -194,6 +194,17 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say on stderr why each file that is not read was skipped",
+    )
+    p.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list the files a check would read, with the scanner that reads each, and exit 0",
+    )
+    p.add_argument(
         "-o",
         "--output-file",
         default=None,

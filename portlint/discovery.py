@@ -27,7 +27,7 @@ from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
 from portlint.gitignore import GitignoreRules
-from portlint.globs import has_negation, matches_glob
+from portlint.globs import deciding_glob, has_negation, matches_glob
 from portlint.printable import printable_path as printable
 from portlint.project import display, find_work_tree
 from portlint.scanners import ScannerSpec, scanner_for
@@ -84,13 +84,6 @@ def _exclude_pruner(root: str, excludes: Sequence[str]) -> Prune | None:
     return pruned
 
 
-def _either(*prunes: Prune | None) -> Prune | None:
-    chosen = [p for p in prunes if p is not None]
-    if not chosen:
-        return None
-    return lambda folder: any(p(folder) for p in chosen)
-
-
 def _walk(root: str, follow_links: bool = False, prune: Prune | None = None) -> Iterable[str]:
     """Files under ``root``; linked folders only when asked, and each real folder once.
 
@@ -115,7 +108,7 @@ def _walk(root: str, follow_links: bool = False, prune: Prune | None = None) -> 
         kept = []
         for d in sorted(dirnames):
             sub = os.path.join(dirpath, d)
-            if not _is_venv(sub) and not (prune is not None and prune(sub)):
+            if not (prune is not None and prune(sub)) and not _is_venv(sub):
                 kept.append(d)
         dirnames[:] = kept
         for name in filenames:
@@ -327,10 +320,23 @@ def _inside(path: str, root: str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> list[Candidate]:
+Log = Callable[[str], None]
+"""Where ``-v`` says why a file is not read: one line, without a trailing newline."""
+
+
+def discover(
+    paths: Sequence[str], config: Config, cwd: str | None = None, log: Log | None = None
+) -> list[Candidate]:
     cwd = cwd or os.getcwd()
     excludes = (*config.exclude, *config.extend_exclude)
     found: dict[str, Candidate] = {}  # by absolute path: escaped display names may clash
+
+    said: dict[str, str] = {}  # shown path -> why it is not read; said sorted, at the end
+
+    def skipped(shown: str, reason: str) -> None:
+        if log is not None:
+            said.setdefault(shown, reason)
+
     for given in paths or ["."]:
         abs_given = os.path.abspath(os.path.join(cwd, given))
         if not os.path.lexists(abs_given):
@@ -340,10 +346,15 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
             if spec is not None and config.force_exclude and excludes:
                 rel = os.path.relpath(abs_given, os.path.abspath(config.root)).replace(os.sep, "/")
                 if matches_glob(excludes, rel):
-                    continue  # --force-exclude: a named file is excluded like any other
+                    # --force-exclude: a named file is excluded like any other
+                    glob = deciding_glob(excludes, rel)
+                    skipped(display_path(abs_given, cwd), f"matches exclude glob `{glob}`")
+                    continue
             if spec is not None:
                 shown = display_path(abs_given, cwd)
                 found[abs_given] = Candidate(shown, abs_given, spec, explicit=True)
+            else:
+                skipped(display_path(abs_given, cwd), "no scanner reads files of this name")
             continue
         files = _git_files(abs_given) if config.respect_gitignore else None
         # Displayed paths are the folder's displayed path plus the file's path
@@ -353,11 +364,17 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         if files is None:
             prune = _exclude_pruner(abs_given, excludes)
             rules = _gitignore_without_git(abs_given) if config.respect_gitignore else None
-            walked = _walk(abs_given, config.follow_links, _either(prune, rules and rules[0]))
+            if rules is not None and log is not None:
+                log(f"listing {shown_root} without git: reading its .gitignore files")
+
+            pruned = _folder_pruner(abs_given, prefix, excludes, prune, rules, skipped, log)
+            walked = _walk(abs_given, config.follow_links, pruned)
             if rules is not None:
-                walked = (p for p in walked if not rules[1](p))
+                walked = _hidden_files_said(walked, rules[1], abs_given, prefix, skipped)
             listed = ((p, os.path.relpath(p, abs_given)) for p in walked)
         else:
+            if log is not None:
+                log(f"listing {shown_root} with git: files .gitignore hides are not listed")
             listed = ((os.path.join(abs_given, name), name) for name in files)
         for path, rel_native in listed:
             rel = rel_native.replace(os.sep, "/")
@@ -367,9 +384,16 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 # `include`: a name the defaults miss, like `compose.yaml.dist` or
                 # `stack.yml.j2`, is read as the name without its last suffix
                 spec = scanner_for(os.path.splitext(basename)[0])
+                if spec is None:
+                    stem = os.path.splitext(basename)[0]
+                    skipped(prefix + printable(rel), f"in `include`, but no scanner reads {stem}")
+                    continue
             if spec is None:
+                skipped(prefix + printable(rel), "no scanner reads files of this name")
                 continue
             if excludes and matches_glob(excludes, rel):
+                glob = deciding_glob(excludes, rel)
+                skipped(prefix + printable(rel), f"matches exclude glob `{glob}`")
                 continue
             shown = prefix + printable(rel)
             skip = hint = None
@@ -377,14 +401,17 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 st = os.lstat(path)
             except OSError as exc:
                 if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                    continue  # listed by git but deleted from the work tree
+                    skipped(shown, "listed by git, but deleted from the work tree")
+                    continue
                 # Listed, so it exists, but cannot be reached (a path longer
                 # than the system allows, a folder without search permission):
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
                 if stat.S_ISLNK(st.st_mode) and _dangling(path):
-                    continue  # a file generated later (there is no verbose channel to say so)
+                    # a file generated later: nothing to read, nothing to fix
+                    skipped(shown, "symbolic link to a file that does not exist")
+                    continue
                 if not config.follow_links:
                     if stat.S_ISLNK(st.st_mode) and not _inside(path, abs_given):
                         skip = "symbolic link to outside the scanned folder: not followed"
@@ -394,4 +421,53 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                     skip = "symbolic link to outside the project: not followed"
                     hint = "only --follow-links on the command line follows links out of it"
             found.setdefault(path, Candidate(shown, path, spec, skip=skip, skip_hint=hint))
+    if log is not None:
+        for shown in sorted(said):
+            log(f"skipped {shown}: {said[shown]}")
     return sorted(found.values())
+
+
+def _folder_pruner(
+    root: str,
+    prefix: str,
+    excludes: Sequence[str],
+    prune: Prune | None,
+    rules: tuple[Prune, Prune] | None,
+    skipped: Callable[[str, str], None],
+    log: Log | None,
+) -> Prune | None:
+    """The walk's folder test: ``exclude``, then ``.gitignore``; each saying why to ``-v``."""
+    if prune is None and rules is None and log is None:
+        return None
+
+    def pruned(folder: str) -> bool:
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        shown = prefix + printable(rel) + "/"
+        if prune is not None and prune(folder):
+            glob = deciding_glob(excludes, rel, is_dir=True)
+            skipped(shown, f"folder matches exclude glob `{glob}`")
+            return True
+        if rules is not None and rules[0](folder):
+            skipped(shown, "folder hidden by .gitignore")
+            return True
+        if log is not None and _is_venv(folder):
+            skipped(shown, "virtual environment (holds pyvenv.cfg)")
+            return True
+        return False
+
+    return pruned
+
+
+def _hidden_files_said(
+    walked: Iterable[str],
+    hidden: Prune,
+    root: str,
+    prefix: str,
+    skipped: Callable[[str, str], None],
+) -> Iterable[str]:
+    for path in walked:
+        if hidden(path):
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            skipped(prefix + printable(rel), "hidden by .gitignore")
+        else:
+            yield path

@@ -46,6 +46,15 @@ def matches_glob(patterns: Iterable[str], rel: str, is_dir: bool = False) -> boo
     return spec.match_file(rel + "/" if is_dir else rel)
 
 
+def deciding_glob(patterns: Sequence[str], rel: str, is_dir: bool = False) -> str | None:
+    """The glob that decided a match (the last one matching, unless it is a ``!``), for ``-v``."""
+    kept = tuple(p for p in patterns if p.strip())
+    result = compile_globs(kept).check_file(rel + "/" if is_dir else rel)
+    if not result.include or result.index is None:
+        return None
+    return kept[result.index]
+
+
 def has_negation(patterns: Sequence[str]) -> bool:
     """Whether a list re-includes anything, so a matched folder may still hold wanted files."""
     return any(p.strip().startswith("!") for p in patterns)
