@@ -19,7 +19,17 @@ if TYPE_CHECKING:
 
 from portlint.errors import EXIT_CLEAN, EXIT_ERROR
 
-COMMANDS = ("check", "port", "ports", "rule", "registry", "config", "suggest", "clean")
+COMMANDS = (
+    "check",
+    "port",
+    "ports",
+    "rule",
+    "registry",
+    "config",
+    "suggest",
+    "clean",
+    "completion",
+)
 
 
 def _lazy(command: str, function: str = "run") -> Callable[[argparse.Namespace], int]:
@@ -475,6 +485,25 @@ def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     info.set_defaults(func=_lazy("registry", "info"))
 
 
+def _add_completion(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print a completion script generated from portlint's own options; "
+        "see the README for where each shell loads it.",
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL")
+    p.set_defaults(func=_completion)
+
+
+def _completion(args: argparse.Namespace) -> int:
+    """Here, not in portlint.commands: the script is written from this module's parser."""
+    from portlint.commands.completion import render
+
+    sys.stdout.write(render(build_parser(), args.shell))
+    return EXIT_CLEAN
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _parser_class()(
         prog="portlint",
@@ -492,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_config,
         _add_suggest,
         _add_clean,
+        _add_completion,
     ):
         add(sub)
     return parser
