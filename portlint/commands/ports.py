@@ -2,7 +2,7 @@
 
 The JSON form is a documented, versioned interface (docs/ports.md)::
 
-    {"version": 2, "bindings": [{"path", "line", "column", "kind", "owner", "role",
+    {"version": 3, "bindings": [{"path", "line", "column", "kind", "owner", "role",
       "host_ip", "port", "end_port", "protocol", "target", "target_end", "text",
       "profiles", "namespace", "direction", "identity"}]}
 
