@@ -36,3 +36,12 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert command == 'pip install -e ".[test]" && python -m pytest'
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert command in ci.splitlines()
+
+
+def test_every_release_the_readme_names_is_this_version() -> None:
+    """pre-commit's `rev`, the action's `@ref` and the git-URL installs name one tag:
+    the release being made (the tag `v<version>` must exist once it is published)."""
+    from portlint import __version__
+
+    tags = set(re.findall(r"(?:rev: |@|/tags/)(v\d+\.\d+\.\d+)", README))
+    assert tags == {f"v{__version__}"}
