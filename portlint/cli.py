@@ -29,6 +29,7 @@ COMMANDS = (
     "config",
     "suggest",
     "clean",
+    "completion",
 )
 
 
@@ -203,6 +204,17 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)"
     )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="say on stderr why each file that is not read was skipped",
+    )
+    p.add_argument(
+        "--show-files",
+        action="store_true",
+        help="list the files a check would read, with the scanner that reads each, and exit 0",
+    )
     p.add_argument(
         "-o",
         "--output-file",
@@ -527,6 +539,25 @@ def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     info.set_defaults(func=_lazy("registry", "info"))
 
 
+def _add_completion(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print a completion script generated from portlint's own options; "
+        "see the README for where each shell loads it.",
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "fish"), metavar="SHELL")
+    p.set_defaults(func=_completion)
+
+
+def _completion(args: argparse.Namespace) -> int:
+    """Here, not in portlint.commands: the script is written from this module's parser."""
+    from portlint.commands.completion import render
+
+    sys.stdout.write(render(build_parser(), args.shell))
+    return EXIT_CLEAN
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _parser_class()(
         prog="portlint",
@@ -545,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_config,
         _add_suggest,
         _add_clean,
+        _add_completion,
     ):
         add(sub)
     return parser

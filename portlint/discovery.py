@@ -19,15 +19,15 @@ import os
 import stat
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 from portlint.bindings import Location
 from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
-from portlint.globs import matches_glob
+from portlint.gitignore import GitignoreRules
+from portlint.globs import deciding_glob, has_negation, matches_glob
 from portlint.printable import printable_path as printable
 from portlint.project import display, find_work_tree
 from portlint.scanners import ScannerSpec, scanner_for
@@ -64,23 +64,27 @@ def _is_venv(path: str) -> bool:
     return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
 
 
-def _component_globs(excludes: Sequence[str]) -> tuple[str, ...]:
-    """The globs that match a single path component: a folder they match is never entered."""
-    out = []
-    for pattern in excludes:
-        pat = pattern.rstrip("/")
-        if pat.startswith("./"):
-            pat = pat[2:]
-        if pat and "/" not in pat:
-            out.append(pat)
-    return tuple(out)
+Prune = Callable[[str], bool]
+"""Whether the walk skips a folder, given its absolute path."""
 
 
-def _pruned(name: str, globs: tuple[str, ...]) -> bool:
-    return any(fnmatchcase(name, pat) for pat in globs)
+def _exclude_pruner(root: str, excludes: Sequence[str]) -> Prune | None:
+    """Skip folders ``exclude`` matches: nothing below them could be listed.
+
+    Not when a glob re-includes (``!``): a file below an excluded folder may
+    then be wanted, so every file is matched on its own, as in the git listing.
+    """
+    if not excludes or has_negation(excludes):
+        return None
+
+    def pruned(folder: str) -> bool:
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        return matches_glob(excludes, rel, is_dir=True)
+
+    return pruned
 
 
-def _walk(root: str, follow_links: bool = False, prune: tuple[str, ...] = ()) -> Iterable[str]:
+def _walk(root: str, follow_links: bool = False, prune: Prune | None = None) -> Iterable[str]:
     """Files under ``root``; linked folders only when asked, and each real folder once.
 
     Without ``follow_links`` a symlinked folder is never entered, so link loops
@@ -101,9 +105,12 @@ def _walk(root: str, follow_links: bool = False, prune: tuple[str, ...] = ()) ->
                 dirnames[:] = []
                 continue
             seen.add((st.st_dev, st.st_ino))
-        dirnames[:] = sorted(
-            d for d in dirnames if not _pruned(d, prune) and not _is_venv(os.path.join(dirpath, d))
-        )
+        kept = []
+        for d in sorted(dirnames):
+            sub = os.path.join(dirpath, d)
+            if not (prune is not None and prune(sub)) and not _is_venv(sub):
+                kept.append(d)
+        dirnames[:] = kept
         for name in filenames:
             yield os.path.join(dirpath, name)
     for exc in errors:
@@ -111,7 +118,7 @@ def _walk(root: str, follow_links: bool = False, prune: tuple[str, ...] = ()) ->
             yield from _walk_deep(exc.filename, prune)
 
 
-def _walk_deep(folder: str, prune: tuple[str, ...] = ()) -> Iterable[str]:
+def _walk_deep(folder: str, prune: Prune | None = None) -> Iterable[str]:
     """Files under a folder whose path is longer than the system allows.
 
     Such a folder cannot be listed by its path, but can through descriptors,
@@ -132,7 +139,8 @@ def _walk_deep(folder: str, prune: tuple[str, ...] = ()) -> Iterable[str]:
             dirnames[:] = sorted(
                 d
                 for d in dirnames
-                if not _pruned(d, prune) and not _has_file(d, "pyvenv.cfg", dir_fd)
+                if not (prune is not None and prune(os.path.join(parent, rel, d)))
+                and not _has_file(d, "pyvenv.cfg", dir_fd)
             )
             for file in filenames:
                 yield os.path.join(parent, rel, file)
@@ -248,6 +256,44 @@ def _git_files(root: str) -> list[str] | None:
     return names
 
 
+def _gitignore_without_git(root: str) -> tuple[Prune, Prune] | None:
+    """Folder and file tests that hide what ``.gitignore`` hides, when git could not list.
+
+    Only inside a work tree, as with git: outside one, a ``.gitignore`` is
+    just a file. Paths are made relative to the work tree through ``root``'s
+    real path, computed once.
+    """
+    found = find_work_tree(root)
+    if found is None:
+        return None
+    work_tree, git_dir = found
+    rules = GitignoreRules(work_tree, git_dir)
+    base = os.path.relpath(os.path.realpath(root), work_tree).replace(os.sep, "/")
+    if base == ".":
+        base = ""
+    elif base.startswith("../"):
+        return None
+
+    def rel(path: str) -> str:
+        inner = os.path.relpath(path, root).replace(os.sep, "/")
+        return f"{base}/{inner}" if base else inner
+
+    def folder_ignored(path: str) -> bool:
+        return rules.ignored(rel(path), is_dir=True)
+
+    def file_ignored(path: str) -> bool:
+        return rules.ignored(rel(path))
+
+    # The top folder's own ancestors may be ignored too (`portlint check build`
+    # inside an ignored `build/`): git would list nothing there, and neither do these.
+    if base and any(
+        rules.ignored("/".join(base.split("/")[: i + 1]), is_dir=True)
+        for i in range(base.count("/") + 1)
+    ):
+        return (lambda _path: True), (lambda _path: True)
+    return folder_ignored, file_ignored
+
+
 def _unreachable(path: str, exc: OSError) -> tuple[str, str | None]:
     """The PL002 reason (and hint) for a listed file the system will not let us reach."""
     if exc.errno == errno.ENAMETOOLONG:
@@ -274,10 +320,23 @@ def _inside(path: str, root: str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
 
 
-def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> list[Candidate]:
+Log = Callable[[str], None]
+"""Where ``-v`` says why a file is not read: one line, without a trailing newline."""
+
+
+def discover(
+    paths: Sequence[str], config: Config, cwd: str | None = None, log: Log | None = None
+) -> list[Candidate]:
     cwd = cwd or os.getcwd()
     excludes = (*config.exclude, *config.extend_exclude)
     found: dict[str, Candidate] = {}  # by absolute path: escaped display names may clash
+
+    said: dict[str, str] = {}  # shown path -> why it is not read; said sorted, at the end
+
+    def skipped(shown: str, reason: str) -> None:
+        if log is not None:
+            said.setdefault(shown, reason)
+
     for given in paths or ["."]:
         abs_given = os.path.abspath(os.path.join(cwd, given))
         if not os.path.lexists(abs_given):
@@ -287,10 +346,15 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
             if spec is not None and config.force_exclude and excludes:
                 rel = os.path.relpath(abs_given, os.path.abspath(config.root)).replace(os.sep, "/")
                 if matches_glob(excludes, rel):
-                    continue  # --force-exclude: a named file is excluded like any other
+                    # --force-exclude: a named file is excluded like any other
+                    glob = deciding_glob(excludes, rel)
+                    skipped(display_path(abs_given, cwd), f"matches exclude glob `{glob}`")
+                    continue
             if spec is not None:
                 shown = display_path(abs_given, cwd)
                 found[abs_given] = Candidate(shown, abs_given, spec, explicit=True)
+            else:
+                skipped(display_path(abs_given, cwd), "no scanner reads files of this name")
             continue
         files = _git_files(abs_given) if config.respect_gitignore else None
         # Displayed paths are the folder's displayed path plus the file's path
@@ -298,9 +362,19 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
         shown_root = display_path(abs_given, cwd)
         prefix = "" if shown_root == "." else shown_root.rstrip("/") + "/"
         if files is None:
-            walked = _walk(abs_given, config.follow_links, _component_globs(excludes))
+            prune = _exclude_pruner(abs_given, excludes)
+            rules = _gitignore_without_git(abs_given) if config.respect_gitignore else None
+            if rules is not None and log is not None:
+                log(f"listing {shown_root} without git: reading its .gitignore files")
+
+            pruned = _folder_pruner(abs_given, prefix, excludes, prune, rules, skipped, log)
+            walked = _walk(abs_given, config.follow_links, pruned)
+            if rules is not None:
+                walked = _hidden_files_said(walked, rules[1], abs_given, prefix, skipped)
             listed = ((p, os.path.relpath(p, abs_given)) for p in walked)
         else:
+            if log is not None:
+                log(f"listing {shown_root} with git: files .gitignore hides are not listed")
             listed = ((os.path.join(abs_given, name), name) for name in files)
         for path, rel_native in listed:
             rel = rel_native.replace(os.sep, "/")
@@ -310,9 +384,16 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 # `include`: a name the defaults miss, like `compose.yaml.dist` or
                 # `stack.yml.j2`, is read as the name without its last suffix
                 spec = scanner_for(os.path.splitext(basename)[0])
+                if spec is None:
+                    stem = os.path.splitext(basename)[0]
+                    skipped(prefix + printable(rel), f"in `include`, but no scanner reads {stem}")
+                    continue
             if spec is None:
+                skipped(prefix + printable(rel), "no scanner reads files of this name")
                 continue
             if excludes and matches_glob(excludes, rel):
+                glob = deciding_glob(excludes, rel)
+                skipped(prefix + printable(rel), f"matches exclude glob `{glob}`")
                 continue
             shown = prefix + printable(rel)
             skip = hint = None
@@ -320,14 +401,17 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                 st = os.lstat(path)
             except OSError as exc:
                 if exc.errno in (errno.ENOENT, errno.ENOTDIR):
-                    continue  # listed by git but deleted from the work tree
+                    skipped(shown, "listed by git, but deleted from the work tree")
+                    continue
                 # Listed, so it exists, but cannot be reached (a path longer
                 # than the system allows, a folder without search permission):
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
                 if stat.S_ISLNK(st.st_mode) and _dangling(path):
-                    continue  # a file generated later (there is no verbose channel to say so)
+                    # a file generated later: nothing to read, nothing to fix
+                    skipped(shown, "symbolic link to a file that does not exist")
+                    continue
                 if not config.follow_links:
                     if stat.S_ISLNK(st.st_mode) and not _inside(path, abs_given):
                         skip = "symbolic link to outside the scanned folder: not followed"
@@ -337,4 +421,53 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> li
                     skip = "symbolic link to outside the project: not followed"
                     hint = "only --follow-links on the command line follows links out of it"
             found.setdefault(path, Candidate(shown, path, spec, skip=skip, skip_hint=hint))
+    if log is not None:
+        for shown in sorted(said):
+            log(f"skipped {shown}: {said[shown]}")
     return sorted(found.values())
+
+
+def _folder_pruner(
+    root: str,
+    prefix: str,
+    excludes: Sequence[str],
+    prune: Prune | None,
+    rules: tuple[Prune, Prune] | None,
+    skipped: Callable[[str, str], None],
+    log: Log | None,
+) -> Prune | None:
+    """The walk's folder test: ``exclude``, then ``.gitignore``; each saying why to ``-v``."""
+    if prune is None and rules is None and log is None:
+        return None
+
+    def pruned(folder: str) -> bool:
+        rel = os.path.relpath(folder, root).replace(os.sep, "/")
+        shown = prefix + printable(rel) + "/"
+        if prune is not None and prune(folder):
+            glob = deciding_glob(excludes, rel, is_dir=True)
+            skipped(shown, f"folder matches exclude glob `{glob}`")
+            return True
+        if rules is not None and rules[0](folder):
+            skipped(shown, "folder hidden by .gitignore")
+            return True
+        if log is not None and _is_venv(folder):
+            skipped(shown, "virtual environment (holds pyvenv.cfg)")
+            return True
+        return False
+
+    return pruned
+
+
+def _hidden_files_said(
+    walked: Iterable[str],
+    hidden: Prune,
+    root: str,
+    prefix: str,
+    skipped: Callable[[str, str], None],
+) -> Iterable[str]:
+    for path in walked:
+        if hidden(path):
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            skipped(prefix + printable(rel), "hidden by .gitignore")
+        else:
+            yield path

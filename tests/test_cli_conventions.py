@@ -332,8 +332,8 @@ def test_an_unknown_option_suggests_the_closest() -> None:
         (
             ["check", "--format", "jsn", "."],
             "portlint check: error: argument --format/--output-format: invalid choice: 'jsn'"
-            " (choose from text, json, sarif, github, gitlab, junit)"
-            " (hint: did you mean 'json'?)\n",
+            " (choose from text, concise, grouped, json, json-lines, sarif, github, gitlab,"
+            " junit) (hint: did you mean 'json'?)\n",
         ),
         (
             ["rule", "--all", "--format", "txt"],
@@ -353,7 +353,8 @@ def test_an_unknown_value_suggests_the_closest(argv, line) -> None:
 
 def test_check_help_lists_the_formats() -> None:
     _, out, _ = run_cli(["check", "--help"])
-    assert "text, json, sarif, github, gitlab, junit" in " ".join(out.split())
+    # argparse wraps help text, at a hyphen too: compare without any whitespace
+    assert "text,concise,grouped,json,json-lines,sarif,github,gitlab,junit" in "".join(out.split())
 
 
 def _config_json(argv: list[str], cwd: Path) -> dict[str, object]:
@@ -497,3 +498,79 @@ def test_a_broken_pyproject_of_another_tool_is_still_a_finding(make_project) -> 
     code, out, _ = run_cli(["check", "."], cwd=root)
     assert code == 1
     assert out.startswith("pyproject.toml:1:17: error PL001 TOML syntax error:")
+
+
+# -- --show-files and -v ------------------------------------------------------------------
+
+
+def _files_project(make_project) -> Path:
+    root = make_project(
+        {
+            "pyproject.toml": '[tool.portlint]\nextend-exclude = ["deploy/**/old"]\n',
+            "compose.yaml": TWO_SERVICES_ON_8080,
+            "app/.env": "PORT=8080\n",
+            "deploy/old/compose.yaml": TWO_SERVICES_ON_8080,
+            "node_modules/pkg/compose.yaml": TWO_SERVICES_ON_8080,
+            "README.md": "# project\n",
+        }
+    )
+    os.symlink("missing.env", root / "app" / ".env.local")
+    return root
+
+
+def test_show_files_lists_each_file_with_its_scanner_and_exits_zero(make_project) -> None:
+    root = _files_project(make_project)
+    code, out, err = run_cli(["check", "--show-files", "--no-gitignore"], root)
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "app/.env        dotenv",
+        "compose.yaml    compose",
+        "pyproject.toml  toml",
+    ]
+
+
+def test_show_files_of_a_named_file_shows_the_project_around_it(make_project) -> None:
+    root = _files_project(make_project)
+    (root / ".git").mkdir()  # a project, so the named file keeps its context
+    code, out, _ = run_cli(["check", "--show-files", "--no-gitignore", "compose.yaml"], root)
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == [
+        "app/.env",
+        "compose.yaml",
+        "pyproject.toml",
+    ]
+
+
+def test_verbose_says_why_each_file_was_skipped(make_project) -> None:
+    root = _files_project(make_project)
+    code, out, err = run_cli(["check", "-v", "--no-gitignore", "-q", "--format", "json"], root)
+    assert code == 1
+    assert '"PL401"' in out
+    assert err.splitlines() == [
+        "portlint: skipped README.md: no scanner reads files of this name",
+        "portlint: skipped app/.env.local: symbolic link to a file that does not exist",
+        "portlint: skipped deploy/old/: folder matches exclude glob `deploy/**/old`",
+        "portlint: skipped node_modules/: folder matches exclude glob `node_modules`",
+    ]
+
+
+def test_verbose_names_the_gitignore_when_git_is_missing(make_project, monkeypatch) -> None:
+    from portlint import discovery
+
+    root = _files_project(make_project)
+    (root / ".git").mkdir()
+    (root / ".git" / "objects").mkdir()
+    (root / ".git" / "refs").mkdir()
+    (root / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (root / ".gitignore").write_text("app/\n")
+    monkeypatch.setattr(discovery, "git_program", lambda: None)
+    code, _, err = run_cli(["check", "-v", "--show-files"], root)
+    assert code == 0
+    assert "portlint: listing . without git: reading its .gitignore files" in err
+    assert "portlint: skipped app/: folder hidden by .gitignore" in err
+
+
+def test_show_files_refuses_standard_input() -> None:
+    code, _, err = run_cli(["check", "--show-files", "-"])
+    assert code == 2
+    assert "--show-files lists files on disk" in err

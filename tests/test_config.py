@@ -134,7 +134,7 @@ def test_config_json_lists_values_and_origins(make_project) -> None:
         (
             'output-format = "xml"\n',
             ".portlint.toml:1:1: output-format: unknown output format 'xml' "
-            "(hint: use text, json, sarif, github, gitlab, junit)",
+            "(hint: use text, concise, grouped, json, json-lines, sarif, github, gitlab, junit)",
         ),
         (
             'select = ["PL4"\nfail-on = "error"\n',

@@ -112,3 +112,29 @@ def test_git_decides_which_files_are_listed(tree: Path) -> None:
 def test_shown_names_are_printable(tmp_path: Path) -> None:
     assert display_path(str(tmp_path / "a\nb.yaml"), str(tmp_path)) == "a\\nb.yaml"
     assert display_path(str(tmp_path / "x\udcff.yaml"), str(tmp_path)) == "x\\xff.yaml"
+
+
+@pytest.mark.parametrize(
+    ("exclude", "expected"),
+    [
+        (("deploy/**/old",), ["deploy/compose.yaml", "deploy/eu/compose.yaml"]),
+        (
+            ("deploy/*.yaml",),
+            ["deploy/eu/compose.yaml", "deploy/eu/old/compose.yaml", "deploy/old/compose.yaml"],
+        ),
+        (("deploy/", "!deploy/old/compose.yaml"), ["deploy/old/compose.yaml"]),
+    ],
+)
+def test_exclude_globs_follow_gitignore(
+    tmp_path: Path, exclude: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel in (
+        "deploy/compose.yaml",
+        "deploy/old/compose.yaml",
+        "deploy/eu/compose.yaml",
+        "deploy/eu/old/compose.yaml",
+    ):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(COMPOSE)
+    found = discover(["."], config_for(tmp_path, exclude=exclude), str(tmp_path))
+    assert [c.display for c in found] == expected

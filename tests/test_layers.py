@@ -38,6 +38,7 @@ LAYERS: list[tuple[str, list[list[str]]]] = [
                 "portlint.safe_write",
                 "portlint.locking",
                 "portlint.globs",
+                "portlint.gitignore",
                 "portlint.project",
             ]
         ],

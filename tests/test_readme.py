@@ -67,3 +67,12 @@ def test_preflight_sample_in_readme_is_what_portlint_prints() -> None:
         pytest.skip("other ports of examples/dev-stack are in use on this machine")
     assert code == 1
     assert same(out) == same(shown)
+
+
+def test_every_release_the_readme_names_is_this_version() -> None:
+    """pre-commit's `rev`, the action's `@ref` and the git-URL installs name one tag:
+    the release being made (the tag `v<version>` must exist once it is published)."""
+    from portlint import __version__
+
+    tags = set(re.findall(r"(?:rev: |@|/tags/)(v\d+\.\d+\.\d+)", README))
+    assert tags == {f"v{__version__}"}

@@ -118,3 +118,21 @@ def test_claim_into_an_inline_array_is_refused_before_anything_is_printed(make_p
     assert (code, out) == (2, "")
     assert "cannot append an [[allocation]] table to this file" in err
     assert (root / "ports.toml").read_text(encoding="utf-8") == original
+
+
+def test_the_claim_example_of_docs_allocations_md_is_real(tmp_path) -> None:
+    import re
+    import shutil
+
+    from tests.conftest import ROOT, run_cli
+
+    doc = (ROOT / "docs" / "allocations.md").read_text(encoding="utf-8")
+    block = re.search(r"```\n\$ cd examples && (portlint suggest [^\n]*)\n(.*?)```", doc, re.S)
+    assert block is not None
+    command, shown = block.group(1), block.group(2)
+    examples = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", examples)
+    code, out, err = run_cli(command.split()[1:], cwd=examples)
+    assert code == 0
+    assert shown == out + err
+    assert 'service = "search"' in (examples / "ports.toml").read_text(encoding="utf-8")

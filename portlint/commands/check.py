@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from portlint.errors import EXIT_CLEAN, EXIT_FINDINGS
 
 if TYPE_CHECKING:
+    from portlint.config import Config
+    from portlint.discovery import Log
     from portlint.engine.stdin import Stdin
 
 
@@ -46,6 +48,11 @@ def run(args: argparse.Namespace) -> int:
     if fmt not in REPORTERS:
         raise UsageError(f"unknown output format {fmt!r}", hint="use " + ", ".join(REPORTERS))
     stdin = _stdin(args)
+    log = _stderr_log if args.verbose else None
+    if args.show_files:
+        if stdin is not None:
+            raise UsageError("--show-files lists files on disk, not `-`")
+        return _show_files(args.paths, config, log)
     if args.write_baseline is not None:
         if stdin is not None:
             raise UsageError("--write-baseline records a whole project, not `-`")
@@ -78,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
         return EXIT_CLEAN
-    result = run(args.paths, config, stdin=stdin)
+    result = run(args.paths, config, stdin=stdin, log=log)
     colour = _colour(args.color, args.output_file)
     reporter = get_reporter(
         fmt,
@@ -97,6 +104,31 @@ def run(args: argparse.Namespace) -> int:
         _write_report(args.output_file, buffer.getvalue())
     if result.failed(config.fail_on) and not args.exit_zero:
         return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _stderr_log(line: str) -> None:
+    sys.stderr.write(f"portlint: {line}\n")
+
+
+def _show_files(paths: list[str], config: Config, log: Log | None) -> int:
+    """``--show-files``: what a check would read (the project around named files too),
+    each with its scanner, or why it is listed but not read. No file is opened."""
+    import os
+
+    from portlint.discovery import discover
+    from portlint.engine.run import context_paths
+    from portlint.printable import printable
+
+    cwd = os.getcwd()
+    scan_paths, _focus = context_paths(paths, config, cwd)
+    candidates = discover(scan_paths, config, cwd, log)
+    width = max((len(c.display) for c in candidates), default=0)
+    for candidate in candidates:
+        what = candidate.scanner.name
+        if candidate.skip is not None:
+            what = f"not read: {printable(candidate.skip)}"
+        sys.stdout.write(f"{candidate.display:<{width}}  {what}\n")
     return EXIT_CLEAN
 
 

@@ -3,7 +3,7 @@ or as a picture (HTML, SVG, Mermaid: :mod:`portlint.commands._portmap`).
 
 The JSON form is a documented, versioned interface (docs/ports.md)::
 
-    {"version": 2, "bindings": [{"path", "line", "column", "kind", "owner", "role",
+    {"version": 3, "bindings": [{"path", "line", "column", "kind", "owner", "role",
       "host_ip", "port", "end_port", "protocol", "target", "target_end", "text",
       "profiles", "namespace", "direction", "identity"}]}
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
 from portlint.config import Config
-from portlint.discovery import discover, display_path
+from portlint.discovery import Log, discover, display_path
 from portlint.engine import baseline
 from portlint.engine.batch import scan_all
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
@@ -179,13 +179,14 @@ def run(
     *,
     use_baseline: bool = True,
     stdin: Stdin | None = None,
+    log: Log | None = None,
 ) -> RunResult:
     cwd = cwd or os.getcwd()
     root = project_folder(config.root, cwd)
     texts: dict[str, str] = {}
     if stdin is None:
         scan_paths, focus = context_paths(paths, config, cwd)
-        candidates = discover(scan_paths, config, cwd)
+        candidates = discover(scan_paths, config, cwd, log)
         ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
         results = scan_all(candidates, config, ctx, cwd, root)
     else:  # `check -`: one file, alone, never cached (engine.stdin)

@@ -8,7 +8,10 @@ from typing import Any
 
 REPORTERS: dict[str, str] = {
     "text": "portlint.reporters.text:TextReporter",
+    "concise": "portlint.reporters.concise:ConciseReporter",
+    "grouped": "portlint.reporters.grouped:GroupedReporter",
     "json": "portlint.reporters.json:JsonReporter",
+    "json-lines": "portlint.reporters.json_lines:JsonLinesReporter",
     "sarif": "portlint.reporters.sarif:SarifReporter",
     "github": "portlint.reporters.github:GithubReporter",
     "gitlab": "portlint.reporters.gitlab:GitlabReporter",
@@ -29,6 +32,8 @@ def get_reporter(name: str, **options: Any) -> Any:
 _REPORT_STARTS = re.compile(
     rb"\A\s*(?:"
     rb"\{\s*\"schema_version\"[^{]*\{\s*\"name\"\s*:\s*\"portlint\""  # json
+    rb"|\{\"code\": \"PL\d{3}\", \"name\": "  # json-lines
+    rb"|[^\n]*:\n  \d+:\d+ +(?:error|warning|note) PL\d{3} "  # grouped
     rb"|\{\s*\"\$schema\"\s*:\s*\"[^\"]*sarif"  # sarif
     rb"|\[\s*(?:\]|\{\s*\"description\")"  # gitlab code quality
     rb"|<\?xml[^>]*>\s*<testsuites name=\"portlint\""  # junit

@@ -120,11 +120,15 @@ class TextReporter:
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text
 
-    def format_finding(self, finding: Finding) -> str:
+    def finding_line(self, finding: Finding) -> str:
+        """``path:line:col: SEVERITY CODE message``: the line the text formats share."""
         loc = finding.location
         head = self._paint(f"{loc.path}:{loc.line}:{loc.column}:", _BOLD)
         severity = self._paint(finding.severity.label, _COLOURS[finding.severity])
-        line = f"{head} {severity} {finding.code} {finding.message}"
+        return f"{head} {severity} {finding.code} {finding.message}"
+
+    def format_finding(self, finding: Finding) -> str:
+        line = self.finding_line(finding)
         if finding.hint:
             line += "\n" + self._paint(f"  hint: {finding.hint}", _DIM)
         return line
@@ -136,6 +140,10 @@ class TextReporter:
                 excerpt = self.excerpt(run, finding)
                 if excerpt is not None:
                     out.write(excerpt + "\n")
+        self.render_footer(run, out)
+
+    def render_footer(self, run: RunResult, out: TextIO) -> None:
+        """``--statistics``, then the notes and the summary line (which ``-q`` drops)."""
         if self.statistics and run.findings:
             out.write(statistics(run))
         if not self.quiet:

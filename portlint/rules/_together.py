@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Sequence
-from fnmatch import fnmatchcase
 
 from portlint.bindings import PortBinding
+from portlint.globs import shortest_matching_folder
 
 ALL_TOGETHER = "*"
 """The one run group of a repository whose ports are one space."""
@@ -58,16 +58,18 @@ def format_twin_key(path: str) -> str:
 def folder_globs(patterns: Sequence[str]) -> Callable[[str], bool]:
     """Whether a file lies in a folder (or below one) matching a glob.
 
-    Globs are matched like ``independent``'s, against the file's folder and each
-    of its ancestors; ``.`` names the repository's top folder.
+    Globs are gitignore-style and matched like ``independent``'s, against the
+    file's folder; ``.`` names the repository's top folder.
     """
-    globs = tuple(p.strip().rstrip("/") or "." for p in patterns if p.strip())
+    stripped = tuple(p.strip() for p in patterns if p.strip())
+    top = any(p.rstrip("/") in (".", "") for p in stripped)
+    globs = tuple(p for p in stripped if p.rstrip("/") not in (".", ""))
 
     def inside(path: str) -> bool:
         folder = posixpath.dirname(path)
-        parts = folder.split("/") if folder else []
-        prefixes = ["."] + ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
-        return any(fnmatchcase(prefix, glob) for prefix in prefixes for glob in globs)
+        if not folder:
+            return top
+        return top or shortest_matching_folder(globs, folder) is not None
 
     return inside
 

@@ -15,12 +15,12 @@ import posixpath
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from fnmatch import fnmatchcase
 from itertools import islice
 
 from portlint import identity
 from portlint.bindings import Location, Namespace, PortBinding, location_key
 from portlint.findings import Finding, Severity
+from portlint.globs import shortest_matching_folder
 from portlint.rules._claims import (
     claimed_ports,
     describe,
@@ -427,38 +427,28 @@ def _link(location: Location) -> tuple[str, int, int]:
 
 
 DEFAULT_INDEPENDENT = tuple(
-    pattern
-    for folder in ("examples", "example", "samples", "sample", "demos")
-    for pattern in (f"{folder}/*", f"*/{folder}/*")
+    f"**/{folder}/*" for folder in ("examples", "example", "samples", "sample", "demos")
 )
 """Each sample of a collection is run on its own, from its folder (``cd
 examples/x && docker compose up``): a folder of examples says so by its name,
-whatever networks the samples share as a template."""
+whatever networks the samples share as a template. ``**/`` lets the folder sit
+at any depth, and ``/*`` makes each of its subfolders one sample."""
 
 
 def independent_folders(patterns: Sequence[str]) -> Callable[[str], str | None]:
     """Map a file path to the ``independent`` folder holding it (None: none does).
 
-    A pattern matches a folder path (``examples/*`` matches ``examples/web``);
-    the shortest matching ancestor wins, so everything below one sample
-    belongs to that sample.
+    A pattern is a gitignore-style glob matched against folder paths
+    (``examples/*`` matches ``examples/web``); the shortest matching ancestor
+    wins, so everything below one sample belongs to that sample.
     """
     cache: dict[str, str | None] = {}
-    globs = tuple(p.strip().rstrip("/") for p in patterns if p.strip())
+    globs = tuple(p.strip() for p in patterns if p.strip())
 
     def folder_of(path: str) -> str | None:
-        if path in cache:
-            return cache[path]
-        folder = posixpath.dirname(path)
-        found: str | None = None
-        parts = folder.split("/") if folder else []
-        for depth in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:depth])
-            if any(fnmatchcase(prefix, glob) for glob in globs):
-                found = prefix
-                break
-        cache[path] = found
-        return found
+        if path not in cache:
+            cache[path] = shortest_matching_folder(globs, posixpath.dirname(path))
+        return cache[path]
 
     return folder_of
 

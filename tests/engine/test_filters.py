@@ -71,6 +71,15 @@ def test_per_file_ignores_drop_only_the_named_codes_under_the_glob() -> None:
     assert run([kept, dropped, outside], config).findings == [outside, kept]
 
 
+def test_per_file_ignore_globs_follow_gitignore() -> None:
+    config = dataclasses.replace(
+        Config(), per_file_ignores={"deploy/**/old": ("PL401",), "stage/*.yaml": ("PL401",)}
+    )
+    dropped = finding("deploy/old/compose.yaml", 4)
+    deeper = finding("stage/eu/compose.yaml", 4)  # `*` stops at `/`
+    assert run([dropped, deeper, finding("stage/compose.yaml", 4)], config).findings == [deeper]
+
+
 def test_focus_keeps_the_named_files_findings() -> None:
     inside, outside = finding("app/compose.yaml", 2), finding("lib/compose.yaml", 2)
     assert run([inside, outside], focus=frozenset({"app"})).findings == [inside]

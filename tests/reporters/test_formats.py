@@ -42,6 +42,9 @@ PROJECT = {
 }
 FORMATS = {
     "text": "txt",
+    "concise": "txt",
+    "grouped": "txt",
+    "json-lines": "jsonl",
     "json": "json",
     "sarif": "sarif",
     "github": "txt",
@@ -217,3 +220,52 @@ def test_the_headline_never_counts_notes_as_problems(
     severities: tuple[Severity, ...], headline: str
 ) -> None:
     assert _text(_run_with(*severities)).splitlines()[-1] == headline
+
+
+def test_json_lines_are_the_json_format_s_findings_one_per_line(make_project) -> None:
+    _, lines = render(make_project, "json-lines")
+    _, whole = render(make_project, "json")
+    assert [json.loads(line) for line in lines.splitlines()] == json.loads(whole)["findings"]
+
+
+def test_clean_runs_in_the_short_formats(make_project) -> None:
+    root = make_project({"compose.yaml": 'services:\n  a:\n    ports: ["8080:80"]\n'})
+    for fmt, expected in (
+        ("json-lines", ""),
+        ("concise", "All clear: no problems in 1 file.\n"),
+        ("grouped", "All clear: no problems in 1 file.\n"),
+    ):
+        assert run_cli(["check", "--format", fmt, "--no-color"], root)[:2] == (0, expected)
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_output_file_may_replace_a_report_of_any_format(make_project, fmt) -> None:
+    from portlint.reporters import looks_like_report
+
+    _, out = render(make_project, fmt)
+    assert looks_like_report(out.encode())
+
+
+def test_grouped_shows_source_under_each_finding(make_project) -> None:
+    _, out = render(make_project, "grouped", "--show-source")
+    assert out.splitlines() == [
+        "shop/compose.yaml:",
+        '  7:14  error PL401 host port 8080/tcp is already published by service "api" '
+        "(shop/compose.yaml:4:14)",
+        "    hint: give one of them another host port, or bind them to different host IPs",
+        '    7 |     ports: ["8080:8081"]',
+        "      |              ^^^^",
+        "  10:14 warning PL501 redis port 6379/tcp is published on all interfaces",
+        '    hint: publish it on loopback only: "127.0.0.1:6379:6379"',
+        '    10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
+        "       |              ^^^^",
+        "  10:27 warning PL004 unused suppression: ignore[PL401] silenced nothing",
+        "    hint: remove the code from the directive (or the whole directive)",
+        '    10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
+        "       |                           ^",
+        "",
+        "shop/values.yaml:",
+        "  1:1 warning PL002 binary file (NUL byte)",
+        "",
+        "Found 4 problems (1 error, 3 warnings) in 1 file; 1 file skipped.",
+    ]

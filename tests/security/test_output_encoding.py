@@ -42,6 +42,8 @@ def parse(fmt: str, data: bytes) -> None:
     text = data.decode("utf-8")  # strict: no surrogate bytes reached the output
     if fmt in ("json", "sarif", "gitlab"):
         json.loads(text)
+    elif fmt == "json-lines":
+        assert all(isinstance(json.loads(line), dict) for line in text.splitlines())
     elif fmt == "junit":
         ET.fromstring(data)
     elif fmt == "github":
@@ -62,7 +64,8 @@ def test_every_format_writes_a_lone_surrogate(make_project, fmt: str, exit_zero:
     text = out.decode("utf-8")
     if fmt != "junit":  # junit has no fingerprints; its names are checked below
         assert "server\\xdc80" not in text  # one escape, not the surrogateescape byte form
-    assert ("server\\udc80" in text) == (fmt in ("text", "github", "junit"))
+    shown_as_text = ("text", "concise", "grouped", "github", "junit")  # JSON escapes the \\
+    assert ("server\\udc80" in text) == (fmt in shown_as_text)
 
 
 def test_json_report_names_the_key_and_value_as_escape_text(make_project) -> None:

@@ -1,0 +1,61 @@
+"""The glob dialect: gitignore's, as pathspec implements it."""
+
+from __future__ import annotations
+
+import pytest
+
+from portlint.globs import matches_glob, shortest_matching_folder
+
+
+@pytest.mark.parametrize(
+    ("patterns", "path", "expected"),
+    [
+        # `**` spans zero or more folders; a matched folder matches its contents
+        (["deploy/**/old"], "deploy/old/compose.yaml", True),
+        (["deploy/**/old"], "deploy/eu/west/old/compose.yaml", True),
+        (["deploy/**/old"], "deploy/older/compose.yaml", False),
+        # `*` stops at `/`
+        (["deploy/*.yaml"], "deploy/compose.yaml", True),
+        (["deploy/*.yaml"], "deploy/eu/compose.yaml", False),
+        # a slash inside anchors at the root; none matches at any depth
+        (["deploy/old"], "app/deploy/old/compose.yaml", False),
+        (["legacy"], "app/legacy/compose.yaml", True),
+        (["*.tpl.yaml"], "a/b/c.tpl.yaml", True),
+        (["/compose.yaml"], "app/compose.yaml", False),
+        (["/compose.yaml"], "compose.yaml", True),
+        (["./compose.yaml"], "app/compose.yaml", False),  # the older spelling of `/`
+        # a trailing slash matches folders only
+        (["compose.yaml/"], "compose.yaml", False),
+        (["old/"], "old/compose.yaml", True),
+        # later lines win; `!` re-includes
+        (["deploy/*.yaml", "!deploy/keep.yaml"], "deploy/keep.yaml", False),
+        (["deploy/*.yaml", "!deploy/keep.yaml"], "deploy/drop.yaml", True),
+        (["!deploy/keep.yaml", "deploy/*.yaml"], "deploy/keep.yaml", True),
+        ([], "compose.yaml", False),
+    ],
+)
+def test_globs_follow_gitignore(patterns: list[str], path: str, expected: bool) -> None:
+    assert matches_glob(patterns, path) is expected
+
+
+def test_a_folder_only_glob_matches_a_folder_named_as_one() -> None:
+    assert matches_glob(["build/"], "build", is_dir=True)
+    assert not matches_glob(["build/"], "build")
+
+
+@pytest.mark.parametrize(
+    ("patterns", "folder", "expected"),
+    [
+        (["**/examples/*"], "examples/web", "examples/web"),
+        (["**/examples/*"], "examples/web/nested", "examples/web"),
+        (["**/examples/*"], "docs/examples/web/x", "docs/examples/web"),
+        (["**/examples/*"], "examples", None),
+        (["examples/*"], "docs/examples/web", None),
+        (["staging"], "staging/eu", "staging"),
+        (["staging"], "", None),
+    ],
+)
+def test_the_shortest_matching_folder_wins(
+    patterns: list[str], folder: str, expected: str | None
+) -> None:
+    assert shortest_matching_folder(patterns, folder) == expected
