@@ -83,7 +83,10 @@ def test_bash_completes_commands_options_and_values(tmp_path: Path) -> None:
     assert _bash_complete(tmp_path, "registry", "") == list(NESTED)
     assert _bash_complete(tmp_path, "check", "--format", "") == list(REPORTERS)
     assert _bash_complete(tmp_path, "check", "--format", "json", "--show-f") == ["--show-files"]
-    assert _bash_complete(tmp_path, "--no-color", "ports", "--format", "m") == ["markdown"]
+    assert _bash_complete(tmp_path, "--no-color", "ports", "--format", "m") == [
+        "markdown",
+        "mermaid",
+    ]
     assert _bash_complete(tmp_path, "completion", "") == ["bash", "zsh", "fish"]
     # `portlint PATH` is `portlint check PATH`: check's options follow a path
     assert _bash_complete(tmp_path, ".", "--exit-z") == ["--exit-zero"]
