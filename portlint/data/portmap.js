@@ -78,6 +78,7 @@
       g.setAttribute('tabindex', '-1');
       spots[j].setAttribute('tabindex', '0');
       spots[j].focus();
+      show(j); // a focus event does not fire while the window itself is unfocused
     });
   });
   const body = document.querySelector('#pm-table tbody');
