@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from portlint import identity, registry
 from portlint.bindings import PortBinding
 from portlint.findings import Finding, Severity
-from portlint.registry import wellknown
+from portlint.registry import hostheld, wellknown
 from portlint.rules._claims import claimed_ports, describe, role_label
 from portlint.rules.base import RuleContext, binding_rule
 
@@ -66,9 +66,11 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
     of dashboards, web apps and dev tools (Loki's 3100, Grafana's 3000),
     which run where their own project starts them. A port inside a container
     or pod, or one whose namespace the files do not show (a key in an app's
-    config file), squats on nothing. Ports 5000 and 7000, which the macOS
-    AirPlay Receiver holds, are left to PL601 (host-held-port), which knows
-    the host's platform.
+    config file), squats on nothing. Ports the host operating system itself
+    holds (the macOS AirPlay Receiver's 5000 and 7000, sshd's 22, the
+    systemd-resolved stub's 53, mDNS 5353 ...) are left to PL601
+    (host-held-port), which knows the host's platform and addresses, so one
+    problem is reported once.
     A port the config connects to (`SMTP_PORT=25`, `OPEN_WEBUI_LLM_PORT=11434`,
     `datasource.port: 5432`) is that software's port by design and never
     fires (see "Direction" in docs/ports.md).
@@ -97,8 +99,8 @@ def well_known_port_conflict(binding: PortBinding, ctx: RuleContext) -> Iterator
         if not entries:
             continue
         label = f"{role_label(binding)} {port}/{binding.protocol}"
-        if any(e.macos for e in entries):
-            continue  # held by macOS itself (AirPlay): PL601 judges it, with the host's platform
+        if any(e.macos for e in entries) or hostheld.load().lookup(port, binding.protocol):
+            continue  # held by the host OS itself (AirPlay, sshd, resolved): PL601 judges it
         if any(e.generic for e in entries):
             continue  # claimed by many (5678 is every Python app's debugger): PL402 only
         owners = [e for e in entries if not e.squat]
