@@ -19,13 +19,14 @@ import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
-from portlint.bindings import HOST, Location, Namespace, PortBinding, Role
-from portlint.findings import Problem
+from portlint.bindings import HOST, Edit, Location, Namespace, PortBinding, Role
+from portlint.findings import Fix, Problem
 from portlint.scanners import BY_NAME, _yaml, dotenv, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
 from portlint.scanners.portspec import (
+    PortSpec,
     PortSpecError,
     parse_ip,
     parse_number,
@@ -304,6 +305,7 @@ class _Service:
         target_end: int | None = None,
         origin: Location | None = None,
         port_name: str | None = None,
+        loopback: Edit | None = None,
     ) -> PortBinding:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
@@ -334,6 +336,7 @@ class _Service:
             port_name=port_name,
             together=self.together,
             host_os=self.host_os,
+            loopback=loopback if role == "host" and not self.host_network else None,
         )
 
     @property
@@ -745,6 +748,7 @@ def _short_syntax(
                 text=value.raw,
                 key_path=key_path,
                 origin=value.origin(start, end),
+                loopback=_short_loopback(file, node, value, spec),
             )
         )
         return
@@ -768,14 +772,17 @@ def _short_syntax(
 def _check_base60(file: _File, node: ScalarNode, anchor: str, result: ScanResult) -> None:
     text = str(node.value)
     if _yaml.is_plain_int(node) and ":" in text:
+        where = _yaml.location(file.source, node)
         result.problems.append(
             Problem(
                 "PL105",
-                _yaml.location(file.source, node),
+                where,
                 f"unquoted port mapping {text} is a base-60 number ({_sexagesimal(text)}) "
                 "in YAML 1.1",
                 hint=f'quote it: "{text}"',
                 anchor=anchor,
+                # Safe: quoted, the entry reads as the string Compose already sees.
+                fix=Fix("quote the entry", (Edit(where, f'"{text}"', expect=text),)),
             )
         )
 
@@ -848,8 +855,79 @@ def _long_syntax(
             key_path=key_path,
             origin=shown.origin(0, len(shown.text)),
             port_name=name,
+            loopback=_long_loopback(file, node) if role == "host" else None,
         )
     )
+
+
+# --- where 127.0.0.1 goes (PL501/PL502's fix) ---------------------------------------------
+
+LOOPBACK = "127.0.0.1"
+
+
+def _verbatim_edit(
+    source: SourceFile, node: ScalarNode, lo: int, hi: int, replacement: str
+) -> Edit | None:
+    """An edit of characters ``[lo, hi)`` of a scalar the file spells verbatim on one line."""
+    loc = _yaml.location(source, node)
+    if loc.end_line != loc.line or loc.end_column is None:
+        return None
+    first = source.offset(loc.line, loc.column)
+    written = source.text[first : source.offset(loc.line, loc.end_column)]
+    if written != node.value:
+        return None  # escapes or folding: offsets in the value are not offsets in the file
+    span = Location(loc.path, loc.line, loc.column + lo, loc.line, loc.column + hi)
+    return Edit(span, replacement, expect=written[lo:hi])
+
+
+def _short_loopback(file: _File, node: Node, value: _Value, spec: PortSpec) -> Edit | None:
+    """``127.0.0.1:`` in place of the written host IP, or before the host port.
+
+    Only for entries written without variables: a value from ``.env`` is not
+    this file's text to edit.
+    """
+    if spec.host_offset is None or value.raw != value.text or not isinstance(node, ScalarNode):
+        return None
+    lead = len(value.text) - len(value.text.lstrip())
+    return _verbatim_edit(file.source, node, lead, spec.host_offset, f"{LOOPBACK}:")
+
+
+def _long_loopback(file: _File, node: MappingNode) -> Edit | None:
+    """The long syntax's ``host_ip`` value, or a ``host_ip:`` key added before ``published``.
+
+    The new key takes the mapping's own style: its own line at the key's
+    indentation (with the file's line break) in block style, ``host_ip: ...,``
+    inline in flow style. A key that comes from a ``<<`` merge is shared with
+    other mappings and is left alone.
+    """
+    ip_node = _yaml.get(node, "host_ip")
+    if ip_node is not None:
+        if not isinstance(ip_node, ScalarNode) or "$" in str(ip_node.value):
+            return None
+        return _verbatim_edit(file.source, ip_node, 0, len(str(ip_node.value)), LOOPBACK)
+    keys = [k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == "published"]
+    if len(keys) != 1:
+        return None
+    key = keys[0]
+    source = file.source
+    start, end = key.start_mark.index, key.end_mark.index
+    line, column = source.line_col(start)
+    end_line, end_column = source.line_col(end)
+    if end_line != line:
+        return None
+    written = source.text[start:end]
+    if node.flow_style:
+        insert = f"host_ip: {LOOPBACK}, "
+    else:
+        text = source.line_text(line)
+        begin = source.line_starts[line - 1]
+        stop = source.line_starts[line] if line < len(source.line_starts) else len(source.text)
+        newline = source.text[begin + len(text) : stop] or "\n"
+        before = text[: column - 1]
+        indent = before if not before.strip() else " " * len(before)
+        insert = f"host_ip: {LOOPBACK}{newline}{indent}"
+    span = Location(source.path, line, column, end_line, end_column)
+    return Edit(span, insert + written, expect=written)
 
 
 def _expose(
