@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from portlint.config import Config
 from portlint.engine.fixing import applicable, fix
 from portlint.engine.run import run
+from portlint.results import RunResult
 from tests.conftest import ROOT
 
 EXAMPLES = settings(
@@ -124,6 +125,16 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def _ports(result: RunResult) -> dict[tuple[Any, ...], tuple[tuple[Any, ...], str | None]]:
+    return {
+        (b.location.path, b.key_path, b.role, b.port): (
+            (b.end_port, b.target, b.target_end, b.protocol),
+            b.host_ip,
+        )
+        for b in result.bindings
+    }
+
+
 def check_fix_properties(folder: Path) -> int:
     """Fix ``folder`` twice and check the three properties; the number of fixes applied."""
     cwd = str(folder)
@@ -132,6 +143,13 @@ def check_fix_properties(folder: Path) -> int:
     edited = [_path(f.anchor) for f in first.findings if applicable(f, True) and f.anchor]
     result = fix(["."], CONFIG, cwd, unsafe=True)
     after = _files(folder)
+    # Inside the edited entries: the same ports, ranges and protocols; a host IP may only
+    # have become 127.0.0.1 (the fixes built so far change nothing else a binding says).
+    old_ports, new_ports = _ports(first), _ports(result)
+    assert old_ports.keys() == new_ports.keys()
+    for key, (ports, ip) in new_ports.items():
+        assert ports == old_ports[key][0]
+        assert ip in (old_ports[key][1], "127.0.0.1")
     assert not any(f.code == "PL001" for f in result.findings)
     for name, data in before.items():
         if not name.endswith((".yaml", ".yml")):
