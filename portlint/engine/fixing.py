@@ -160,15 +160,26 @@ def write(changes: Sequence[Change]) -> list[Change]:
 
 
 def fix(
-    paths: Sequence[str], config: Config, cwd: str | None = None, *, unsafe: bool = False
+    paths: Sequence[str],
+    config: Config,
+    cwd: str | None = None,
+    *,
+    unsafe: bool = False,
+    seen: list[Finding] | None = None,
 ) -> RunResult:
-    """Fix over passes; the last lint, with how many fixes were applied."""
+    """Fix over passes; the last lint, with how many fixes were applied.
+
+    ``seen`` collects the findings of every pass's lint but the last (what
+    the fixes were chosen from), for callers that check what changed.
+    """
     result = run(paths, config, cwd)
     fixed = 0
     for _ in range(MAX_PASSES):
         changes, count = plan(result.findings, result.cwd, unsafe)
         if not changes or not write(changes):
             break
+        if seen is not None:
+            seen.extend(result.findings)
         fixed += count
         result = run(paths, config, cwd)
     return dataclasses.replace(result, fixed=fixed, unsafe_fixes=unsafe)

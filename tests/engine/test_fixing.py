@@ -28,6 +28,8 @@ TABLE = [
     ("pl102", [], "PL102", 2),
     ("pl004", [], "PL004", 5),
     ("pl501", ["--unsafe-fixes"], "PL501", 7),  # and the one PL502 (2375)
+    ("pl401", ["--unsafe-fixes"], "PL401", 2),  # one in .env, one claimed in ports.toml too
+    ("pl402", ["--unsafe-fixes"], "PL402", 1),
 ]
 
 

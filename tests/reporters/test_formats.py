@@ -91,7 +91,7 @@ def test_text_show_source_and_statistics(make_project) -> None:
         "1  PL401  duplicate-host-port",
         "1  PL501  sensitive-port-exposed",
         "Found 4 problems (1 error, 3 warnings) in 1 file; 1 file skipped.",
-        "1 fixable with `--fix` ([*]); 1 with an unsafe fix (`--unsafe-fixes`).",
+        "1 fixable with `--fix` ([*]); 2 with an unsafe fix (`--unsafe-fixes`).",
     ]
 
 
