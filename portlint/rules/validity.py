@@ -83,7 +83,12 @@ def port_range_mismatch() -> None:
     """
 
 
-@scanner_rule("PL104", "unset-port-variable", severity=Severity.WARNING)
+@scanner_rule(
+    "PL104",
+    "unset-port-variable",
+    severity=Severity.WARNING,
+    fix=FixInfo("give `${VAR}` the default the env template (`.env.example`...) sets", "unsafe"),
+)
 def unset_port_variable() -> None:
     """A port that stays unresolved after variable interpolation.
 

@@ -19,12 +19,18 @@ import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
-from portlint.bindings import HOST, Edit, Location, Namespace, PortBinding, Role
+from portlint.bindings import HOST, MAX_PORT, Edit, Location, Namespace, PortBinding, Role
 from portlint.findings import Fix, Problem
 from portlint.scanners import BY_NAME, _yaml, dotenv, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
+from portlint.scanners.interpolate import (
+    EnvValue,
+    Interpolated,
+    Unresolved,
+    Variables,
+    interpolate,
+)
 from portlint.scanners.portspec import (
     PortSpec,
     PortSpecError,
@@ -74,7 +80,8 @@ def project_key(path: str) -> str:
 def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult:
     loader = _Loader(ctx)
     result = ScanResult()
-    here = _File(source, doc, loader.variables(posixpath.dirname(source.path), None))
+    folder = posixpath.dirname(source.path)
+    here = _File(source, doc, loader.variables(folder, None), loader.templates(folder))
     _scan_file(here, _listed_project(source.path, here.env), loader, result, (source.path,))
     return result
 
@@ -104,6 +111,9 @@ class _File:
     source: SourceFile
     doc: Node
     env: Variables
+    # The folder's env template (``.env.example``...) when a ``.env`` is read instead:
+    # where PL104's fix finds the value the project documents for a variable.
+    templates: Variables = field(default_factory=dict)
 
     @property
     def folder(self) -> str:
@@ -152,6 +162,14 @@ class _Loader:
             values.update({k: EnvValue(v) for k, v in self.ctx.environ.items()})
             self.envs[key] = values
         return self.envs[key]
+
+    def templates(self, folder: str) -> Variables:
+        """The values of the folder's env template, the first of :data:`ENV_TEMPLATES`."""
+        for name in ENV_TEMPLATES:
+            source = self.read(join(folder, name))
+            if source is not None:
+                return dotenv.parse(source, {}).variables()
+        return {}
 
     def _env_sources(self, folder: str, env_files: tuple[str, ...] | None) -> list[SourceFile]:
         explicit = env_files or self.ctx.env_files
@@ -664,9 +682,32 @@ def _value(
                     f"e.g. ${{{unset.name}:-8080}} with a port of yours"
                 ),
                 anchor=anchor,
+                fix=_template_default(file, node, raw, unset),
             )
         )
     return value, not resolved.unresolved
+
+
+def _template_default(file: _File, node: Node, raw: str, unset: Unresolved) -> Fix | None:
+    """PL104: ``${VAR}`` becomes ``${VAR:-N}`` with the port the env template gives.
+
+    Only a bare reference (``${VAR}`` or ``$VAR``) gets a default, and only a
+    port number: the template documents the value the project expects.
+    """
+    name = unset.name
+    if raw[unset.start : unset.end] not in (f"${{{name}}}", f"${name}"):
+        return None
+    found = file.templates.get(name)
+    if found is None or not isinstance(node, ScalarNode):
+        return None
+    value = found.value.strip()
+    if not (value.isdigit() and len(value) <= 5) or not 0 < int(value) <= MAX_PORT:
+        return None
+    edit = _verbatim_edit(file.source, node, unset.start, unset.end, f"${{{name}:-{value}}}")
+    if edit is None:
+        return None
+    where = found.location.path if found.location is not None else "the env template"
+    return Fix(f"default {name} to {value}, as {where} does", (edit,), "unsafe")
 
 
 def _anchor(key_path: KeyPath) -> str:

@@ -36,7 +36,20 @@ CONFIG = Config(select=("PL",), cache=False)  # every rule, PL501 included
 
 # --- generated compose files ----------------------------------------------------------------
 
-hosts = st.sampled_from(["5432", "6379", "2222", "8080", "2375", "9200", "3000-3001", "15672"])
+hosts = st.sampled_from(
+    [
+        "5432",
+        "6379",
+        "2222",
+        "8080",
+        "2375",
+        "9200",
+        "3000-3001",
+        "15672",
+        "${WEB_PORT}",
+        "$API_PORT",
+    ]
+)
 targets = st.sampled_from(["5432", "6379", "22", "80", "2375", "9200", "3000-3001", "15672"])
 ips = st.sampled_from(["", "0.0.0.0:", "127.0.0.1:", "[::]:"])
 protocols = st.sampled_from(["", "/tcp", "/udp"])
@@ -53,7 +66,9 @@ comments = st.sampled_from(
 @st.composite
 def short_entry(draw: st.DrawFn) -> str:
     host, target = draw(hosts), draw(targets)
-    if ("-" in host) != ("-" in target):
+    if "$" in host:
+        target = "80"
+    elif ("-" in host) != ("-" in target):
         target = host
     spec = f"{draw(ips)}{host}:{target}{draw(protocols)}"
     quote = draw(st.sampled_from(["", '"', "'"]))
@@ -126,6 +141,13 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def _anchor(key_path: tuple[Any, ...]) -> str:
+    out = ""
+    for part in key_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 def _ports(result: RunResult, moved: set[str]) -> dict[tuple[Any, ...], list[tuple[Any, ...]]]:
     """What each binding says, by where it is written; a moved one's port left out."""
     out: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
@@ -149,6 +171,11 @@ def check_fix_properties(folder: Path) -> int:
     # claim PL401/PL402 moved); a host IP may only have become 127.0.0.1.
     moved = {f.anchor for f in seen if f.code in ("PL401", "PL402") and f.fix}
     old_ports, new_ports = _ports(first, moved), _ports(result, moved)
+    defaulted = {f.anchor for f in seen if f.code == "PL104" and applicable(f, True)}
+    # A variable that got its default now resolves: Compose no longer picks the host port.
+    for ports in (old_ports, new_ports):
+        for key in [k for k in ports if _anchor(k[1]) in defaulted]:
+            del ports[key]
     assert old_ports.keys() == new_ports.keys()
     for key, values in new_ports.items():
         assert len(values) == len(old_ports[key])
@@ -175,6 +202,9 @@ def check_fix_properties(folder: Path) -> int:
 def test_generated_compose_files(tmp_path_factory, data: bytes) -> None:
     folder = tmp_path_factory.mktemp("gen")
     (folder / "compose.yaml").write_bytes(data)
+    # WEB_PORT is documented in the template only (PL104 and its fix), API_PORT nowhere.
+    (folder / ".env").write_text("COMPOSE_PROJECT_NAME=gen\n", encoding="utf-8")
+    (folder / ".env.example").write_text("WEB_PORT=8081\n", encoding="utf-8")
     check_fix_properties(folder)
 
 

@@ -30,7 +30,9 @@ TABLE = [
     ("pl501", ["--unsafe-fixes"], "PL501", 7),  # and the one PL502 (2375)
     ("pl401", ["--unsafe-fixes"], "PL401", 2),  # one in .env, one claimed in ports.toml too
     ("pl402", ["--unsafe-fixes"], "PL402", 1),
+    ("pl104", ["--unsafe-fixes"], "PL104", 2),  # DB_PORT: the template gives no port
 ]
+LEFT = {"pl104": 1}  # findings of the code no fix can resolve
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -66,7 +68,7 @@ def test_fix_gives_the_golden_bytes(case, flags, code, count, tmp_path) -> None:
     assert f"Fixed {count}," in out
     assert _files(work) == _files(CASES / case / "after")
     after = _findings(work)
-    assert not any(f[0] == code for f in after)
+    assert sum(n for (c, _), n in after.items() if c == code) == LEFT.get(case, 0)
     assert not after - before  # no new finding
     # A second --fix has nothing left to do.
     run_cli(["check", "--no-cache", "--fix", *flags, "."], work)
@@ -77,7 +79,8 @@ def test_fix_gives_the_golden_bytes(case, flags, code, count, tmp_path) -> None:
 def test_golden_after_files_are_clean_of_the_code(case, flags, code, count, tmp_path) -> None:
     work = tmp_path / "after"
     shutil.copytree(CASES / case / "after", work)
-    assert not any(f[0] == code for f in _findings(work))
+    found = _findings(work)
+    assert sum(n for (c, _), n in found.items() if c == code) == LEFT.get(case, 0)
 
 
 def test_bom_and_crlf_survive(tmp_path) -> None:

@@ -102,7 +102,7 @@ def test_used_unused_and_malformed(make_project) -> None:
         "(compose.yaml:12:14)",
         "  hint: give one of them another host port, or bind them to different host IPs",
         "Found 3 problems (2 errors, 1 warning) in 1 file; 1 suppressed.",
-        "1 fixable with `--fix` ([*]).",
+        "1 fixable with `--fix` ([*]); 1 with an unsafe fix (`--unsafe-fixes`).",
     ]
 
 
