@@ -201,7 +201,8 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     fixing.add_argument(
         "--diff",
         action="store_true",
-        help="print the fixes as a unified diff and change nothing (exit 1 when there is one)",
+        help="print one pass of fixes as a unified diff and change nothing (exit 1 when there "
+        "is one; --fix may apply more, over passes)",
     )
     fixing.add_argument(
         "--fix-only",
