@@ -86,14 +86,27 @@ class _File:
         return _BOM + data if self.source.encoding == "utf-8-sig" else data
 
 
-def plan(findings: Iterable[Finding], cwd: str, unsafe: bool) -> tuple[list[Change], int]:
-    """The changes one pass makes, and how many fixes they apply."""
+def plan(
+    findings: Iterable[Finding],
+    cwd: str,
+    unsafe: bool,
+    done: set[tuple[str, str, str]] | None = None,
+) -> tuple[list[Change], int]:
+    """The changes one pass makes, and how many fixes they apply.
+
+    ``done`` holds the findings fixed by earlier passes (see :func:`_key`): one
+    that is back was not resolved by its fix, and is not fixed again.
+    """
     files: dict[str, _File | None] = {}
     count = 0
     for finding in sorted(f for f in findings if applicable(f, unsafe)):
         assert finding.fix is not None  # applicable() said so
+        if done is not None and _key(finding) in done:
+            continue
         if _accept(finding.fix, files, cwd):
             count += 1
+            if done is not None:
+                done.add(_key(finding))
     changes = []
     for file in files.values():
         if file is None or not file.spans:
@@ -102,6 +115,12 @@ def plan(findings: Iterable[Finding], cwd: str, unsafe: bool) -> tuple[list[Chan
         if after != file.data:
             changes.append(Change(file.path, file.real, file.data, after))
     return changes, count
+
+
+def _key(finding: Finding) -> tuple[str, str, str]:
+    """What a finding is across passes: its key path, else where it is."""
+    loc = finding.location
+    return finding.code, loc.path, finding.anchor or f"{loc.line}:{loc.column}"
 
 
 def _accept(fix: Fix, files: dict[str, _File | None], cwd: str) -> bool:
@@ -174,8 +193,9 @@ def fix(
     """
     result = run(paths, config, cwd)
     fixed = 0
+    done: set[tuple[str, str, str]] = set()
     for _ in range(MAX_PASSES):
-        changes, count = plan(result.findings, result.cwd, unsafe)
+        changes, count = plan(result.findings, result.cwd, unsafe, done)
         if not changes or not write(changes):
             break
         if seen is not None:

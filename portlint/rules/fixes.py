@@ -7,6 +7,7 @@ sure of is left to the reader, with the hint.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from portlint.bindings import Edit, Location, PortBinding
@@ -68,6 +69,17 @@ class PortPicker:
         self._settings = settings
         self._used: set[int] | None = None
         self._given = 0
+        self._shared: Counter[Location] | None = None
+
+    def shared(self, origin: Location) -> bool:
+        """Whether more than one claim takes its port from the variable at ``origin``.
+
+        Changing a variable that two services publish moves both of them, and
+        the collision with them.
+        """
+        if self._shared is None:
+            self._shared = Counter(b.origin for b in self._bindings if b.origin is not None)
+        return self._shared[origin] > 1
 
     @property
     def allocations(self) -> Allocations | None:
@@ -100,6 +112,8 @@ def new_port_fix(binding: PortBinding, port: int, picker: PortPicker) -> Fix | N
     where = binding.origin if binding.origin is not None else binding.location
     if where.end_line is None or where.end_column is None:
         return None
+    if binding.origin is not None and (binding.text.count("$") != 1 or picker.shared(where)):
+        return None  # the variable sets more than this port (`${P}:${P}`, a second service)
     new = picker.near(port)
     if new is None:
         return None

@@ -222,3 +222,25 @@ def test_unified_diff_marks_a_missing_final_newline(tmp_path) -> None:
     (tmp_path / "a.yaml").write_text("ab", encoding="utf-8")
     changes, _ = plan([_finding("a.yaml", 1, 1, 2, "X")], str(tmp_path), unsafe=False)
     assert unified_diff(changes).endswith("+Xb\n\\ No newline at end of file\n")
+
+
+def test_a_variable_two_services_publish_is_not_changed(tmp_path) -> None:
+    """Moving a shared variable would move both claims, and the collision with them."""
+    (tmp_path / ".env").write_text("PROXY_PORT=6078\n", encoding="utf-8")
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  proxy:\n    image: varnish:7\n    ports: ['${PROXY_PORT}:80']\n"
+        "  proxy2:\n    image: varnish:7\n    ports: ['${PROXY_PORT}:80']\n",
+        encoding="utf-8",
+    )
+    _, out, _ = run_cli(["check", "--no-cache", "--format", "json", "."], tmp_path)
+    (finding,) = json.loads(out)["findings"]
+    assert (finding["code"], finding["fix"]) == ("PL401", None)
+
+
+def test_a_fix_that_does_not_resolve_its_finding_is_applied_once(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text("ab\n", encoding="utf-8")
+    done: set[tuple[str, str, str]] = set()
+    first = _finding("a.yaml", 1, 1, 2, "X")
+    assert plan([first], str(tmp_path), unsafe=False, done=done)[1] == 1
+    assert plan([first], str(tmp_path), unsafe=False, done=done) == ([], 0)
