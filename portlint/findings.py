@@ -42,6 +42,9 @@ class Fix:
     message: str  # imperative, lower-case: "quote the entry"
     edits: tuple[Edit, ...]
     applicability: Applicability = "safe"
+    # Ports the fix starts to use (a moved claim's new port): two fixes of one pass never
+    # take the same one, since each rule picks its ports without knowing the others'.
+    claims: tuple[int, ...] = ()
 
 
 # Positions quoted in messages ("(compose.yaml:4:14)", "first at line 3"):

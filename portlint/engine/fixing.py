@@ -99,11 +99,15 @@ def plan(
     """
     files: dict[str, _File | None] = {}
     count = 0
+    claimed: set[int] = set()
     for finding in sorted(f for f in findings if applicable(f, unsafe)):
         assert finding.fix is not None  # applicable() said so
         if done is not None and _key(finding) in done:
             continue
+        if claimed.intersection(finding.fix.claims):
+            continue  # the next pass, which sees this pass's ports, picks another
         if _accept(finding.fix, files, cwd):
+            claimed.update(finding.fix.claims)
             count += 1
             if done is not None:
                 done.add(_key(finding))

@@ -123,4 +123,4 @@ def new_port_fix(binding: PortBinding, port: int, picker: PortPicker) -> Fix | N
     if point is not None:
         at = Location(point.path, point.line, point.column, point.line, point.column)
         edits.append(Edit(at, point.claim(new, binding.protocol, binding.owner)))
-    return Fix(f"move it to port {new}", tuple(edits), "unsafe")
+    return Fix(f"move it to port {new}", tuple(edits), "unsafe", claims=(new,))

@@ -244,3 +244,17 @@ def test_a_fix_that_does_not_resolve_its_finding_is_applied_once(tmp_path) -> No
     first = _finding("a.yaml", 1, 1, 2, "X")
     assert plan([first], str(tmp_path), unsafe=False, done=done)[1] == 1
     assert plan([first], str(tmp_path), unsafe=False, done=done) == ([], 0)
+
+
+def test_two_fixes_of_one_pass_never_claim_one_port(tmp_path) -> None:
+    (tmp_path / "a.yaml").write_text("8080\n8088\n", encoding="utf-8")
+
+    def move(line: int, port: str) -> Finding:
+        edit = Edit(Location("a.yaml", line, 1, line, 5), "8103", expect=port)
+        return Finding(
+            Location("a.yaml", line, 1), "PL401", "duplicate-host-port", Severity.ERROR, "m",
+            fix=Fix("move it to port 8103", (edit,), "unsafe", claims=(8103,)),
+        )  # fmt: skip
+
+    changes, count = plan([move(1, "8080"), move(2, "8088")], str(tmp_path), unsafe=True)
+    assert count == 1 and changes[0].after == b"8103\n8088\n"
