@@ -122,9 +122,9 @@ def plan(
 
 
 def _key(finding: Finding) -> tuple[str, str, str]:
-    """What a finding is across passes: its key path, else where it is."""
+    """What a finding is across passes: its key path, else where it is and what it says."""
     loc = finding.location
-    return finding.code, loc.path, finding.anchor or f"{loc.line}:{loc.column}"
+    return finding.code, loc.path, finding.anchor or f"{loc.line}:{loc.column} {finding.message}"
 
 
 def _accept(fix: Fix, files: dict[str, _File | None], cwd: str) -> bool:
