@@ -49,6 +49,8 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 class _File:
+    """One file as read for a pass: its bytes (the BOM and line breaks to keep) and text."""
+
     def __init__(self, path: str, real: str, data: bytes, source: SourceFile) -> None:
         self.path, self.real, self.data, self.source = path, real, data, source
         self.spans: list[tuple[int, int, str]] = []
@@ -101,13 +103,13 @@ def plan(
     count = 0
     claimed: set[int] = set()
     for finding in sorted(f for f in findings if applicable(f, unsafe)):
-        assert finding.fix is not None  # applicable() said so
-        if done is not None and _key(finding) in done:
+        fix = finding.fix
+        if fix is None or (done is not None and _key(finding) in done):
             continue
-        if claimed.intersection(finding.fix.claims):
+        if claimed.intersection(fix.claims):
             continue  # the next pass, which sees this pass's ports, picks another
-        if _accept(finding.fix, files, cwd):
-            claimed.update(finding.fix.claims)
+        if _accept(fix, files, cwd):
+            claimed.update(fix.claims)
             count += 1
             if done is not None:
                 done.add(_key(finding))
