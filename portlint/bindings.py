@@ -109,6 +109,23 @@ class Setting:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """One exact text replacement: what ``portlint check --fix`` writes.
+
+    Fixes are edits at spans the scanners recorded, never a re-serialisation
+    of the file, so comments, quoting, indentation and line endings outside
+    the span stay byte for byte. Defined beside :class:`Location` because a
+    scanner may know an edit before any rule runs (where a host IP would go).
+    """
+
+    location: Location  # the span replaced: start, and end_line/end_column (exclusive); an
+    # insertion has end == start
+    replacement: str
+    expect: str | None = None  # the text the span must hold; the fix is refused otherwise
+    # (the file changed since the scan, or the span was not what the rule assumed)
+
+
+@dataclass(frozen=True, slots=True)
 class PortBinding:
     """One port number as written in one file, with what it means there.
 
@@ -175,6 +192,10 @@ class PortBinding:
     ``"NodePort"`` or ``"externalIPs"`` on a Service's port, ``"Ingress"`` or
     ``"HTTPRoute"`` on a route's reference to a Service (whose name then joins
     ``identities``); None when it does not."""
+    loopback: Edit | None = None
+    """The edit that publishes this binding on 127.0.0.1 instead, keeping the rest
+    of the entry (compose ``ports`` written in the file scanned); None when the
+    scanner cannot place one."""
 
     @property
     def last_port(self) -> int | None:

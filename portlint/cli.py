@@ -203,6 +203,29 @@ def _add_check(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even with findings (errors still exit 2)"
     )
+    fixing = p.add_mutually_exclusive_group()
+    fixing.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the safe fixes ([*] in the report), then report what remains",
+    )
+    fixing.add_argument(
+        "--diff",
+        action="store_true",
+        help="print one pass of fixes as a unified diff and change nothing (exit 1 when there "
+        "is one; --fix may apply more, over passes)",
+    )
+    fixing.add_argument(
+        "--fix-only",
+        action="store_true",
+        help="apply the fixes and report only how many; exit 0 unless portlint failed",
+    )
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix, --diff or --fix-only: apply fixes that change what runs too "
+        "(a new port, a loopback bind)",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="no summary line")
     p.add_argument(
         "-v",

@@ -5,10 +5,15 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from portlint.bindings import Location, location_key
+from portlint.bindings import Edit, Location, location_key
+
+Applicability = Literal["safe", "unsafe"]
+"""``safe``: the file means the same after the fix (quoting, letter case, a dead
+comment); ``unsafe``: what runs changes (a new port, a narrower bind), so
+``--fix`` alone never applies it (``--unsafe-fixes`` does)."""
 
 
 class Severity(enum.IntEnum):
@@ -30,6 +35,18 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r}; use error, warning or note") from None
 
 
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """What a finding's rule would change to resolve it: all of its edits, or none."""
+
+    message: str  # imperative, lower-case: "quote the entry"
+    edits: tuple[Edit, ...]
+    applicability: Applicability = "safe"
+    # Ports the fix starts to use (a moved claim's new port): two fixes of one pass never
+    # take the same one, since each rule picks its ports without knowing the others'.
+    claims: tuple[int, ...] = ()
+
+
 # Positions quoted in messages ("(compose.yaml:4:14)", "first at line 3"):
 # a finding without a key path is identified by its message minus these.
 _POSITIONS = re.compile(r"(?<=:)\d+:\d+\b|\bline \d+|\bcolumn \d+")
@@ -46,6 +63,8 @@ class Finding:
     related: tuple[Location, ...] = ()  # the other side(s) of a collision
     port: int | None = None
     anchor: str = ""  # key path of the binding; part of the fingerprint, never shown
+    # How to resolve it, when the rule knows; not part of the finding's identity or order.
+    fix: Fix | None = field(default=None, compare=False)
 
     def fingerprint(self) -> str:
         """Identity for baselines and SARIF; leaves out line and column on purpose.
@@ -78,6 +97,7 @@ class Problem:
     related: tuple[Location, ...] = ()
     severity: Severity | None = None  # milder than the rule's default: a template skip, a
     # UTF-16 file that was decoded and scanned
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +115,13 @@ class Directive:
     codes: tuple[str, ...]  # rule codes, resolved from codes, names or aliases
     error: str | None = None  # set for a malformed directive (then codes is empty)
     hint: str | None = None
+    # Where its text lies, so an unused one can be removed exactly (PL004's fix); not part
+    # of what the directive is, so left out of comparisons:
+    alone: bool = field(default=False, compare=False)  # nothing but blanks before it
+    trim_column: int = field(default=1, compare=False)  # where the blanks before it begin
+    end_column: int = field(default=1, compare=False)  # the line's end (its break excluded)
+    items: tuple[tuple[str, str], ...] = field(default=(), compare=False)  # (as written, code)
+    bracket: tuple[int, int] = field(default=(1, 1), compare=False)  # inside `[...]`, end excl.
 
 
 def finding_key(finding: Finding) -> tuple[Any, ...]:

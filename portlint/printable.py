@@ -26,6 +26,8 @@ import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from portlint.bindings import Edit
+
 if TYPE_CHECKING:
     from portlint.findings import Finding
 
@@ -123,6 +125,8 @@ def _is_clean(value: Any) -> bool:
     kind = type(value)
     if kind is str:
         return bool(value.isprintable())
+    if kind is Edit:
+        return True  # text to write back into its file (``--fix``), never printed as such
     if isinstance(value, (tuple, list)):
         return all(_is_clean(v) for v in value)
     plan = _plan(kind)
@@ -147,7 +151,7 @@ def _clean(value: Any) -> Any:
         if all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return kind(*items) if hasattr(kind, "_fields") else kind(items)  # a NamedTuple
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+    if not dataclasses.is_dataclass(value) or isinstance(value, type) or kind is Edit:
         return value
     changes = {}
     for field in dataclasses.fields(value):

@@ -52,6 +52,8 @@ class RunResult:
     known_rules: Mapping[str, RuleInfo] = field(default_factory=lambda: MappingProxyType({}))
     # the baseline fingerprint of each finding (root-relative, line-free); also SARIF's and GitLab's
     fingerprints: Mapping[Finding, str] = field(default_factory=lambda: MappingProxyType({}))
+    fixed: int = 0  # fixes `check --fix` applied before this (final) lint
+    unsafe_fixes: bool = False  # unsafe fixes count as applicable (`--unsafe-fixes`)
 
     def fingerprint(self, finding: Finding) -> str:
         return self.fingerprints[finding]
@@ -61,6 +63,11 @@ class RunResult:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
+
+    def fixable(self, finding: Finding) -> bool:
+        """Whether ``--fix`` (with ``--unsafe-fixes`` when that was given) would fix it."""
+        fix = finding.fix
+        return fix is not None and (fix.applicability == "safe" or self.unsafe_fixes)
 
     def failed(self, fail_on: Severity) -> bool:
         return any(f.severity >= fail_on for f in self.findings)

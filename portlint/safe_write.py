@@ -67,13 +67,16 @@ def starts_with(marker: bytes) -> Validator:
 
 def write_atomic(
     path: str,
-    text: str | Iterable[str],
+    text: str | bytes | Iterable[str],
     *,
     is_ours: Validator | None = None,
     what: str = "a portlint file",
     streams: bool = False,
 ) -> None:
     """Replace ``path`` with ``text`` (a string, or chunks of one) in one rename.
+
+    ``bytes`` are written as they are (``check --fix`` keeps a file's BOM and
+    line endings); text is written as UTF-8 with its line breaks untouched.
 
     With ``is_ours``, an existing non-empty target is read first and the
     write is refused (:class:`WriteRefused`, exit 2) unless the validator
@@ -83,7 +86,7 @@ def write_atomic(
     ``/dev/stdout`` can only fail.
     """
     if streams and _is_stream(path):
-        _write_stream(path, text, what)
+        _write_stream(path, text.decode("utf-8") if isinstance(text, bytes) else text, what)
         return
     target = os.path.realpath(path)
     mode = _existing_mode(path, target, is_ours, what)
@@ -100,11 +103,17 @@ def write_atomic(
     except OSError as exc:
         raise _failed(path, what, exc) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for chunk in (text,) if isinstance(text, str) else text:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                for chunk in (text,) if isinstance(text, str) else text:
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException as exc:

@@ -129,7 +129,10 @@ def test_findings_exit_one_and_exit_zero(make_project) -> None:
         'compose.yaml:7:14: error PL401 host port 8080/tcp is already published by service "a" '
         "(compose.yaml:4:14)"
     )
-    assert out.splitlines()[-1] == "Found 1 problem (1 error) in 1 file."
+    assert out.splitlines()[-2:] == [
+        "Found 1 problem (1 error) in 1 file.",
+        "1 with an unsafe fix (`--unsafe-fixes`).",
+    ]
     assert run_cli(["check", "--exit-zero", "compose.yaml"], cwd=root)[0] == 0
     assert run_cli(["check", "--ignore", "PL4", "compose.yaml"], cwd=root)[0] == 0
     assert run_cli(["check", "--fail-on", "error", "compose.yaml"], cwd=root)[0] == 1

@@ -44,6 +44,7 @@ def test_templates_are_one_line_after_the_findings(make_project: Make) -> None:
         '"api" (compose.yaml:4:14)',
         LINE,
         "Found 1 problem (1 error) in 3 files.",
+        "1 with an unsafe fix (`--unsafe-fixes`).",
     ]
 
 

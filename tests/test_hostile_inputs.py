@@ -227,7 +227,7 @@ YAML_CASES: list[tuple[str, dict[str, str | bytes], list[str]]] = [
             )
         },
         [
-            "old/compose.yaml:5:9: note PL105 unquoted port mapping 22:22 is a base-60 number "
+            "old/compose.yaml:5:9: note PL105 [*] unquoted port mapping 22:22 is a base-60 number "
             "(1342) "
             "in YAML 1.1",
             "old/compose.yaml:6:9: error PL102 invalid container port: 'yes' in 'yes'",

@@ -26,6 +26,7 @@ EXPECTED = [
     '"search-dashboards" '
     "is not in ports.toml",
     "Found 5 problems (2 errors, 3 warnings) in 9 files.",
+    "1 with an unsafe fix (`--unsafe-fixes`).",
 ]
 
 
@@ -77,7 +78,7 @@ def test_independent_hint_and_option_end_to_end(make_project) -> None:
         "stacks/s01/compose.yaml:5:20: warning PL402 host port 3456/tcp is also claimed by "
         'service "web0" (stacks/s00/compose.yaml:5:20)'
     )
-    assert lines[-2] == (
+    assert lines[-3] == (
         "note: 11 PL402 findings are between sibling folders of stacks/; if their projects "
         'never run together, set PL402\'s option independent = ["stacks/*"]'
     )

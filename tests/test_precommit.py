@@ -134,3 +134,55 @@ def test_real_pre_commit_fails_on_a_collision_and_passes_once_fixed(tmp_path) ->
     passed = hook()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert re.search(r"^portlint\.+Passed$", passed.stdout, re.MULTILINE), passed.stdout
+
+
+def test_fix_hook_settings() -> None:
+    (fix_hook,) = [h for h in HOOKS if h["id"] == "portlint-fix"]
+    assert fix_hook["entry"].split() == [*HOOK["entry"].split(), "--fix"]
+    assert {
+        k: v for k, v in fix_hook.items() if k not in ("id", "name", "description", "entry")
+    } == {k: v for k, v in HOOK.items() if k not in ("id", "name", "description", "entry")}
+
+
+@pytest.mark.slow
+def test_real_pre_commit_fix_hook_rewrites_and_fails_then_passes(tmp_path) -> None:
+    pre_commit = Path(sys.executable).parent / "pre-commit"
+    if not pre_commit.exists() or shutil.which("git") is None:
+        pytest.skip("pre-commit or git not available")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+        "NO_COLOR": "1",
+    }
+    env.pop("PYTHONPATH", None)
+    repo = tmp_path / "app"
+    repo.mkdir()
+    _git(repo, "init", "-q", env=env)
+    (repo / "compose.yaml").write_text(
+        "services:\n  ssh:\n    image: example/ssh\n    ports:\n      - 2222:22\n",
+        encoding="utf-8",
+    )
+    _git(repo, "add", "compose.yaml", env=env)
+
+    def hook() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(pre_commit), "try-repo", str(ROOT), "portlint-fix", "--color", "never"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+        )
+
+    fixed = hook()
+    # pre-commit fails a hook that changed files, as it does for ruff's.
+    assert fixed.returncode == 1, fixed.stdout + fixed.stderr
+    assert "files were modified by this hook" in fixed.stdout
+    assert '      - "2222:22"\n' in (repo / "compose.yaml").read_text(encoding="utf-8")
+    _git(repo, "add", "compose.yaml", env=env)
+    passed = hook()
+    assert passed.returncode == 0, passed.stdout + passed.stderr

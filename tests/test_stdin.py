@@ -72,7 +72,10 @@ def test_stdin_filename_names_the_file_and_picks_the_scanner(
     assert out.splitlines()[0] == "app/docker-compose.yml:7:14: " + PL401.format(
         path="app/docker-compose.yml"
     )
-    assert out.splitlines()[-1] == "Found 1 problem (1 error) in 1 file."
+    assert out.splitlines()[-2:] == [
+        "Found 1 problem (1 error) in 1 file.",
+        "1 with an unsafe fix (`--unsafe-fixes`).",
+    ]
 
 
 def test_the_name_decides_the_kind(make_project: Make, stdin: Callable[[bytes], None]) -> None:

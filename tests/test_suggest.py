@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from portlint import registry
-from portlint.commands.suggest import is_free, suggest
 from portlint.registry import wellknown
 from portlint.registry.allocations import Allocation, merge
+from portlint.registry.free import is_free, suggest
 from tests.conftest import run_cli
 
 EPHEMERAL = (32768, 60999)

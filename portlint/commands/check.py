@@ -85,7 +85,23 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
         return EXIT_CLEAN
-    result = run(args.paths, config, stdin=stdin, log=log)
+    fixing = args.fix or args.diff or args.fix_only
+    if fixing and stdin is not None:
+        raise UsageError("--fix, --diff and --fix-only edit files, not `-`")
+    if args.diff:
+        return _diff(args, config)
+    if fixing:
+        from portlint.engine.fixing import fix
+
+        result = fix(args.paths, config, unsafe=args.unsafe_fixes)
+        if args.fix_only:
+            if not args.quiet:
+                sys.stdout.write(_fixed_line(result.fixed) + "\n")
+            return EXIT_CLEAN
+    else:
+        result = run(args.paths, config, stdin=stdin, log=log)
+        if args.unsafe_fixes:
+            result = dataclasses.replace(result, unsafe_fixes=True)
     colour = _colour(args.color, args.output_file)
     reporter = get_reporter(
         fmt,
@@ -130,6 +146,24 @@ def _show_files(paths: list[str], config: Config, log: Log | None) -> int:
             what = f"not read: {printable(candidate.skip)}"
         sys.stdout.write(f"{candidate.display:<{width}}  {what}\n")
     return EXIT_CLEAN
+
+
+def _fixed_line(count: int) -> str:
+    return f"Fixed {count} problem{'' if count == 1 else 's'}." if count else "Nothing to fix."
+
+
+def _diff(args: argparse.Namespace, config: Config) -> int:
+    """``--diff``: one pass of fixes, shown and not written (exit 1 when there is any)."""
+    from portlint.engine.fixing import plan, unified_diff
+    from portlint.engine.run import run
+
+    result = run(args.paths, config)
+    changes, count = plan(result.findings, result.cwd, args.unsafe_fixes)
+    sys.stdout.write(unified_diff(changes))
+    if not args.quiet:
+        noun = "fix" if count == 1 else "fixes"
+        sys.stderr.write(f"Would apply {count} {noun}.\n" if count else "Nothing to fix.\n")
+    return EXIT_FINDINGS if changes else EXIT_CLEAN
 
 
 def _stdin(args: argparse.Namespace) -> Stdin | None:

@@ -345,7 +345,8 @@ def add_suggestions(
     Every port something listens on now, or a container publishes, counts as
     used, as do the ones suggested for earlier rows: no two rows get the same.
     """
-    from portlint.commands.suggest import allocations_with, ephemeral_range, suggest, used_ports
+    from portlint.commands.suggest import allocations_with, ephemeral_range
+    from portlint.registry.free import suggest, used_ports
 
     taken = [v for v in verdicts if v.status == "taken" and v.planned.first == v.planned.last]
     if not taken:

@@ -13,27 +13,20 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
-from portlint import registry
 from portlint.bindings import PortBinding
 from portlint.config import Config
 from portlint.discovery import discover
 from portlint.errors import EXIT_CLEAN, ConfigError, UsageError
 from portlint.project import project_folder as _project_folder
-from portlint.registry import wellknown
 from portlint.registry.allocations import (
     DEFAULT_FILE,
     Allocations,
     claim_text,
     parse_allocations,
 )
-
-DEFAULT_START = 10000
-"""Without ``--near``, suggestions count up from here: past the crowded low
-thousands, far below the ephemeral range."""
-
-MAX_USED_RANGE = 4096
+from portlint.registry.free import suggest, used_ports
 
 
 def repository_bindings(paths: Sequence[str], config: Config, cwd: str) -> list[PortBinding]:
@@ -44,77 +37,6 @@ def repository_bindings(paths: Sequence[str], config: Config, cwd: str) -> list[
     out: list[PortBinding] = []
     for candidate in discover(paths, config, cwd):
         out.extend(scan_file(candidate, config, ctx).bindings)
-    return out
-
-
-def used_ports(bindings: Sequence[PortBinding]) -> set[int]:
-    """Every port some binding uses (ranges up to MAX_USED_RANGE long).
-
-    The ranges are merged before they are expanded, so thousands of bindings
-    repeating one range cost what one does: at most 65,536 ports in all.
-    """
-    spans: list[tuple[int, int]] = []
-    for binding in bindings:
-        for first, last in (
-            (binding.port, binding.last_port),
-            (binding.target, binding.target_end),
-        ):
-            if first is None:
-                continue
-            end = last if last is not None else first
-            if first <= end and end - first <= MAX_USED_RANGE:
-                spans.append((first, end))
-    used: set[int] = set()
-    reach = -1  # every port up to here is already in ``used``
-    for first, end in sorted(spans):
-        if end > reach:
-            used.update(range(max(first, reach + 1), end + 1))
-            reach = end
-    return used
-
-
-def is_free(
-    port: int,
-    used: set[int],
-    allocations: Allocations | None,
-    ephemeral: tuple[int, int],
-) -> bool:
-    if port < 1024 or port >= registry.DYNAMIC_MIN:
-        return False
-    if ephemeral[0] <= port <= ephemeral[1]:
-        return False
-    if port in used or port in wellknown.load():
-        return False
-    if allocations is not None and allocations.find_any(port) is not None:
-        return False
-    return all(e.status == "unassigned" for e in registry.lookup(port))
-
-
-def _candidates(near: int | None) -> Iterator[int]:
-    if near is None:
-        yield from range(DEFAULT_START, registry.DYNAMIC_MIN)
-        return
-    yield near
-    for distance in range(1, 65536):
-        for port in (near - distance, near + distance):
-            if 0 < port < 65536:
-                yield port
-
-
-def suggest(
-    count: int,
-    near: int | None,
-    used: set[int],
-    allocations: Allocations | None,
-    ephemeral: tuple[int, int],
-) -> list[int]:
-    """Up to ``count`` free ports, nearest to ``near`` first (ascending from 10000 without)."""
-    out: list[int] = []
-    for port in _candidates(near):
-        if is_free(port, used, allocations, ephemeral):
-            out.append(port)
-            if len(out) >= count:
-                break
     return out
 
 

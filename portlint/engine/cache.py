@@ -74,7 +74,8 @@ from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_bytes
 
 CACHE_DIR = ".portlint_cache"
-FORMAT = 4  # 4: PortBinding gained ``settings``, ``exposure``; 3: ``extra`` became ``host``
+FORMAT = 5  # 5: PortBinding gained ``settings``, ``exposure``, ``loopback``; fixes (Problem.fix,
+# Directive spans); 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
 TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)
@@ -124,7 +125,8 @@ def _code_digest() -> str:
     """Version, code and parser identity: editing portlint must not reuse old results."""
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{FORMAT}\0{__version__}\0{sys.version}\0".encode())
-    package = os.path.dirname(os.path.abspath(__file__))
+    # The whole package (this module is in portlint/engine/): a scanner edit counts too.
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):

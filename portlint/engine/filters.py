@@ -54,6 +54,7 @@ def stamp(problem: Problem, rule: Rule, config: Config) -> Finding:
         related=problem.related,
         port=problem.port,
         anchor=problem.anchor,
+        fix=problem.fix,
     )
 
 

@@ -9,6 +9,7 @@ that silenced nothing is PL004, so stale suppressions do not pile up.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from portlint import rules
 from portlint.bindings import Location
 from portlint.findings import Directive, Finding, Problem
+from portlint.rules.fixes import unused_suppression_fix
 
 # Accepted forms (the comment leader is `#`, or `//` in JSON/JSONC files):
 #   <content>  # portlint: ignore[PL401]               this line
@@ -50,7 +52,28 @@ def parse_directives(path: str, text: str) -> tuple[Directive, ...]:
             continue
         alone = not line[: m.start()].strip()
         where = Location(path, number, m.start() + 1)
-        out.append(_parse_one(where, m.group("body"), alone))
+        found = _parse_one(where, m.group("body"), alone)
+        if found.error is None:
+            open_at = m.start("body") + line[m.start("body") :].index("[")
+            found = dataclasses.replace(
+                found,
+                alone=alone,
+                trim_column=len(line[: m.start()].rstrip()) + 1,
+                end_column=len(line) + 1,
+                items=_items(line[open_at + 1 : line.index("]", open_at)]),
+                bracket=(open_at + 2, line.index("]", open_at) + 1),
+            )
+        out.append(found)
+    return tuple(out)
+
+
+def _items(text: str) -> tuple[tuple[str, str], ...]:
+    """Each bracket item as written, with the code it names (known to resolve)."""
+    out = []
+    for item in (part.strip() for part in text.split(",")):
+        rule = rules.get(item)
+        if rule is not None:
+            out.append((item, rule.code))
     return tuple(out)
 
 
@@ -159,6 +182,7 @@ def apply_suppressions(
                     d.location,
                     f"unused suppression: {what}[{', '.join(unused)}] silenced nothing",
                     hint="remove the code from the directive (or the whole directive)",
+                    fix=unused_suppression_fix(d, unused),
                 )
             )
     return Outcome(kept, suppressed, problems)

@@ -70,12 +70,43 @@ class Allocation:
         return self.protocol == protocol and self.port <= port <= self.end
 
 
+@dataclass(frozen=True, slots=True)
+class AppendPoint:
+    """The end of an allocation file, and how a table appended there must begin.
+
+    A fix that moves a service to a new port claims the port here, with an
+    exact insertion rather than a rewrite (see :func:`claim_block`).
+    """
+
+    path: str  # as displayed
+    line: int  # 1-based: the end of the text
+    column: int
+    newline: str  # the file's own line break
+    separator: str  # the line breaks that make the new table start after a blank line
+
+    def claim(self, port: int, protocol: str, service: str) -> str:
+        return self.separator + claim_block(port, protocol, service, self.newline)
+
+
+def append_point(path: str, text: str) -> AppendPoint:
+    nl = "\r\n" if "\r\n" in text else "\n"
+    lines = re.split(r"\r\n|\r|\n", text)
+    sep = "" if not text or text.endswith(nl * 2) else (nl if text.endswith(nl) else nl * 2)
+    return AppendPoint(path, len(lines), len(lines[-1]) + 1, nl, sep)
+
+
 class Allocations:
     """Merged, validated allocations, indexed for port and service lookups."""
 
-    def __init__(self, entries: Iterable[Allocation], paths: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        entries: Iterable[Allocation],
+        paths: Sequence[str] = (),
+        append_point: AppendPoint | None = None,
+    ) -> None:
         self.entries = tuple(sorted(entries))
         self.paths = tuple(paths)
+        self.append_point = append_point  # where a claim goes (the first file's end)
         self._starts: dict[str, list[int]] = {}
         self._rows: dict[str, list[Allocation]] = {}
         self._by_service: dict[str, list[Allocation]] = {}
@@ -214,6 +245,7 @@ def load_allocations(paths: Sequence[str], cwd: str = ".") -> Allocations:
     """Read and merge allocation files; paths are shown relative to ``cwd``."""
     entries: list[Allocation] = []
     shown: list[str] = []
+    point: AppendPoint | None = None
     for path in paths:
         full = path if os.path.isabs(path) else os.path.join(cwd, path)
         display = shown_path(full, cwd)
@@ -229,7 +261,11 @@ def load_allocations(paths: Sequence[str], cwd: str = ".") -> Allocations:
             raise ConfigError(f"{display}: cannot read allocation file: {exc}") from None
         entries.extend(parse_allocations(text, display))
         shown.append(display)
-    return merge(entries, shown)
+        if point is None:
+            point = append_point(display, text)
+    merged = merge(entries, shown)
+    merged.append_point = point
+    return merged
 
 
 def configured_paths(configured: Sequence[str], root: str, cwd: str) -> list[str]:
@@ -276,11 +312,17 @@ def claim_text(existing: str, port: int, protocol: str, service: str, note: str 
     The new lines use the file's own line ending, so a CRLF file stays CRLF.
     """
     nl = "\r\n" if "\r\n" in existing else "\n"
-    block = f"[[allocation]]{nl}port = {port}{nl}protocol = {json.dumps(protocol)}{nl}"
-    block += f"service = {json.dumps(service, ensure_ascii=False)}{nl}"
-    if note:
-        block += f"note = {json.dumps(note, ensure_ascii=False)}{nl}"
+    block = claim_block(port, protocol, service, nl, note)
     if not existing:
         return block
     sep = "" if existing.endswith(nl * 2) else (nl if existing.endswith(nl) else nl * 2)
     return existing + sep + block
+
+
+def claim_block(port: int, protocol: str, service: str, nl: str, note: str = "") -> str:
+    """One ``[[allocation]]`` table, with ``nl`` line breaks."""
+    block = f"[[allocation]]{nl}port = {port}{nl}protocol = {json.dumps(protocol)}{nl}"
+    block += f"service = {json.dumps(service, ensure_ascii=False)}{nl}"
+    if note:
+        block += f"note = {json.dumps(note, ensure_ascii=False)}{nl}"
+    return block

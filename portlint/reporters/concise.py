@@ -19,10 +19,10 @@ class ConciseReporter(TextReporter):
     name: ClassVar[str] = "concise"
     human: ClassVar[bool] = True
 
-    def format_finding(self, finding: Finding) -> str:
-        return self.finding_line(finding)
+    def format_finding(self, finding: Finding, fixable: bool = False) -> str:
+        return self.finding_line(finding, fixable)
 
     def render(self, run: RunResult, out: TextIO) -> None:
         for finding in run.findings:
-            out.write(self.finding_line(finding) + "\n")
+            out.write(self.finding_line(finding, run.fixable(finding)) + "\n")
         self.render_footer(run, out)

@@ -30,7 +30,8 @@ class GroupedReporter(TextReporter):
             width = max(len(place) for place in places)
             for place, finding in zip(places, findings, strict=True):
                 severity = self._paint(finding.severity.label, _COLOURS[finding.severity])
-                out.write(f"  {place:<{width}} {severity} {finding.code} {finding.message}\n")
+                mark = " [*]" if run.fixable(finding) else ""
+                out.write(f"  {place:<{width}} {severity} {finding.code}{mark} {finding.message}\n")
                 if finding.hint:
                     out.write(self._paint(f"    hint: {finding.hint}", _DIM) + "\n")
                 if self.show_source:

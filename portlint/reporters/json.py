@@ -11,7 +11,7 @@ from typing import Any, ClassVar, TextIO
 
 from portlint import __version__
 from portlint.bindings import Location
-from portlint.findings import Finding, Severity
+from portlint.findings import Finding, Fix, Severity
 from portlint.results import RunResult
 
 SCHEMA_VERSION = 1
@@ -41,6 +41,26 @@ def finding_dict(finding: Finding, run: RunResult) -> dict[str, Any]:
         "port": finding.port,
         "url": rule.url if rule else None,
         "fingerprint": run.fingerprint(finding),
+        "fix": fix_dict(finding.fix),
+    }
+
+
+def fix_dict(fix: Fix | None) -> dict[str, Any] | None:
+    """The edits, each a span (1-based, end exclusive, in characters) and its new text."""
+    if fix is None:
+        return None
+    return {
+        "message": fix.message,
+        "applicability": fix.applicability,
+        "edits": [
+            {
+                "path": e.location.path,
+                "location": {"line": e.location.line, "column": e.location.column},
+                "end_location": {"line": e.location.end_line, "column": e.location.end_column},
+                "content": e.replacement,
+            }
+            for e in fix.edits
+        ],
     }
 
 
@@ -56,6 +76,8 @@ def summary_dict(run: RunResult) -> dict[str, Any]:
         "stale_baseline": run.stale_baseline,
         "contested_ports": run.contested_ports,
         "templates_skipped": run.templates_skipped,
+        "fixed": run.fixed,
+        "fixable": sum(1 for f in run.findings if run.fixable(f)),
     }
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from portlint import __version__
 from portlint.bindings import Location
-from portlint.findings import Severity
+from portlint.findings import Fix, Severity
 from portlint.results import RunResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -34,6 +34,25 @@ def physical(loc: Location) -> dict[str, Any]:
     if not loc.path.startswith("/"):
         artifact["uriBaseId"] = BASE_ID
     return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def sarif_fix(fix: Fix) -> dict[str, Any]:
+    """A fix as SARIF's ``fix``: per file, replacements of regions (columns in code points)."""
+    by_path: dict[str, list[dict[str, Any]]] = {}
+    for edit in fix.edits:
+        loc = edit.location
+        region = physical(loc)["physicalLocation"]["region"]
+        by_path.setdefault(loc.path, []).append(
+            {"deletedRegion": region, "insertedContent": {"text": edit.replacement}}
+        )
+    changes = []
+    for path, replacements in by_path.items():
+        artifact = physical(Location(path, 1, 1))["physicalLocation"]["artifactLocation"]
+        changes.append({"artifactLocation": artifact, "replacements": replacements})
+    return {
+        "description": {"text": f"{fix.message} ({fix.applicability})"},
+        "artifactChanges": changes,
+    }
 
 
 class SarifReporter:
@@ -77,6 +96,8 @@ class SarifReporter:
                 "locations": [physical(f.location)],
                 "partialFingerprints": {FINGERPRINT_KEY: run.fingerprint(f)},
             }
+            if f.fix is not None:
+                result["fixes"] = [sarif_fix(f.fix)]
             if f.related:
                 result["relatedLocations"] = [
                     {"id": i, **physical(r), "message": {"text": f"also claims this port ({r})"}}

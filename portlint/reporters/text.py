@@ -50,6 +50,26 @@ def summary_line(run: RunResult) -> str:
     return text + (f"; {', '.join(extras)}" if extras else "") + "."
 
 
+def fix_line(run: RunResult) -> str:
+    """How many fixes ``--fix`` applied, how many it would, and how many need ``--unsafe-fixes``.
+
+    Empty when no finding has a fix and nothing was fixed, so a run without
+    fixes reads as before.
+    """
+    fixable = sum(1 for f in run.findings if run.fixable(f))
+    unsafe = sum(1 for f in run.findings if f.fix is not None and not run.fixable(f))
+    parts = []
+    if run.fixed:
+        remain = len(run.findings)
+        parts.append(f"Fixed {run.fixed}, {remain} remain{'s' if remain == 1 else ''}")
+    if fixable:
+        flags = "--fix --unsafe-fixes" if run.unsafe_fixes else "--fix"
+        parts.append(f"{fixable} fixable with `{flags}` ([*])")
+    if unsafe:
+        parts.append(f"{unsafe} with an unsafe fix (`--unsafe-fixes`)")
+    return "; ".join(parts) + "." if parts else ""
+
+
 def statistics(run: RunResult) -> str:
     """Counts per code, most frequent first (ties by code), like ``ruff --statistics``."""
     counts: dict[tuple[str, str], int] = {}
@@ -120,22 +140,23 @@ class TextReporter:
     def _paint(self, text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if self.colour else text
 
-    def finding_line(self, finding: Finding) -> str:
-        """``path:line:col: SEVERITY CODE message``: the line the text formats share."""
+    def finding_line(self, finding: Finding, fixable: bool = False) -> str:
+        """``path:line:col: SEVERITY CODE [*] message``: the line the text formats share."""
         loc = finding.location
         head = self._paint(f"{loc.path}:{loc.line}:{loc.column}:", _BOLD)
         severity = self._paint(finding.severity.label, _COLOURS[finding.severity])
-        return f"{head} {severity} {finding.code} {finding.message}"
+        mark = " [*]" if fixable else ""  # ruff's mark: `--fix` would fix it
+        return f"{head} {severity} {finding.code}{mark} {finding.message}"
 
-    def format_finding(self, finding: Finding) -> str:
-        line = self.finding_line(finding)
+    def format_finding(self, finding: Finding, fixable: bool = False) -> str:
+        line = self.finding_line(finding, fixable)
         if finding.hint:
             line += "\n" + self._paint(f"  hint: {finding.hint}", _DIM)
         return line
 
     def render(self, run: RunResult, out: TextIO) -> None:
         for finding in run.findings:
-            out.write(self.format_finding(finding) + "\n")
+            out.write(self.format_finding(finding, run.fixable(finding)) + "\n")
             if self.show_source:
                 excerpt = self.excerpt(run, finding)
                 if excerpt is not None:
@@ -150,3 +171,6 @@ class TextReporter:
             for note in run.notes:
                 out.write(self._paint(f"note: {note}", _DIM) + "\n")
             out.write(summary_line(run) + "\n")
+            fixes = fix_line(run)
+            if fixes:
+                out.write(fixes + "\n")

@@ -18,7 +18,7 @@ from typing import Any, Generic, Literal, TypeVar, cast
 from portlint.bindings import Location, PortBinding
 from portlint.config import describe, parse_range
 from portlint.errors import ConfigError
-from portlint.findings import Finding, Severity
+from portlint.findings import Applicability, Finding, Fix, Severity
 from portlint.registry.allocations import Allocations
 
 Scope = Literal["binding", "project", "scanner"]
@@ -102,6 +102,14 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class FixInfo:
+    """What a rule's fix does, for its manual (`portlint rule`, docs/rules.md)."""
+
+    summary: str  # "quote the entry"
+    applicability: Applicability
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     code: str
     name: str
@@ -113,6 +121,7 @@ class Rule:
     options: tuple[Option[Any], ...] = ()
     enabled: bool = True  # on by default
     aliases: tuple[str, ...] = ()
+    fix: FixInfo | None = None  # the fix its findings may carry (`check --fix`)
 
     @property
     def url(self) -> str:
@@ -155,6 +164,7 @@ class RuleContext:
         hint: str | None = None,
         related: Sequence[Location] = (),
         port: int | None = None,
+        fix: Fix | None = None,
     ) -> Finding:
         if isinstance(where, PortBinding):
             location = where.location
@@ -172,6 +182,7 @@ class RuleContext:
             related=tuple(related),
             port=port,
             anchor=anchor,
+            fix=fix,
         )
 
 
@@ -188,6 +199,7 @@ def _make(
     options: Sequence[Option[Any]],
     enabled: bool,
     aliases: Sequence[str],
+    fix: FixInfo | None = None,
 ) -> Rule:
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like PL123")
@@ -209,6 +221,7 @@ def _make(
         options=tuple(options),
         enabled=enabled,
         aliases=tuple(aliases),
+        fix=fix,
     )
 
 
@@ -220,11 +233,12 @@ def binding_rule(
     options: Sequence[Option[Any]] = (),
     enabled: bool = True,
     aliases: Sequence[str] = (),
+    fix: FixInfo | None = None,
 ) -> Callable[[BindingCheck], Rule]:
     """A check run once per binding."""
 
     def wrap(func: BindingCheck) -> Rule:
-        return _make(func, code, name, severity, "binding", options, enabled, aliases)
+        return _make(func, code, name, severity, "binding", options, enabled, aliases, fix)
 
     return wrap
 
@@ -237,11 +251,12 @@ def project_rule(
     options: Sequence[Option[Any]] = (),
     enabled: bool = True,
     aliases: Sequence[str] = (),
+    fix: FixInfo | None = None,
 ) -> Callable[[ProjectCheck], Rule]:
     """A check that needs every binding of the run (collisions)."""
 
     def wrap(func: ProjectCheck) -> Rule:
-        return _make(func, code, name, severity, "project", options, enabled, aliases)
+        return _make(func, code, name, severity, "project", options, enabled, aliases, fix)
 
     return wrap
 
@@ -254,6 +269,7 @@ def scanner_rule(
     options: Sequence[Option[Any]] = (),
     enabled: bool = True,
     aliases: Sequence[str] = (),
+    fix: FixInfo | None = None,
 ) -> Callable[[Callable[[], None]], Rule]:
     """A rule whose findings scanners or the engine report while reading files.
 
@@ -262,6 +278,6 @@ def scanner_rule(
     """
 
     def wrap(func: Callable[[], None]) -> Rule:
-        return _make(func, code, name, severity, "scanner", options, enabled, aliases)
+        return _make(func, code, name, severity, "scanner", options, enabled, aliases, fix)
 
     return wrap

@@ -44,7 +44,8 @@ from portlint.rules._together import (
     profiles_meet,
     run_groups,
 )
-from portlint.rules.base import Option, RuleContext, project_rule
+from portlint.rules.base import FixInfo, Option, RuleContext, project_rule
+from portlint.rules.fixes import PortPicker, new_port_fix
 
 MAX_EXPANDED_RANGE = 65536
 MAX_RELATED = 20  # related locations shown per finding; also bounds the work per port
@@ -260,7 +261,16 @@ def find_duplicates(
             yield binding, [other for _, _, other in found], found[0][0]
 
 
-@project_rule("PL401", "duplicate-host-port", severity=Severity.ERROR)
+@project_rule(
+    "PL401",
+    "duplicate-host-port",
+    severity=Severity.ERROR,
+    fix=FixInfo(
+        "move the later claim to the port `portlint suggest --near PORT` gives (in the `.env` "
+        "the port comes from, if any) and claim it in the allocation file, if there is one",
+        "unsafe",
+    ),
+)
 def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> Iterator[Finding]:
     """One Compose project or one pod publishes the same host port twice.
 
@@ -303,6 +313,7 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     `# portlint: ignore[PL401]` there.
     """
     reported: dict[Location, _Duplicate] = {}
+    picker = PortPicker(bindings, ctx.settings)
     for binding, earlier, port in find_duplicates(bindings):
         rivals = _one_per_location(
             [e for e in earlier if e.location != binding.location and not _alternatives(binding, e)]
@@ -342,7 +353,9 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
                     f'"{base.owner}" via `extends` and {"claims" if one else "claim"} it too'
                 )
             hint = "give one of them another host port, or bind them to different host IPs"
+            fix = new_port_fix(base, port, picker) if not heirs else None
         else:
+            fix = None
             message = (
                 f"host port {port}/{proto} is published by service "
                 f'"{base.owner}" and again by {heir_names}, which '
@@ -355,6 +368,7 @@ def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
             hint=hint,
             related=[r.location for r in dup.rivals],
             port=port,
+            fix=fix,
         )
 
 
@@ -759,6 +773,11 @@ def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> li
     "PL402",
     "repository-port-conflict",
     severity=Severity.WARNING,
+    fix=FixInfo(
+        "move the later claim to the port `portlint suggest --near PORT` gives (in the `.env` "
+        "the port comes from, if any) and claim it in the allocation file, if there is one",
+        "unsafe",
+    ),
     options=(
         Option(
             "independent",
@@ -846,6 +865,7 @@ def repository_port_conflict(
     found = find_repository_conflicts(
         bindings, independent, one_space=one_space, run_together=together
     )
+    picker = PortPicker(bindings, ctx.settings)
     for binding, port, earlier in found:
         first = earlier[0]
         more = len(earlier) - 1
@@ -861,6 +881,7 @@ def repository_port_conflict(
             "list their folders in PL402's `independent` option",
             related=[b.location for b in earlier],
             port=port,
+            fix=new_port_fix(binding, port, picker),
         )
 
 

@@ -15,8 +15,9 @@ from portlint.findings import Finding, Severity
 from portlint.registry import exposure as table
 from portlint.registry import wellknown
 from portlint.registry.exposure import Exposure
-from portlint.rules.base import Option, RuleContext, binding_rule, project_rule
+from portlint.rules.base import FixInfo, Option, RuleContext, binding_rule, project_rule
 from portlint.rules.collisions import is_wildcard
+from portlint.rules.fixes import loopback_fix
 
 MAX_CHECKED = 64  # container ports of one range mapping that are looked up
 
@@ -60,7 +61,13 @@ def _sensitive(binding: PortBinding, port: int) -> tuple[str, bool] | None:
     return None
 
 
-@binding_rule("PL501", "sensitive-port-exposed", severity=Severity.WARNING, enabled=False)
+@binding_rule(
+    "PL501",
+    "sensitive-port-exposed",
+    severity=Severity.WARNING,
+    enabled=False,
+    fix=FixInfo("publish the mapping on 127.0.0.1 (compose ports)", "unsafe"),
+)
 def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """A database, broker, cache, search, admin or daemon port published on all interfaces.
 
@@ -125,6 +132,7 @@ def sensitive_port_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
             f"{name} {where}" if itself else f"{where}; it is the default port of {name}",
             hint=_loopback_hint(binding),
             port=binding.port,
+            fix=loopback_fix(binding),
         )
         return
 
@@ -150,7 +158,12 @@ def _loopback_hint(binding: PortBinding) -> str:
     return f'publish it on loopback only: "127.0.0.1:{host}:{target}{proto}"'
 
 
-@binding_rule("PL502", "plaintext-control-port", severity=Severity.ERROR)
+@binding_rule(
+    "PL502",
+    "plaintext-control-port",
+    severity=Severity.ERROR,
+    fix=FixInfo("publish the mapping on 127.0.0.1 (compose ports)", "unsafe"),
+)
 def plaintext_control_port(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """An unauthenticated control port is published: Docker's 2375, telnet's 23.
 
@@ -182,6 +195,7 @@ def plaintext_control_port(binding: PortBinding, ctx: RuleContext) -> Iterator[F
                 f"port {port}/tcp is published on {where}: {what}",
                 hint=fix,
                 port=port,
+                fix=loopback_fix(binding) if is_wildcard(binding.host_ip) else None,
             )
             return
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portlint.findings import Severity
-from portlint.rules.base import Option, scanner_rule
+from portlint.rules.base import FixInfo, Option, scanner_rule
 
 MAX_FINDINGS_PER_FILE = 1_000
 MAX_FINDINGS_PER_RUN = 10_000
@@ -93,7 +93,12 @@ def malformed_suppression() -> None:
     """
 
 
-@scanner_rule("PL004", "unused-suppression", severity=Severity.WARNING)
+@scanner_rule(
+    "PL004",
+    "unused-suppression",
+    severity=Severity.WARNING,
+    fix=FixInfo("remove the unused codes, or the whole comment when none is used", "safe"),
+)
 def unused_suppression() -> None:
     """A suppression that silenced nothing in this run.
 

@@ -7,7 +7,7 @@ binding for the other rules), so they are scanner-scope rules.
 from __future__ import annotations
 
 from portlint.findings import Severity
-from portlint.rules.base import scanner_rule
+from portlint.rules.base import FixInfo, scanner_rule
 
 
 @scanner_rule("PL101", "port-out-of-range", severity=Severity.ERROR)
@@ -30,7 +30,12 @@ def port_out_of_range() -> None:
     """
 
 
-@scanner_rule("PL102", "invalid-port-spec", severity=Severity.ERROR)
+@scanner_rule(
+    "PL102",
+    "invalid-port-spec",
+    severity=Severity.ERROR,
+    fix=FixInfo("upper-case a lower-case Kubernetes protocol", "safe"),
+)
 def invalid_port_spec() -> None:
     """A port specification that does not parse.
 
@@ -78,7 +83,12 @@ def port_range_mismatch() -> None:
     """
 
 
-@scanner_rule("PL104", "unset-port-variable", severity=Severity.WARNING)
+@scanner_rule(
+    "PL104",
+    "unset-port-variable",
+    severity=Severity.WARNING,
+    fix=FixInfo("give `${VAR}` the default the env template (`.env.example`...) sets", "unsafe"),
+)
 def unset_port_variable() -> None:
     """A port that stays unresolved after variable interpolation.
 
@@ -110,7 +120,12 @@ def unset_port_variable() -> None:
     """
 
 
-@scanner_rule("PL105", "unquoted-port-mapping", severity=Severity.NOTE)
+@scanner_rule(
+    "PL105",
+    "unquoted-port-mapping",
+    severity=Severity.NOTE,
+    fix=FixInfo("quote the entry", "safe"),
+)
 def unquoted_port_mapping() -> None:
     """An unquoted `HOST:CONTAINER` that YAML 1.1 reads as a base-60 number.
 

@@ -19,13 +19,20 @@ import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
-from portlint.bindings import HOST, Location, Namespace, PortBinding, Role, Setting
-from portlint.findings import Problem
+from portlint.bindings import HOST, MAX_PORT, Edit, Location, Namespace, PortBinding, Role, Setting
+from portlint.findings import Fix, Problem
 from portlint.scanners import BY_NAME, _settings, _yaml, dotenv, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.scanners.interpolate import EnvValue, Interpolated, Variables, interpolate
+from portlint.scanners.interpolate import (
+    EnvValue,
+    Interpolated,
+    Unresolved,
+    Variables,
+    interpolate,
+)
 from portlint.scanners.portspec import (
+    PortSpec,
     PortSpecError,
     parse_ip,
     parse_number,
@@ -73,7 +80,8 @@ def project_key(path: str) -> str:
 def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult:
     loader = _Loader(ctx)
     result = ScanResult()
-    here = _File(source, doc, loader.variables(posixpath.dirname(source.path), None))
+    folder = posixpath.dirname(source.path)
+    here = _File(source, doc, loader.variables(folder, None), loader.templates(folder))
     _scan_file(here, _listed_project(source.path, here.env), loader, result, (source.path,))
     return result
 
@@ -103,6 +111,9 @@ class _File:
     source: SourceFile
     doc: Node
     env: Variables
+    # The folder's env template (``.env.example``...) when a ``.env`` is read instead:
+    # where PL104's fix finds the value the project documents for a variable.
+    templates: Variables = field(default_factory=dict)
 
     @property
     def folder(self) -> str:
@@ -151,6 +162,14 @@ class _Loader:
             values.update({k: EnvValue(v) for k, v in self.ctx.environ.items()})
             self.envs[key] = values
         return self.envs[key]
+
+    def templates(self, folder: str) -> Variables:
+        """The values of the folder's env template, the first of :data:`ENV_TEMPLATES`."""
+        for name in ENV_TEMPLATES:
+            source = self.read(join(folder, name))
+            if source is not None:
+                return dotenv.parse(source, {}).variables()
+        return {}
 
     def _env_sources(self, folder: str, env_files: tuple[str, ...] | None) -> list[SourceFile]:
         explicit = env_files or self.ctx.env_files
@@ -305,6 +324,7 @@ class _Service:
         target_end: int | None = None,
         origin: Location | None = None,
         port_name: str | None = None,
+        loopback: Edit | None = None,
     ) -> PortBinding:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
@@ -336,6 +356,7 @@ class _Service:
             together=self.together,
             host_os=self.host_os,
             settings=self.settings,
+            loopback=loopback if role == "host" and not self.host_network else None,
         )
 
     @property
@@ -694,9 +715,32 @@ def _value(
                     f"e.g. ${{{unset.name}:-8080}} with a port of yours"
                 ),
                 anchor=anchor,
+                fix=_template_default(file, node, raw, unset),
             )
         )
     return value, not resolved.unresolved
+
+
+def _template_default(file: _File, node: Node, raw: str, unset: Unresolved) -> Fix | None:
+    """PL104: ``${VAR}`` becomes ``${VAR:-N}`` with the port the env template gives.
+
+    Only a bare reference (``${VAR}`` or ``$VAR``) gets a default, and only a
+    port number: the template documents the value the project expects.
+    """
+    name = unset.name
+    if raw[unset.start : unset.end] not in (f"${{{name}}}", f"${name}"):
+        return None
+    found = file.templates.get(name)
+    if found is None or not isinstance(node, ScalarNode):
+        return None
+    value = found.value.strip()
+    if not (value.isdigit() and len(value) <= 5) or not 0 < int(value) <= MAX_PORT:
+        return None
+    edit = _verbatim_edit(file.source, node, unset.start, unset.end, f"${{{name}:-{value}}}")
+    if edit is None:
+        return None
+    where = found.location.path if found.location is not None else "the env template"
+    return Fix(f"default {name} to {value}, as {where} does", (edit,), "unsafe")
 
 
 def _anchor(key_path: KeyPath) -> str:
@@ -778,6 +822,7 @@ def _short_syntax(
                 text=value.raw,
                 key_path=key_path,
                 origin=value.origin(start, end),
+                loopback=_short_loopback(file, node, value, spec),
             )
         )
         return
@@ -801,14 +846,17 @@ def _short_syntax(
 def _check_base60(file: _File, node: ScalarNode, anchor: str, result: ScanResult) -> None:
     text = str(node.value)
     if _yaml.is_plain_int(node) and ":" in text:
+        where = _yaml.location(file.source, node)
         result.problems.append(
             Problem(
                 "PL105",
-                _yaml.location(file.source, node),
+                where,
                 f"unquoted port mapping {text} is a base-60 number ({_sexagesimal(text)}) "
                 "in YAML 1.1",
                 hint=f'quote it: "{text}"',
                 anchor=anchor,
+                # Safe: quoted, the entry reads as the string Compose already sees.
+                fix=Fix("quote the entry", (Edit(where, f'"{text}"', expect=text),)),
             )
         )
 
@@ -881,8 +929,79 @@ def _long_syntax(
             key_path=key_path,
             origin=shown.origin(0, len(shown.text)),
             port_name=name,
+            loopback=_long_loopback(file, node) if role == "host" else None,
         )
     )
+
+
+# --- where 127.0.0.1 goes (PL501/PL502's fix) ---------------------------------------------
+
+LOOPBACK = "127.0.0.1"
+
+
+def _verbatim_edit(
+    source: SourceFile, node: ScalarNode, lo: int, hi: int, replacement: str
+) -> Edit | None:
+    """An edit of characters ``[lo, hi)`` of a scalar the file spells verbatim on one line."""
+    loc = _yaml.location(source, node)
+    if loc.end_line != loc.line or loc.end_column is None:
+        return None
+    first = source.offset(loc.line, loc.column)
+    written = source.text[first : source.offset(loc.line, loc.end_column)]
+    if written != node.value:
+        return None  # escapes or folding: offsets in the value are not offsets in the file
+    span = Location(loc.path, loc.line, loc.column + lo, loc.line, loc.column + hi)
+    return Edit(span, replacement, expect=written[lo:hi])
+
+
+def _short_loopback(file: _File, node: Node, value: _Value, spec: PortSpec) -> Edit | None:
+    """``127.0.0.1:`` in place of the written host IP, or before the host port.
+
+    Only for entries written without variables: a value from ``.env`` is not
+    this file's text to edit.
+    """
+    if spec.host_offset is None or value.raw != value.text or not isinstance(node, ScalarNode):
+        return None
+    lead = len(value.text) - len(value.text.lstrip())
+    return _verbatim_edit(file.source, node, lead, spec.host_offset, f"{LOOPBACK}:")
+
+
+def _long_loopback(file: _File, node: MappingNode) -> Edit | None:
+    """The long syntax's ``host_ip`` value, or a ``host_ip:`` key added before ``published``.
+
+    The new key takes the mapping's own style: its own line at the key's
+    indentation (with the file's line break) in block style, ``host_ip: ...,``
+    inline in flow style. A key that comes from a ``<<`` merge is shared with
+    other mappings and is left alone.
+    """
+    ip_node = _yaml.get(node, "host_ip")
+    if ip_node is not None:
+        if not isinstance(ip_node, ScalarNode) or "$" in str(ip_node.value):
+            return None
+        return _verbatim_edit(file.source, ip_node, 0, len(str(ip_node.value)), LOOPBACK)
+    keys = [k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == "published"]
+    if len(keys) != 1:
+        return None
+    key = keys[0]
+    source = file.source
+    start, end = key.start_mark.index, key.end_mark.index
+    line, column = source.line_col(start)
+    end_line, end_column = source.line_col(end)
+    if end_line != line:
+        return None
+    written = source.text[start:end]
+    if node.flow_style:
+        insert = f"host_ip: {LOOPBACK}, "
+    else:
+        text = source.line_text(line)
+        begin = source.line_starts[line - 1]
+        stop = source.line_starts[line] if line < len(source.line_starts) else len(source.text)
+        newline = source.text[begin + len(text) : stop] or "\n"
+        before = text[: column - 1]
+        indent = before if not before.strip() else " " * len(before)
+        insert = f"host_ip: {LOOPBACK}{newline}{indent}"
+    span = Location(source.path, line, column, end_line, end_column)
+    return Edit(span, insert + written, expect=written)
 
 
 def _expose(

@@ -73,12 +73,13 @@ from portlint.bindings import (
     HOST,
     MAX_PORT,
     UNKNOWN,
+    Edit,
     Location,
     Namespace,
     PortBinding,
     Setting,
 )
-from portlint.findings import Problem
+from portlint.findings import Fix, Problem
 from portlint.scanners import _settings, _yaml, helm, keys, problems
 from portlint.scanners._yaml import MappingNode, Node, ScalarNode, SequenceNode
 from portlint.scanners.base import ScanContext, ScanResult
@@ -279,12 +280,17 @@ class _Object:
                 hint="use TCP, UDP or SCTP",
             )
         elif text != text.upper():
+            where = self.loc(node)
+            # Safe: the API server accepts only the upper-case spelling, so the
+            # manifest then means what its author wrote.
+            fix = Fix(f"write {text.upper()}", (Edit(where, text.upper(), expect=text),))
             self.problem(
                 "PL102",
                 node,
                 f"protocol {text!r} must be upper case",
                 (*path, "protocol"),
                 hint=f"write {text.upper()}",
+                fix=fix,
             )
         return proto
 

@@ -43,9 +43,10 @@ def test_stable_across_inserted_lines_and_stale_when_fixed(make_project) -> None
     code, out, _ = run_cli(["check", "--no-color"], cwd=root)
     assert code == 1
     assert out.splitlines()[0].startswith("compose.yaml:14:14: error PL401 host port 8080/tcp")
-    assert out.splitlines()[-1] == (
-        "Found 1 problem (1 error) in 1 file; 1 hidden by the baseline."
-    )
+    assert out.splitlines()[-2:] == [
+        "Found 1 problem (1 error) in 1 file; 1 hidden by the baseline.",
+        "1 with an unsafe fix (`--unsafe-fixes`).",  # PL401 moves a port
+    ]
     # Fixed: the entry is now stale, and portlint never rewrote the file.
     (root / "compose.yaml").write_text(shifted.replace('"8080:8081"', '"8081:8081"'), "utf-8")
     code, out, _ = run_cli(["check"], cwd=root)

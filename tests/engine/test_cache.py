@@ -420,3 +420,17 @@ def index_file_name(project: Path) -> str:
         engine.make_scan_context(Config(), str(project)), Config().max_file_size, str(project)
     )
     return f"scan-{key}.json"
+
+
+def test_the_code_digest_covers_the_whole_package(monkeypatch) -> None:
+    """A scanner edit must invalidate cached scans, not only an edit in portlint/engine/."""
+    walked: list[str] = []
+    real_walk = os.walk
+
+    def spy(top, *args, **kwargs):
+        walked.append(top)
+        return real_walk(top, *args, **kwargs)
+
+    monkeypatch.setattr(cache.os, "walk", spy)
+    cache._code_digest()
+    assert [Path(p) for p in walked] == [ROOT / "portlint"]

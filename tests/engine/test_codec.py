@@ -132,8 +132,9 @@ def test_the_binding_fields_are_the_cache_format() -> None:
         "image", "origin", "together", "host", "namespace", "target_namespace", "service",
         "project_dir", "env_files", "env_key", "k8s_object", "container", "container_group",
         "port_name", "ref", "ref_name", "host_os", "editor_forward", "settings", "exposure",
+        "loopback",
     ]  # fmt: skip
-    assert cache.FORMAT == 4
+    assert cache.FORMAT == 5
     encode, _decode = codec_for(PortBinding)
     named = PortBinding(Location("a.env", 1, 9), "dotenv", "db", "url", 5432, host="db")
     assert encode(named) == [

@@ -92,7 +92,7 @@ def test_used_unused_and_malformed(make_project) -> None:
     code, out, _ = run_cli(["check", "--no-color"], cwd=root)
     assert code == 1
     assert out.splitlines() == [
-        "compose.yaml:11:5: warning PL004 unused suppression: ignore[PL401] silenced nothing",
+        "compose.yaml:11:5: warning PL004 [*] unused suppression: ignore[PL401] silenced nothing",
         "  hint: remove the code from the directive (or the whole directive)",
         "compose.yaml:15:5: error PL003 suppression without codes: ignore needs [CODE, ...]",
         "  hint: name what to silence, e.g. `# portlint: ignore[PL401]`; blanket "
@@ -102,6 +102,7 @@ def test_used_unused_and_malformed(make_project) -> None:
         "(compose.yaml:12:14)",
         "  hint: give one of them another host port, or bind them to different host IPs",
         "Found 3 problems (2 errors, 1 warning) in 1 file; 1 suppressed.",
+        "1 fixable with `--fix` ([*]); 1 with an unsafe fix (`--unsafe-fixes`).",
     ]
 
 
@@ -143,7 +144,7 @@ def test_ignore_file_and_unused_only_for_rules_that_ran(make_project) -> None:
     code, out, _ = run_cli(["check", "-q", "--no-color"], cwd=root)
     assert (code, out.splitlines()[0]) == (
         1,
-        "compose.yaml:12:5: warning PL004 unused suppression: ignore[PL401] silenced nothing",
+        "compose.yaml:12:5: warning PL004 [*] unused suppression: ignore[PL401] silenced nothing",
     )
     assert len(out.splitlines()) == 2
     # With PL401 not selected, nobody can say the directive is stale.

@@ -83,7 +83,8 @@ def test_text_show_source_and_statistics(make_project) -> None:
         '  hint: publish it on loopback only: "127.0.0.1:6379:6379"',
         '10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
         "   |              ^^^^",
-        "shop/compose.yaml:10:27: warning PL004 unused suppression: ignore[PL401] silenced nothing",
+        "shop/compose.yaml:10:27: warning PL004 [*] unused suppression: ignore[PL401] silenced "
+        "nothing",
         "  hint: remove the code from the directive (or the whole directive)",
         '10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
         "   |                           ^",
@@ -93,6 +94,7 @@ def test_text_show_source_and_statistics(make_project) -> None:
         "1  PL401  duplicate-host-port",
         "1  PL501  sensitive-port-exposed",
         "Found 4 problems (1 error, 3 warnings) in 1 file; 1 file skipped.",
+        "1 fixable with `--fix` ([*]); 2 with an unsafe fix (`--unsafe-fixes`).",
     ]
 
 
@@ -259,7 +261,7 @@ def test_grouped_shows_source_under_each_finding(make_project) -> None:
         '    hint: publish it on loopback only: "127.0.0.1:6379:6379"',
         '    10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
         "       |              ^^^^",
-        "  10:27 warning PL004 unused suppression: ignore[PL401] silenced nothing",
+        "  10:27 warning PL004 [*] unused suppression: ignore[PL401] silenced nothing",
         "    hint: remove the code from the directive (or the whole directive)",
         '    10 |     ports: ["6379:6379"]  # portlint: ignore[PL401]',
         "       |                           ^",
@@ -268,4 +270,5 @@ def test_grouped_shows_source_under_each_finding(make_project) -> None:
         "  1:1 warning PL002 binary file (NUL byte)",
         "",
         "Found 4 problems (1 error, 3 warnings) in 1 file; 1 file skipped.",
+        "1 fixable with `--fix` ([*]); 2 with an unsafe fix (`--unsafe-fixes`).",
     ]

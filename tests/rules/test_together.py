@@ -140,6 +140,7 @@ def test_run_together_configuration_is_evidence(make_project) -> None:
         BETA_FIRES,
         ONE_CONTESTED,
         "Found 1 problem (1 warning) in 3 files.",
+        "1 with an unsafe fix (`--unsafe-fixes`).",
     ]
 
 
@@ -198,7 +199,7 @@ services:
 def test_services_of_profiles_never_activated_together_do_not_collide(make_project) -> None:
     root = make_project({"compose.yaml": PROFILES})
     _, out, _ = run_cli(["check", "--no-color", "--select", "PL401", "."], cwd=root)
-    assert _lines(out)[:-1] == [
+    assert _lines(out)[:-2] == [  # the summary and the fix line
         # admin shares the profile "app" with app: both start with --profile app
         'compose.yaml:16:10: error PL401 host port 3000/tcp is already published by service "app" '
         "(compose.yaml:11:10)",

@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 
 from portlint.bindings import HOST, Namespace, PortBinding, location_key
-from portlint.commands.suggest import used_ports
 from portlint.registry.allocations import Allocations
+from portlint.registry.free import used_ports
 from portlint.rules.base import Settings
 from portlint.rules.collisions import (
     duplicate_container_port,

@@ -92,10 +92,11 @@ def test_findings_per_file_are_capped_with_a_note(make_project: Callable[..., Pa
         "the limit is 1000 per file"
     )
     assert sum(" PL401 " in line for line in lines) == 999
-    assert lines[-2:] == [
+    assert lines[-3:] == [
         "note: 501 findings not shown: portlint shows at most 1000 per file and 10000 per run "
         "(see PL005)",
         "Found 999 problems (999 errors) in 1 file; 1 note.",
+        "100 with an unsafe fix (`--unsafe-fixes`).",  # PortPicker.LIMIT per run
     ]
     code, out, _ = run_cli(["check", "--no-cache", "--format", "json", "."], cwd=root)
     findings = json.loads(out)["findings"]

@@ -109,7 +109,7 @@ def test_text_lines_cannot_be_forged(project: Path) -> None:
     out = check(project, "text")
     for line in out.splitlines():
         assert line.startswith(
-            ("compose.yaml:", ".env:", "raw/compose.yaml:", "  hint: ", "Found ")
+            ("compose.yaml:", ".env:", "raw/compose.yaml:", "  hint: ", "Found ", "4 with an ")
         ), line
     assert not any(FORGED in line.split(" ", 1)[0] for line in out.splitlines())
     assert f'service "api\\n{FORGED}"' in out
