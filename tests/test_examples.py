@@ -25,5 +25,5 @@ def test_colliding_example_reports_pl401_at_the_second_claim() -> None:
     code, out, _ = run_cli(["check", "examples/colliding-stack"], cwd=ROOT)
     assert code == 1
     assert (
-        "examples/colliding-stack/docker-compose.yml:13:10: error PL401 host port 8080/tcp"
+        "examples/colliding-stack/docker-compose.yml:15:10: error PL401 host port 8080/tcp"
     ) in out

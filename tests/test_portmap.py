@@ -24,7 +24,7 @@ PICTURES = {"html": "html", "svg": "svg", "mermaid": "mmd"}
 # The examples' collisions, as `portlint check examples` reports them
 # (examples/expected/check.txt): code, then every claimant's location.
 EXAMPLE_COLLISIONS = {
-    "8080": ("PL401", ["docker-compose.yml:7:10", "docker-compose.yml:13:10"]),
+    "8080": ("PL401", ["docker-compose.yml:9:10", "docker-compose.yml:15:10"]),
     "8088": ("PL402", ["billing/compose.yaml:6:20", "search/compose.yaml:13:10"]),
     "8000-8100": ("PL406", ["dev-stack/compose.yaml:44:10"]),
     "8090": ("PL406", ["dev-stack/compose.yaml:8:10"]),
