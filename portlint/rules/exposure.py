@@ -373,6 +373,7 @@ def _exposed(binding: PortBinding, ctx: RuleContext, klass: str) -> Iterator[Fin
             f"{row.software} port {port}/{binding.protocol} is {route}{moved}: {row.note}",
             hint=_fix_hint(binding),
             port=binding.port,
+            fix=loopback_fix(binding),  # compose ``ports`` only: the scanner placed the edit
         )
         return
 
@@ -393,7 +394,12 @@ def _fix_hint(binding: PortBinding) -> str:
     return "make it a ClusterIP Service and reach it with `kubectl port-forward`"
 
 
-@binding_rule("PL503", "control-plane-exposed", severity=Severity.ERROR)
+@binding_rule(
+    "PL503",
+    "control-plane-exposed",
+    severity=Severity.ERROR,
+    fix=FixInfo("publish the mapping on 127.0.0.1 (compose ports)", "unsafe"),
+)
 def control_plane_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """A container or cluster control plane is reachable from outside the machine or cluster.
 
@@ -440,6 +446,7 @@ def control_plane_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Fi
     "PL504",
     "open-datastore-exposed",
     severity=Severity.ERROR,
+    fix=FixInfo("publish the mapping on 127.0.0.1 (compose ports)", "unsafe"),
     options=(
         Option(
             "compose",
@@ -488,7 +495,13 @@ def open_datastore_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[F
     yield from _exposed(binding, ctx, "datastore")
 
 
-@binding_rule("PL505", "admin-interface-exposed", severity=Severity.WARNING, enabled=False)
+@binding_rule(
+    "PL505",
+    "admin-interface-exposed",
+    severity=Severity.WARNING,
+    enabled=False,
+    fix=FixInfo("publish the mapping on 127.0.0.1 (compose ports)", "unsafe"),
+)
 def admin_interface_exposed(binding: PortBinding, ctx: RuleContext) -> Iterator[Finding]:
     """A remote desktop, admin UI or debugger is reachable from outside.
 

@@ -28,6 +28,7 @@ TABLE = [
     ("pl102", [], "PL102", 2),
     ("pl004", [], "PL004", 5),
     ("pl501", ["--unsafe-fixes"], "PL501", 7),  # and the one PL502 (2375)
+    ("pl503", ["--unsafe-fixes"], "PL503", 3),  # short, short without quotes, long syntax
     ("pl401", ["--unsafe-fixes"], "PL401", 2),  # one in .env, one claimed in ports.toml too
     ("pl402", ["--unsafe-fixes"], "PL402", 1),
     ("pl104", ["--unsafe-fixes"], "PL104", 2),  # DB_PORT: the template gives no port
