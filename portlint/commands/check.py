@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stderr.write(f"portlint: wrote {count} finding(s) to {display(path, os.getcwd())}\n")
         return EXIT_CLEAN
-    result = run(args.paths, config, stdin=stdin)
+    result = run(args.paths, config, stdin=stdin, reuse=True)
     colour = _colour(args.color, args.output_file)
     reporter = get_reporter(
         fmt,
