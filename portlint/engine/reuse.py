@@ -124,6 +124,8 @@ def _unchanged(path: str, then: Any, max_file_size: int) -> bool:
         return False
     kind, stat_then, raw = then
     digest: str | None = raw if type(raw) is str else None
+    if stat_then is None and digest is None and not os.path.lexists(path):
+        return True  # missing then (a `.env.example` a scanner looked for), missing now
     st = stat_key(path)
     if st is not None and stat_then == list(st):
         return True
