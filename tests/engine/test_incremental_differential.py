@@ -7,7 +7,7 @@ files added, deleted, moved and rewritten, ``.env`` values changed, the
 configuration changed, the allocation file switched, a baseline written. After
 every step ``portlint check`` runs with the cache and with ``--no-cache``, over
 the whole project and as pre-commit runs it (one named file), and the outputs
-must be equal byte for byte.
+must be equal byte for byte; so must ``portlint ports`` with and without the cache.
 
 ``PORTLINT_DIFF_STEPS`` sets the number of steps (default 300) and
 ``PORTLINT_DIFF_SEED`` the seed (default: a fixed one); a failure prints both.
@@ -320,6 +320,15 @@ def test_cached_runs_match_uncached(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         named = [p for p in project.files if p != "pyproject.toml"]
         if named:
             runs.append((rng.choice(named),))  # as pre-commit runs it
+        if rng.random() < 0.3:  # `portlint ports` reads the same cache
+            ports = ["ports", "--format", "json", "."]
+            cached_map = run_cli(ports, cwd=root)
+            fresh_map = run_cli([*ports, "--no-cache"], cwd=root)
+            if cached_map != fresh_map:
+                pytest.fail(
+                    f"seed {SEED}, step {step}: `ports` from the cache differs\n"
+                    f"history: {history[-6:]}\ncached: {cached_map}\nfresh: {fresh_map}"
+                )
         for paths in runs:
             cached = check(root, *paths)
             fresh = check(root, "--no-cache", *paths)
