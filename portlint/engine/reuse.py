@@ -96,11 +96,12 @@ def registry_identity() -> Any:
     """The user's registry snapshot, which wins over the shipped one when newer."""
     from portlint.registry import cache_path
 
+    path = cache_path()
     try:
-        st = os.stat(cache_path())
+        st = os.stat(path)
     except OSError:
-        return None
-    return [st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+        return [path]
+    return [path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
 
 
 def candidate_list(candidates: Iterable[Candidate]) -> list[Any]:
@@ -131,6 +132,8 @@ def _unchanged(path: str, then: Any, max_file_size: int) -> bool:
         return True
     if kind == "b":
         return bytes_digest(path) == digest
+    if digest is None:  # not text (binary, too large): its problem may differ, as the scan cache
+        return False  # never reuses such a file either
     source = read_source(path, path, max_file_size)
     return text_digest(source if isinstance(source, SourceFile) else None) == digest
 

@@ -294,8 +294,10 @@ def run(
         fingerprints=MappingProxyType({f: baseline.fingerprint(f, rebase) for f in shown.findings}),
     )
     if records is not None:
-        read = [*configured_paths(config.allocations, root, cwd)]
-        read += [os.path.join(folder, DEFAULT_ALLOCATIONS) for folder in (cwd, root)]
+        # the paths load_configured_allocations may read, found the way it finds them
+        base = os.path.join(cwd, config.root)
+        read = [*configured_paths(config.allocations, base, cwd)]
+        read += [os.path.join(folder, DEFAULT_ALLOCATIONS) for folder in (cwd, base, root)]
         if config.baseline is not None:
             read.append(resolve_path(config, config.baseline))
         watched = watched_files(candidates, records.cache, read, cwd)

@@ -200,6 +200,7 @@ class Project:
                 "suppress",
                 "touch",
                 "nothing",
+                "binary",
             )
         )
         scanned = [
@@ -281,6 +282,16 @@ class Project:
             return f"suppress {rel}"
         if op == "nothing":
             return "nothing"
+        if op == "binary":  # not UTF-8, the bad byte somewhere else each time
+            rel = rng.choice(KINDS["yaml"][1])
+            data = b"port: 8080\n" * rng.randint(0, 3) + b"name: \xff\n"
+            path = self.root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            if rng.random() < 0.5:
+                os.utime(path, (OLD, OLD))
+            self.files[rel] = data.decode("latin-1")
+            return f"binary {rel}"
         if op == "touch" and scanned:
             rel = rng.choice(scanned)
             os.utime(self.root / rel)
