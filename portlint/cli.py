@@ -429,6 +429,9 @@ def _add_ports(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="list only ports more than one independent project claims, with every claimant",
     )
+    p.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write .portlint_cache/"
+    )
     p.set_defaults(func=_lazy("ports"))
 
 

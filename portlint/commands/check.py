@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 sys.stdout.write(_fixed_line(result.fixed) + "\n")
             return EXIT_CLEAN
     else:
-        result = run(args.paths, config, stdin=stdin, log=log)
+        result = run(args.paths, config, stdin=stdin, log=log, reuse=True)
         if args.unsafe_fixes:
             result = dataclasses.replace(result, unsafe_fixes=True)
     colour = _colour(args.color, args.output_file)

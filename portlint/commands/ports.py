@@ -28,9 +28,11 @@ from portlint.bindings import PortBinding
 from portlint.commands._labels import namespace_label, port_range
 from portlint.config import Config
 from portlint.discovery import discover
-from portlint.engine.scan import make_scan_context, scan_file, scan_roots
+from portlint.engine.batch import scan_all
+from portlint.engine.scan import make_scan_context, scan_roots
 from portlint.errors import EXIT_CLEAN
 from portlint.placement import place
+from portlint.project import project_folder
 
 SCHEMA_VERSION = 3
 FORMATS = ("text", "json", "markdown", "html", "svg", "mermaid")
@@ -67,14 +69,20 @@ Row = tuple[
 
 
 def collect(paths: Sequence[str], config: Config, cwd: str | None = None) -> list[PortBinding]:
-    """Every binding under ``paths``, once each, in file order."""
+    """Every binding under ``paths``, once each, in file order.
+
+    Files are scanned through the scan cache ``check`` fills (unless
+    ``config.cache`` is off), so a map of an unchanged repository is read,
+    not parsed.
+    """
     cwd = cwd or os.getcwd()
     ctx = make_scan_context(config, cwd, scan_roots(config, cwd, paths or ["."]))
     seen: set[Row] = set()
     out: list[PortBinding] = []
     candidates = discover(paths, config, cwd)
-    for candidate in candidates:
-        for binding in scan_file(candidate, config, ctx).bindings:
+    results = scan_all(candidates, config, ctx, cwd, project_folder(config.root, cwd))
+    for scanned in results:
+        for binding in scanned.bindings:
             key = _row(binding)
             if key not in seen:
                 seen.add(key)
@@ -283,7 +291,9 @@ def run(args: argparse.Namespace) -> int:
     # --isolated) through the one loader, then the flags (exclude, gitignore,
     # env files) over it.
     config = dataclasses.replace(
-        config_from_args(args).config, use_environment=args.use_environment
+        config_from_args(args).config,
+        use_environment=args.use_environment,
+        cache=not args.no_cache,
     )
     if args.contested and args.format in PICTURES:
         from portlint.errors import UsageError

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 from portlint.config import Config
 from portlint.discovery import Candidate
 from portlint.engine.cache import (
     Dependency,
+    ScanCache,
     Scanned,
     open_cache,
     recording_reader,
@@ -55,10 +56,16 @@ def scan_one(
 
 
 def scan_all(
-    candidates: Sequence[Candidate], config: Config, ctx: ScanContext, cwd: str, root: str
+    candidates: Sequence[Candidate],
+    config: Config,
+    ctx: ScanContext,
+    cwd: str,
+    root: str,
+    cache: ScanCache | Literal[False] | None = False,
 ) -> list[ScanResult]:
-    """Each candidate's scan result, in order."""
-    cache = open_cache(root, ctx, config.max_file_size, cwd) if config.cache else None
+    """Each candidate's scan result, in order; ``cache`` False: open the run's own."""
+    if cache is False:
+        cache = open_cache(root, ctx, config.max_file_size, cwd) if config.cache else None
     results: list[ScanResult | None] = [None] * len(candidates)
     todo: list[tuple[int, SourceFile | Problem | None]] = []
     for i, candidate in enumerate(candidates):

@@ -40,8 +40,8 @@ created (it then carries portlint's ``CACHEDIR.TAG`` and ignores itself with a
 ``.gitignore``: the folder is not portlint's to hide). A folder holding
 anything else without that tag is left exactly as it is and the run goes
 without a cache. Inside an owned folder only portlint's own names are ever
-deleted: ``scan-<32 hex>.json`` index files and ``.tmp-<8 chars>`` temporary
-files.
+deleted: ``scan-<32 hex>.json`` index files, ``run-<32 hex>.json`` run records
+(``engine.reuse``) and ``.tmp-<8 chars>`` temporary files.
 
 A save killed between writing its temporary file and the rename leaves a
 full-size file behind. Each run removes such files once they are stale: a
@@ -82,6 +82,7 @@ TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or 
 TEMP_MAX_AGE_SECONDS = 3600.0  # no save takes this long: whoever holds it is stopped
 _INDEX_NAME = re.compile(r"scan-[0-9a-f]{32}\.json")  # settings_key() is 32 hex digits
 _TEMP_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}")  # tempfile.mkstemp(prefix=".tmp-")
+RUN_RECORD_NAME = re.compile(r"run-[0-9a-f]{32}\.json")  # engine.reuse: one finished run
 _TAG_MAX = 4096
 _GITIGNORE = "# created by portlint: this folder is a cache\n*\n"
 _CACHEDIR_TAG = (
@@ -230,7 +231,7 @@ class ScanCache:
         self.secret = secret
         self.cwd = cwd
         self.max_file_size = max_file_size
-        self.entries: dict[str, Any] = self._load()
+        self._entries: dict[str, Any] | None = None  # read on first use (engine.reuse may not)
         self.dirty = False
         self._dep_state: dict[str, str | None] = {}
         self.encode, self.decode = codec_for(ScanResult)
@@ -239,12 +240,18 @@ class ScanCache:
 
     # -- reading -------------------------------------------------------
 
+    @property
+    def entries(self) -> dict[str, Any]:
+        if self._entries is None:
+            self._entries = self._load()
+        return self._entries
+
     def _load(self) -> dict[str, Any]:
-        data = _read_regular(self.path)
+        data = read_regular(self.path)
         if data is None:
             return {}
         mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self._sign(body)):
+        if not sep or not hmac.compare_digest(mac, self.sign(body)):
             return {}
         try:
             doc = json.loads(body)
@@ -260,7 +267,7 @@ class ScanCache:
         files: dict[str, Any] = doc["files"]
         return files
 
-    def _sign(self, body: bytes) -> bytes:
+    def sign(self, body: bytes) -> bytes:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode()
 
     def lookup(self, abs_path: str, read: Callable[[], SourceFile | None]) -> ScanResult | None:
@@ -339,8 +346,8 @@ class ScanCache:
             ensure_ascii=False,
         ).encode("utf-8", "surrogatepass")
         with contextlib.suppress(OSError):
-            _prepare_folder(self.folder)
-            _replace(self.path, self._sign(body) + b"\n" + body)
+            prepare_folder(self.folder)
+            replace_file(self.path, self.sign(body) + b"\n" + body)
             _prune(self.folder, keep=self.path)
         self.dirty = False
 
@@ -374,7 +381,7 @@ def _stat_list(value: StatKey | None) -> list[int] | None:
     return list(value) if value is not None else None
 
 
-def _read_regular(path: str, limit: int = MAX_INDEX_BYTES) -> bytes | None:
+def read_regular(path: str, limit: int = MAX_INDEX_BYTES) -> bytes | None:
     """A regular file's bytes through the one guarded reader, never following a link."""
     try:
         return read_bytes(path, limit, nofollow=True)
@@ -393,7 +400,7 @@ def _usable_folder(folder: str) -> bool:
 
 def _marked(folder: str) -> bool:
     """The folder carries portlint's own ``CACHEDIR.TAG``: portlint created or adopted it."""
-    return _read_regular(os.path.join(folder, "CACHEDIR.TAG"), _TAG_MAX) == _CACHEDIR_TAG.encode()
+    return read_regular(os.path.join(folder, "CACHEDIR.TAG"), _TAG_MAX) == _CACHEDIR_TAG.encode()
 
 
 def _is_empty(folder: str) -> bool:
@@ -404,7 +411,7 @@ def _is_empty(folder: str) -> bool:
         return False
 
 
-def _prepare_folder(folder: str) -> None:
+def prepare_folder(folder: str) -> None:
     """Make sure ``folder`` is one portlint owns, or raise OSError (the save is then skipped).
 
     Only a folder created here gets the ``.gitignore``; an empty one found in
@@ -418,8 +425,8 @@ def _prepare_folder(folder: str) -> None:
         except FileExistsError:
             pass  # another run made it a moment ago: judged below like any other
         else:
-            _replace(os.path.join(folder, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
-            _replace(os.path.join(folder, ".gitignore"), _GITIGNORE.encode())
+            replace_file(os.path.join(folder, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
+            replace_file(os.path.join(folder, ".gitignore"), _GITIGNORE.encode())
             return
     if not _usable_folder(folder):
         raise OSError(f"{folder} is not a directory")
@@ -427,10 +434,10 @@ def _prepare_folder(folder: str) -> None:
         return
     if not _is_empty(folder):
         raise OSError(f"{folder} is not a cache folder portlint made")
-    _replace(os.path.join(folder, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
+    replace_file(os.path.join(folder, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
 
 
-def _replace(path: str, data: bytes) -> None:
+def replace_file(path: str, data: bytes) -> None:
     """Write ``path`` atomically, holding a lock on the temporary file until the rename,
     so that another run can tell a save in progress from the leftover of a killed one."""
     folder = os.path.dirname(path)
@@ -574,13 +581,13 @@ def clean(root: str) -> Cleaned | None:
             regular = stat.S_ISREG(os.lstat(path).st_mode)
         except FileNotFoundError:
             continue
-        if regular and (_INDEX_NAME.fullmatch(name) or _TEMP_NAME.fullmatch(name)):
+        if regular and any(p.fullmatch(name) for p in (_INDEX_NAME, _TEMP_NAME, RUN_RECORD_NAME)):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
         else:
             left += 1
     ignore = os.path.join(folder, ".gitignore")
-    created = _read_regular(ignore, _TAG_MAX) == _GITIGNORE.encode()
+    created = read_regular(ignore, _TAG_MAX) == _GITIGNORE.encode()
     if not created and os.path.lexists(ignore):
         left += 1
     if left:

@@ -14,18 +14,25 @@ from types import MappingProxyType
 
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
-from portlint.config import Config
+from portlint.config import Config, resolve_path
 from portlint.discovery import Log, discover, display_path
 from portlint.engine import baseline
 from portlint.engine.batch import scan_all
+from portlint.engine.cache import open_cache
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
+from portlint.engine.reuse import RunRecords, registry_identity, run_key, watched_files
 from portlint.engine.scan import make_scan_context, scan_roots
 from portlint.engine.stdin import Stdin, scan_stdin
 from portlint.findings import Directive, Finding, Problem
 from portlint.placement import place
 from portlint.printable import printable_finding
 from portlint.project import git_root, project_folder
-from portlint.registry.allocations import Allocations, load_configured_allocations
+from portlint.registry.allocations import DEFAULT_FILE as DEFAULT_ALLOCATIONS
+from portlint.registry.allocations import (
+    Allocations,
+    configured_paths,
+    load_configured_allocations,
+)
 from portlint.results import RuleInfo, RunResult
 from portlint.rules.base import Rule, RuleContext, Settings
 from portlint.rules.collisions import contested_note, contested_ports, sibling_note
@@ -180,15 +187,26 @@ def run(
     use_baseline: bool = True,
     stdin: Stdin | None = None,
     log: Log | None = None,
+    reuse: bool = False,
 ) -> RunResult:
+    """``reuse``: return the previous run's result when none of its inputs changed
+    (``engine.reuse``; that result has no bindings, which reports never show)."""
     cwd = cwd or os.getcwd()
     root = project_folder(config.root, cwd)
     texts: dict[str, str] = {}
+    records: RunRecords | None = None
     if stdin is None:
         scan_paths, focus = context_paths(paths, config, cwd)
         candidates = discover(scan_paths, config, cwd, log)
         ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
-        results = scan_all(candidates, config, ctx, cwd, root)
+        cache = open_cache(root, ctx, config.max_file_size, cwd) if config.cache else None
+        if reuse and cache is not None:
+            settings = [cache.key, config, scan_paths, focus, use_baseline, registry_identity()]
+            records = RunRecords(cache, run_key(settings))
+            previous = records.load(candidates, _known_rule)
+            if previous is not None:
+                return previous
+        results = scan_all(candidates, config, ctx, cwd, root, cache)
     else:  # `check -`: one file, alone, never cached (engine.stdin)
         focus = None
         candidates, results, texts = scan_stdin(stdin, config, cwd)
@@ -255,7 +273,7 @@ def run(
     named = {f.code for f in shown.findings} - set(by_code)
     known = {r.code: rule_info(r) for r in selected}
     known.update({r.code: rule_info(r) for r in rule_catalogue.ALL_RULES if r.code in named})
-    return RunResult(
+    result = RunResult(
         findings=tuple(shown.findings),
         bindings=tuple(bindings),
         rules=tuple(known[r.code] for r in selected),
@@ -276,3 +294,19 @@ def run(
         known_rules=MappingProxyType(known),
         fingerprints=MappingProxyType({f: baseline.fingerprint(f, rebase) for f in shown.findings}),
     )
+    if records is not None:
+        # the paths load_configured_allocations may read, found the way it finds them
+        base = os.path.join(cwd, config.root)
+        read = [*configured_paths(config.allocations, base, cwd)]
+        read += [os.path.join(folder, DEFAULT_ALLOCATIONS) for folder in (cwd, base, root)]
+        if config.baseline is not None:
+            read.append(resolve_path(config, config.baseline))
+        watched = watched_files(candidates, records.cache, read, cwd)
+        if watched is not None:
+            records.save(candidates, watched, result)
+    return result
+
+
+def _known_rule(code: str) -> RuleInfo | None:
+    rule = rule_catalogue.BY_CODE.get(code)
+    return rule_info(rule) if rule is not None else None

@@ -240,7 +240,7 @@ def signed(project: Path, body: bytes) -> bytes:
     assert key is not None
     folder = str(project / ".portlint_cache")
     probe = cache.ScanCache(folder, "x", key, str(project), 1)
-    return probe._sign(body) + b"\n" + body
+    return probe.sign(body) + b"\n" + body
 
 
 CRAFTED = [

@@ -1,0 +1,317 @@
+"""Whole-run reuse: nothing changed, so nothing is recomputed.
+
+The scan cache (``cache``) saves the per-file step, but every run used to
+check every binding again, because a collision is cross-file. When none of a
+run's inputs changed, the rules would only find what they found last time, so
+the previous run's result is reused as it is. A run's inputs are:
+
+- the settings: the whole ``Config`` (rule options, selection, severities,
+  ranges), the paths named and what they mean (the scan paths and the
+  pre-commit focus), ``use_baseline``, and the scan settings key of the scan
+  cache (current folder, env files, the environment when it is used,
+  portlint's version and code, PyYAML, Python);
+- the file list discovery returns (discovery always runs: a new file or a new
+  ``.gitignore`` line changes it);
+- the content of every file read: each scanned file, each file a scanner read
+  beside it (``.env``, includes, env files), the allocation files (the
+  configured ones, or a ``ports.toml`` where one may appear) and the baseline;
+- the registry snapshot in the user's cache (``portlint registry update``).
+
+Content is compared as the scan cache does it: a stat tuple (mtime, ctime,
+size, inode) is trusted only for files not modified in the last two seconds,
+else the content is hashed and compared. Records are signed JSON like the
+scan index, ``run-<32 hex>.json`` in the same folder, one per settings key;
+pre-commit runs name other files each time, so only the eight most recent
+records are kept.
+
+The reused result carries no bindings: reports never show them, and only
+``portlint check`` asks for reuse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import hashlib
+import hmac
+import json
+import os
+import stat
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from portlint.discovery import Candidate
+from portlint.engine.cache import (
+    RUN_RECORD_NAME,
+    ScanCache,
+    prepare_folder,
+    read_regular,
+    replace_file,
+    stat_key,
+    text_digest,
+)
+from portlint.engine.codec import Invalid, codec_for
+from portlint.findings import Finding, Problem
+from portlint.results import RuleInfo, RunResult
+from portlint.source import SourceFile, read_source
+
+FORMAT = 1
+KEEP = 8
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able form of a settings value with a stable order (sets and mappings sorted)."""
+    if isinstance(value, enum.Enum):
+        return [type(value).__name__, canonical(value.value)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [canonical(getattr(value, f.name)) for f in dataclasses.fields(value)]
+    if isinstance(value, Mapping):
+        return sorted([str(k), canonical(v)] for k, v in value.items())
+    if isinstance(value, (set, frozenset)):
+        return sorted(canonical(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def run_key(parts: Sequence[Any]) -> str:
+    text = json.dumps(canonical(list(parts)), sort_keys=True)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def bytes_digest(path: str) -> str | None:
+    """A file's content identity, None when it is missing or cannot be read."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def registry_identity() -> Any:
+    """The user's registry snapshot, which wins over the shipped one when newer."""
+    from portlint.registry import cache_path
+
+    path = cache_path()
+    try:
+        st = os.stat(path)
+    except OSError:
+        return [path]
+    return [path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
+
+
+def candidate_list(candidates: Iterable[Candidate]) -> list[Any]:
+    return [
+        [c.display, c.abs_path, c.scanner.name, c.explicit, c.skip, c.skip_hint] for c in candidates
+    ]
+
+
+# abs path -> [kind, stat list or None, digest or None]; kind "t": the text a
+# scanner saw (the scan cache's digest), "b": the bytes (allocation files, baseline).
+Watched = dict[str, list[Any]]
+
+
+def _watch_bytes(path: str) -> list[Any]:
+    st = stat_key(path)
+    return ["b", list(st) if st is not None else None, bytes_digest(path)]
+
+
+def _unchanged(path: str, then: Any, max_file_size: int) -> bool:
+    if type(then) is not list or len(then) != 3:
+        return False
+    kind, stat_then, raw = then
+    digest: str | None = raw if type(raw) is str else None
+    if stat_then is None and digest is None and not os.path.lexists(path):
+        return True  # missing then (a `.env.example` a scanner looked for), missing now
+    st = stat_key(path)
+    if st is not None and stat_then == list(st):
+        return True
+    if kind == "b":
+        return bytes_digest(path) == digest
+    if digest is None:  # not text (binary, too large): its problem may differ, as the scan cache
+        return False  # never reuses such a file either
+    source = read_source(path, path, max_file_size)
+    return text_digest(source if isinstance(source, SourceFile) else None) == digest
+
+
+class RunRecords:
+    """The folder's run records, for one run key."""
+
+    def __init__(self, cache: ScanCache, key: str) -> None:
+        self.cache = cache
+        self.key = key
+        self.path = os.path.join(cache.folder, f"run-{key}.json")
+        self._finding = codec_for(tuple[Finding, ...])
+        self._problem = codec_for(tuple[Problem, ...])
+
+    def load(
+        self, candidates: Sequence[Candidate], info: Callable[[str], RuleInfo | None]
+    ) -> RunResult | None:
+        """The recorded result, if it was recorded for these candidates and nothing changed."""
+        data = read_regular(self.path)
+        if data is None:
+            return None
+        mac, sep, body = data.partition(b"\n")
+        if not sep or not hmac.compare_digest(mac, self.cache.sign(body)):
+            return None
+        try:
+            doc = json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+        if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
+            return None
+        if doc.get("candidates") != candidate_list(candidates):
+            return None
+        watched = doc.get("watched")
+        if type(watched) is not dict:
+            return None
+        size = self.cache.max_file_size
+        if not all(_unchanged(path, then, size) for path, then in watched.items()):
+            return None
+        try:
+            return self._decode(doc.get("result"), info)
+        except (Invalid, ValueError, TypeError, KeyError):
+            return None
+
+    def _decode(self, raw: Any, info: Callable[[str], RuleInfo | None]) -> RunResult:
+        if type(raw) is not dict:
+            raise Invalid("not a run")
+        findings: tuple[Finding, ...] = self._finding[1](raw["findings"])
+        prints = raw["fingerprints"]
+        if type(prints) is not list or len(prints) != len(findings):
+            raise Invalid("fingerprints")
+        known = {code: info(code) for code in _strings(raw["known"])}
+        rules = tuple(known[code] for code in _strings(raw["rules"]))
+        if any(r is None for r in known.values()):
+            raise Invalid("a rule this portlint does not have")
+        counts = raw["counts"]
+        if type(counts) is not list or len(counts) != 7 or any(type(n) is not int for n in counts):
+            raise Invalid("counts")
+        return RunResult(
+            findings=findings,
+            bindings=(),
+            rules=tuple(r for r in rules if r is not None),
+            files_scanned=counts[0],
+            files_skipped=counts[1],
+            hidden_by_baseline=counts[2],
+            stale_baseline=counts[3],
+            suppressed=counts[4],
+            contested_ports=counts[5],
+            not_shown=counts[6],
+            notes=tuple(_strings(raw["notes"])),
+            skipped=self._problem[1](raw["skipped"]),
+            templates_skipped=_int(raw["templates_skipped"]),
+            templates_note=_string(raw["templates_note"]),
+            root=_string(raw["root"]),
+            cwd=_string(raw["cwd"]),
+            known_rules=MappingProxyType({k: v for k, v in known.items() if v is not None}),
+            fingerprints=MappingProxyType(dict(zip(findings, _strings(prints), strict=True))),
+        )
+
+    def save(self, candidates: Sequence[Candidate], watched: Watched, result: RunResult) -> None:
+        """Record a run; a failure to write only costs the next run its reuse."""
+        raw = {
+            "findings": self._finding[0](result.findings),
+            "fingerprints": [result.fingerprints[f] for f in result.findings],
+            "known": sorted(result.known_rules),
+            "rules": [r.code for r in result.rules],
+            "counts": [
+                result.files_scanned,
+                result.files_skipped,
+                result.hidden_by_baseline,
+                result.stale_baseline,
+                result.suppressed,
+                result.contested_ports,
+                result.not_shown,
+            ],
+            "notes": list(result.notes),
+            "skipped": self._problem[0](result.skipped),
+            "templates_skipped": result.templates_skipped,
+            "templates_note": result.templates_note,
+            "root": result.root,
+            "cwd": result.cwd,
+        }
+        doc = {
+            "format": FORMAT,
+            "key": self.key,
+            "candidates": candidate_list(candidates),
+            "watched": watched,
+            "result": raw,
+        }
+        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+        with contextlib.suppress(OSError):
+            prepare_folder(self.cache.folder)
+            replace_file(self.path, self.cache.sign(body) + b"\n" + body)
+            _prune(self.cache.folder, keep=self.path)
+
+
+def watched_files(
+    candidates: Sequence[Candidate], cache: ScanCache, extra: Iterable[str], cwd: str
+) -> Watched | None:
+    """Every file the run read, with what it held; None when one cannot be accounted for.
+
+    Scanned files and what their scanners read come from the scan cache,
+    which has just checked or stored each of them; ``extra`` are the
+    allocation and baseline paths (missing ones included: one appearing
+    changes the run).
+    """
+    watched: Watched = {}
+    for c in candidates:
+        if c.skip is not None:
+            continue
+        entry = cache.entries.get(c.abs_path)
+        if type(entry) is not list or len(entry) != 4:
+            return None
+        watched[c.abs_path] = ["t", entry[0], entry[1]]
+        for dep in entry[2]:
+            if type(dep) is not list or len(dep) != 3 or type(dep[0]) is not str:
+                return None
+            path = os.path.normpath(os.path.join(cwd, dep[0]))
+            if path not in watched:
+                watched[path] = ["t", dep[1], dep[2]]
+    for path in extra:
+        if path not in watched:
+            watched[path] = _watch_bytes(path)
+    return watched
+
+
+def _strings(value: Any) -> list[str]:
+    if type(value) is not list or any(type(v) is not str for v in value):
+        raise Invalid("not a list of strings")
+    return value
+
+
+def _string(value: Any) -> str:
+    if type(value) is not str:
+        raise Invalid("not a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise Invalid("not an int")
+    return value
+
+
+def _prune(folder: str, keep: str) -> None:
+    records = []
+    for name in os.listdir(folder):
+        path = os.path.join(folder, name)
+        if RUN_RECORD_NAME.fullmatch(name) and path != keep:
+            with contextlib.suppress(OSError):
+                st = os.lstat(path)
+                if stat.S_ISREG(st.st_mode):
+                    records.append((st.st_mtime_ns, path))
+    for _mtime, path in sorted(records)[: max(0, len(records) - (KEEP - 1))]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def is_record_name(name: str) -> bool:
+    return RUN_RECORD_NAME.fullmatch(name) is not None

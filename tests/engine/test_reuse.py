@@ -1,0 +1,90 @@
+"""Whole-run reuse: an unchanged run is not recomputed, and any changed input is seen."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from portlint.engine import batch, run
+from portlint.engine.reuse import canonical
+from tests.conftest import run_cli
+
+FILES = {
+    "pyproject.toml": '[tool.portlint]\nbaseline = "baseline.json"\n',
+    "baseline.json": '{"version": 1, "findings": []}\n',
+    "app/docker-compose.yml": 'services:\n  web:\n    ports: ["${WEB_PORT}:80"]\n'
+    '  api:\n    ports: ["8080:80"]\n',
+    "app/.env": "WEB_PORT=8080\n",
+    "ports.toml": '[[allocation]]\nport = 9000\nservice = "web"\n',
+}
+
+
+@pytest.fixture
+def project(
+    make_project: Callable[[dict[str, str]], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, list[int]]:
+    """The project and a counter of runs that scanned (did not reuse)."""
+    monkeypatch.setenv("PORTLINT_SCAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    root = make_project(FILES)
+    scans: list[int] = []
+    real = batch.scan_all
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        scans.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run, "scan_all", counting)
+    return root, scans
+
+
+def check(root: Path) -> tuple[int, str, str]:
+    return run_cli(["check", "--format", "json", "."], cwd=root)
+
+
+def test_nothing_changed_nothing_scanned(project: tuple[Path, list[int]]) -> None:
+    root, scans = project
+    first = check(root)
+    assert '"PL401"' in first[1]
+    assert check(root) == first
+    assert len(scans) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("app/.env", "WEB_PORT=9090\n"),  # a file a scanner read beside the compose file
+        ("app/docker-compose.yml", 'services:\n  web:\n    ports: ["8080:80"]\n'),
+        ("ports.toml", '[[allocation]]\nport = 8080\nservice = "web"\n'),
+        ("baseline.json", ""),  # rewritten below by --write-baseline
+        ("pyproject.toml", '[tool.portlint]\nignore = ["PL401"]\n'),
+        ("app/new.env", "OTHER_PORT=8080\n"),  # a new file
+    ],
+)
+def test_a_changed_input_is_seen(project: tuple[Path, list[int]], path: str, text: str) -> None:
+    root, scans = project
+    check(root)
+    if path == "baseline.json":
+        run_cli(["check", "--write-baseline", "."], cwd=root)
+    else:
+        target = root / path
+        stat = target.stat() if target.exists() else None
+        target.write_text(text, encoding="utf-8")
+        if stat is not None:  # the old mtime back: only ctime and content tell
+            os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    scans.clear()
+    changed = check(root)
+    assert scans == [1]
+    assert changed == run_cli(["check", "--format", "json", "--no-cache", "."], cwd=root)
+
+
+def test_settings_are_canonical_whatever_the_set_order() -> None:
+    assert canonical({"b": frozenset({"y", "x"}), "a": (1, 2)}) == [
+        ["a", [1, 2]],
+        ["b", ["x", "y"]],
+    ]
