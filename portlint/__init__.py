@@ -4,4 +4,4 @@ This module is imported by every invocation, including ``portlint --version``,
 so it must stay free of imports.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
