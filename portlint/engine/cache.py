@@ -237,6 +237,9 @@ class ScanCache:
         self.encode, self.decode = codec_for(ScanResult)
         self.hits = 0
         self.misses = 0
+        # abs path -> the encoded result this run used (hit or stored): engine.reuse's
+        # project records key on it
+        self.used: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------
 
@@ -302,6 +305,7 @@ class ScanCache:
             self.misses += 1
             return None
         self.hits += 1
+        self.used[abs_path] = text
         return result
 
     def _deps_unchanged(self, deps: Any) -> bool:
@@ -334,6 +338,7 @@ class ScanCache:
         encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
+        self.used[abs_path] = encoded
         self.dirty = True
 
     def save(self) -> None:

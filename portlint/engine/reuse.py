@@ -315,3 +315,79 @@ def _prune(folder: str, keep: str) -> None:
 
 def is_record_name(name: str) -> bool:
     return RUN_RECORD_NAME.fullmatch(name) is not None
+
+
+class ProjectRecords:
+    """Project-rule findings and the contested-port count, reused while the scans are equal.
+
+    Project rules (collisions, exposure) read every binding of the run, and
+    the bindings are a function of the candidate list and each file's scan
+    result (the scan cache's encoded text), so when those, the settings and
+    the allocation files are the same as the last run's, the project rules
+    would find what they found then. A pre-commit run whose changed file
+    scans the same as before (a comment, a key no scanner reads) skips them;
+    any change to a scan result reruns them all (no per-key reuse yet).
+    One record per settings key, holding the digest of the scans it was
+    computed from.
+    """
+
+    def __init__(self, cache: ScanCache, settings: Sequence[Any]) -> None:
+        self.cache = cache
+        self.key = run_key(["project", *settings])
+        self.path = os.path.join(cache.folder, f"run-{self.key}.json")
+        self._finding = codec_for(tuple[Finding, ...])
+
+    def digest(self, candidates: Sequence[Candidate]) -> str | None:
+        """The identity of the run's scans; None when one did not go through the cache."""
+        h = hashlib.blake2b(digest_size=16)
+        for c in candidates:  # ``explicit`` only matters to discovery
+            text = self.cache.used.get(c.abs_path) if c.skip is None else "skip"
+            if text is None:
+                return None
+            row = [c.display, c.abs_path, c.scanner.name, c.skip, c.skip_hint, text]
+            h.update(json.dumps(row).encode("utf-8", "surrogatepass"))
+        return h.hexdigest()
+
+    def load(self, digest: str) -> tuple[dict[str, list[Finding]], int] | None:
+        """Project findings by rule code (in the order the rules gave them), and the count."""
+        data = read_regular(self.path)
+        if data is None:
+            return None
+        mac, sep, body = data.partition(b"\n")
+        if not sep or not hmac.compare_digest(mac, self.cache.sign(body)):
+            return None
+        try:
+            doc = json.loads(body)
+            if type(doc) is not dict or doc.get("format") != FORMAT:
+                return None
+            if doc.get("key") != self.key or doc.get("scans") != digest:
+                return None
+            findings: tuple[Finding, ...] = self._finding[1](doc["findings"])
+            counts = doc["rules"]
+            by_rule: dict[str, list[Finding]] = {}
+            at = 0
+            for code, n in counts:
+                by_rule[_string(code)] = list(findings[at : at + _int(n)])
+                at += n
+            if at != len(findings):
+                return None
+            return by_rule, _int(doc["contested"])
+        except (Invalid, ValueError, TypeError, KeyError, RecursionError):
+            return None
+
+    def save(self, digest: str, by_rule: Mapping[str, Sequence[Finding]], contested: int) -> None:
+        doc = {
+            "format": FORMAT,
+            "key": self.key,
+            "scans": digest,
+            "rules": [[code, len(found)] for code, found in by_rule.items()],
+            "findings": self._finding[0](tuple(f for found in by_rule.values() for f in found)),
+            "contested": contested,
+        }
+        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+        with contextlib.suppress(OSError):
+            prepare_folder(self.cache.folder)
+            replace_file(self.path, self.cache.sign(body) + b"\n" + body)
+            _prune(self.cache.folder, keep=self.path)

@@ -18,9 +18,16 @@ from portlint.config import Config, resolve_path
 from portlint.discovery import Log, discover, display_path
 from portlint.engine import baseline
 from portlint.engine.batch import scan_all
-from portlint.engine.cache import open_cache
+from portlint.engine.cache import ScanCache, open_cache
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
-from portlint.engine.reuse import RunRecords, registry_identity, run_key, watched_files
+from portlint.engine.reuse import (
+    ProjectRecords,
+    RunRecords,
+    bytes_digest,
+    registry_identity,
+    run_key,
+    watched_files,
+)
 from portlint.engine.scan import make_scan_context, scan_roots
 from portlint.engine.stdin import Stdin, scan_stdin
 from portlint.findings import Directive, Finding, Problem
@@ -90,10 +97,14 @@ def check_bindings(
     config: Config,
     allocations: Allocations | None = None,
     focus: frozenset[str] | None = None,
+    project: dict[str, list[Finding]] | None = None,
 ) -> list[Finding]:
     """Run the rules. With a focus (pre-commit's changed files), per-binding rules
     judge only the bindings of those files: their findings sit on the binding
     and would be dropped anyway. Project rules always see every binding.
+
+    ``project``: project-rule findings by code, reused (``engine.reuse``) when
+    present, else filled in as the project rules run.
     """
     settings = Settings(
         ephemeral_range=config.ephemeral_range,
@@ -113,8 +124,13 @@ def check_bindings(
         if rule.scope == "binding":
             for binding in judged:
                 findings.extend(rule.check(binding, ctx))
+        elif project is not None and rule.code in project:
+            findings.extend(project[rule.code])
         else:
-            findings.extend(rule.check(bindings, ctx))
+            found = list(rule.check(bindings, ctx))
+            if project is not None:
+                project[rule.code] = found
+            findings.extend(found)
     return findings
 
 
@@ -195,6 +211,7 @@ def run(
     root = project_folder(config.root, cwd)
     texts: dict[str, str] = {}
     records: RunRecords | None = None
+    cache: ScanCache | None = None
     if stdin is None:
         scan_paths, focus = context_paths(paths, config, cwd)
         candidates = discover(scan_paths, config, cwd, log)
@@ -239,7 +256,20 @@ def run(
                 findings.append(stamp(problem, rule, config))
     bindings = place(bindings, (c.display for c in candidates))
     allocations = load_configured_allocations(config.allocations, config.root, cwd)
-    findings.extend(check_bindings(bindings, selected, config, allocations, focus))
+    project: dict[str, list[Finding]] | None = None
+    contested: int | None = None
+    memo, scans = None, None
+    if stdin is None and cache is not None:
+        memo = ProjectRecords(
+            cache, [cache.key, config, registry_identity(), *_allocation_ids(config, cwd, root)]
+        )
+        scans = memo.digest(candidates)
+        if scans is not None and (recorded := memo.load(scans)) is not None:
+            project, contested = recorded
+    fresh = project is None
+    if project is None:
+        project = {}
+    findings.extend(check_bindings(bindings, selected, config, allocations, focus, project))
     findings = [printable_finding(f) for f in findings]  # names from ports.toml, config
     rebase = baseline.rebaser(root, cwd)
     checked = None
@@ -261,12 +291,15 @@ def run(
     sibling = sibling_note(shown.findings)
     if sibling:
         notes.append(sibling)
-    contested = 0
-    if "PL402" in by_code:  # ports independent projects share: counted, not reported
-        options = {**by_code["PL402"].default_options(), **config.rule_options.get("PL402", {})}
-        contested = len(contested_ports(bindings, options, one_space=allocations is not None))
-        if note := contested_note(contested):
-            notes.append(note)
+    if contested is None:
+        contested = 0
+        if "PL402" in by_code:  # ports independent projects share: counted, not reported
+            options = {**by_code["PL402"].default_options(), **config.rule_options.get("PL402", {})}
+            contested = len(contested_ports(bindings, options, one_space=allocations is not None))
+    if "PL402" in by_code and (note := contested_note(contested)):
+        notes.append(note)
+    if memo is not None and scans is not None and fresh:
+        memo.save(scans, project, contested)
     templates_line = template_note(templates)
     if templates_line and "PL002" in by_code:
         notes.append(templates_line)
@@ -295,16 +328,25 @@ def run(
         fingerprints=MappingProxyType({f: baseline.fingerprint(f, rebase) for f in shown.findings}),
     )
     if records is not None:
-        # the paths load_configured_allocations may read, found the way it finds them
-        base = os.path.join(cwd, config.root)
-        read = [*configured_paths(config.allocations, base, cwd)]
-        read += [os.path.join(folder, DEFAULT_ALLOCATIONS) for folder in (cwd, base, root)]
+        read = _allocation_paths(config, cwd, root)
         if config.baseline is not None:
             read.append(resolve_path(config, config.baseline))
         watched = watched_files(candidates, records.cache, read, cwd)
         if watched is not None:
             records.save(candidates, watched, result)
     return result
+
+
+def _allocation_paths(config: Config, cwd: str, root: str) -> list[str]:
+    """The paths load_configured_allocations may read, found the way it finds them."""
+    base = os.path.join(cwd, config.root)
+    read = [*configured_paths(config.allocations, base, cwd)]
+    read += [os.path.join(folder, DEFAULT_ALLOCATIONS) for folder in (cwd, base, root)]
+    return read
+
+
+def _allocation_ids(config: Config, cwd: str, root: str) -> list[object]:
+    return [[path, bytes_digest(path)] for path in _allocation_paths(config, cwd, root)]
 
 
 def _known_rule(code: str) -> RuleInfo | None:

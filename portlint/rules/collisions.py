@@ -683,13 +683,75 @@ class _ClaimIndex:
         return None
 
 
+Conflict = tuple[PortBinding, int, list[PortBinding]]
+
+
+class _LastRun:
+    """The last conflicts and claims computed, for the same list of bindings.
+
+    PL402 and the contested-port count (``contested_ports``) group the same
+    bindings with the same options in one run; grouping is the costliest step
+    of a cold run, so the second asks here. Keyed by the list's identity (the
+    list is held, so its id cannot be reused) and length; a run never changes
+    its bindings after placing them.
+    """
+
+    __slots__ = ("bindings", "claims", "conflicts", "size")
+
+    def __init__(self) -> None:
+        self.bindings: Sequence[PortBinding] | None = None
+        self.size = -1
+        self.claims: list[_Claim] | None = None
+        self.conflicts: dict[tuple[object, ...], list[Conflict]] = {}
+
+    def fresh(self, bindings: Sequence[PortBinding]) -> None:
+        if self.bindings is not bindings or self.size != len(bindings):
+            self.bindings, self.size = bindings, len(bindings)
+            self.claims = None
+            self.conflicts = {}
+
+
+_LAST = _LastRun()
+
+
 def find_repository_conflicts(
     bindings: Sequence[PortBinding],
     independent: Sequence[str] = (),
     *,
     one_space: bool = True,
     run_together: Sequence[Sequence[str]] = (),
-) -> Iterator[tuple[PortBinding, int, list[PortBinding]]]:
+) -> list[Conflict]:
+    """``_find_repository_conflicts``, computed once per bindings and options."""
+    _LAST.fresh(bindings)
+    key = (
+        tuple(independent),
+        one_space,
+        tuple(tuple(group) for group in run_together),
+    )
+    found = _LAST.conflicts.get(key)
+    if found is None:
+        found = _LAST.conflicts[key] = list(
+            _find_repository_conflicts(
+                bindings, independent, one_space=one_space, run_together=run_together
+            )
+        )
+    return found
+
+
+def _shared_claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
+    _LAST.fresh(bindings)
+    if _LAST.claims is None:
+        _LAST.claims = _claims(bindings)
+    return _LAST.claims
+
+
+def _find_repository_conflicts(
+    bindings: Sequence[PortBinding],
+    independent: Sequence[str] = (),
+    *,
+    one_space: bool = True,
+    run_together: Sequence[Sequence[str]] = (),
+) -> Iterator[Conflict]:
     """Each claimant of a port after the first, with up to MAX_RELATED earlier claimants.
 
     A claim is judged on the ports its claimant did not hold yet, at the
@@ -700,7 +762,7 @@ def find_repository_conflicts(
     grows with the number of bindings, not with their ranges or their pairs.
     """
     folder_of = independent_folders(independent) if independent else None
-    claims = _claims(bindings)
+    claims = _shared_claims(bindings)
     groups = run_groups(
         [(c.binding, c.binding.project) for c in claims],
         bindings,

@@ -88,3 +88,52 @@ def test_settings_are_canonical_whatever_the_set_order() -> None:
         ["a", [1, 2]],
         ["b", ["x", "y"]],
     ]
+
+
+PROJECT_FILES = {
+    "pyproject.toml": "[tool.portlint]\n",  # a project: a named file is read in context
+    "ports.toml": '[[allocation]]\nport = 9000\nservice = "web"\n',
+    "a/compose.yaml": 'services:\n  web:\n    ports: ["8080:80"]\n',
+    "b/compose.yaml": 'services:\n  api:\n    ports: ["8080:80"]\n',
+}
+
+
+@pytest.fixture
+def grouped(
+    make_project: Callable[[dict[str, str]], Path],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, list[int]]:
+    """A PL402 collision, and a counter of the runs that grouped claims (project rules ran)."""
+    from portlint.rules import collisions
+
+    monkeypatch.setenv("PORTLINT_SCAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    root = make_project(PROJECT_FILES)
+    grouped: list[int] = []
+    real = collisions._find_repository_conflicts
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        grouped.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(collisions, "_find_repository_conflicts", counting)
+    return root, grouped
+
+
+def test_project_rules_reused_while_every_scan_is_the_same(
+    grouped: tuple[Path, list[int]],
+) -> None:
+    root, runs = grouped
+    first = run_cli(["check", "--no-color", "b/compose.yaml"], cwd=root)
+    assert "PL402" in first[1]
+    assert runs
+    runs.clear()
+    with open(root / "b/compose.yaml", "a", encoding="utf-8") as fh:
+        fh.write("# a comment no scanner reads\n")
+    assert run_cli(["check", "--no-color", "b/compose.yaml"], cwd=root) == first
+    assert not runs  # the comment changed the file, not its scan: nothing regrouped
+    (root / "b/compose.yaml").write_text('services:\n  api:\n    ports: ["8081:80"]\n')
+    changed = run_cli(["check", "--no-color", "b/compose.yaml"], cwd=root)
+    assert runs
+    assert "PL402" not in changed[1]
+    assert changed == run_cli(["check", "--no-color", "--no-cache", "b/compose.yaml"], cwd=root)
