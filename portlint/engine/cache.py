@@ -83,6 +83,7 @@ TEMP_MAX_AGE_SECONDS = 3600.0  # no save takes this long: whoever holds it is st
 _INDEX_NAME = re.compile(r"scan-[0-9a-f]{32}\.json")  # settings_key() is 32 hex digits
 _TEMP_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}")  # tempfile.mkstemp(prefix=".tmp-")
 RUN_RECORD_NAME = re.compile(r"run-[0-9a-f]{32}\.json")  # engine.reuse: one finished run
+KEEP_RECORDS = 8  # run records kept per cache folder (engine.reuse)
 _TAG_MAX = 4096
 _GITIGNORE = "# created by portlint: this folder is a cache\n*\n"
 _CACHEDIR_TAG = (
@@ -353,25 +354,35 @@ class ScanCache:
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)
             replace_file(self.path, self.sign(body) + b"\n" + body)
-            _prune(self.folder, keep=self.path)
+            prune(self.folder, self.path, _INDEX_NAME)
+
+    def write_record(self, path: str, doc: object) -> None:
+        """A signed JSON record beside the index (engine.reuse), pruned like indexes."""
+        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
+            "utf-8", "surrogatepass"
+        )
+        with contextlib.suppress(OSError):
+            prepare_folder(self.folder)
+            replace_file(path, self.sign(body) + b"\n" + body)
+            prune(self.folder, path, RUN_RECORD_NAME, KEEP_RECORDS)
         self.dirty = False
 
 
-def _prune(folder: str, keep: str, limit: int = 8) -> None:
-    """Drop the least recently written index files beyond ``limit``.
+def prune(folder: str, keep: str, names: re.Pattern[str], limit: int = 8) -> None:
+    """Drop the least recently written files named like ``names`` beyond ``limit``.
 
     Each settings key (another cwd, other env files, a new portlint) has its
-    own index; without this, upgrades would leave old ones forever.
+    own index and run records; without this, upgrades would leave old ones forever.
     """
-    indexes = []
+    found = []
     for name in os.listdir(folder):
         path = os.path.join(folder, name)
-        if _INDEX_NAME.fullmatch(name) and path != keep:
+        if names.fullmatch(name) and path != keep:
             with contextlib.suppress(OSError):
                 st = os.lstat(path)
                 if stat.S_ISREG(st.st_mode):
-                    indexes.append((st.st_mtime_ns, path))
-    for _mtime, path in sorted(indexes)[: max(0, len(indexes) - (limit - 1))]:
+                    found.append((st.st_mtime_ns, path))
+    for _mtime, path in sorted(found)[: max(0, len(found) - (limit - 1))]:
         with contextlib.suppress(OSError):
             os.unlink(path)
 

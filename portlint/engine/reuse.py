@@ -30,14 +30,12 @@ The reused result carries no bindings: reports never show them, and only
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
 import hashlib
 import hmac
 import json
 import os
-import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
@@ -46,9 +44,7 @@ from portlint.discovery import Candidate
 from portlint.engine.cache import (
     RUN_RECORD_NAME,
     ScanCache,
-    prepare_folder,
     read_regular,
-    replace_file,
     stat_key,
     text_digest,
 )
@@ -58,7 +54,6 @@ from portlint.results import RuleInfo, RunResult
 from portlint.source import SourceFile, read_source
 
 FORMAT = 1
-KEEP = 8
 
 
 def canonical(value: Any) -> Any:
@@ -242,13 +237,7 @@ class RunRecords:
             "watched": watched,
             "result": raw,
         }
-        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
-            "utf-8", "surrogatepass"
-        )
-        with contextlib.suppress(OSError):
-            prepare_folder(self.cache.folder)
-            replace_file(self.path, self.cache.sign(body) + b"\n" + body)
-            _prune(self.cache.folder, keep=self.path)
+        self.cache.write_record(self.path, doc)
 
 
 def watched_files(
@@ -297,20 +286,6 @@ def _int(value: Any) -> int:
     if type(value) is not int:
         raise Invalid("not an int")
     return value
-
-
-def _prune(folder: str, keep: str) -> None:
-    records = []
-    for name in os.listdir(folder):
-        path = os.path.join(folder, name)
-        if RUN_RECORD_NAME.fullmatch(name) and path != keep:
-            with contextlib.suppress(OSError):
-                st = os.lstat(path)
-                if stat.S_ISREG(st.st_mode):
-                    records.append((st.st_mtime_ns, path))
-    for _mtime, path in sorted(records)[: max(0, len(records) - (KEEP - 1))]:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
 
 
 def is_record_name(name: str) -> bool:
@@ -384,10 +359,4 @@ class ProjectRecords:
             "findings": self._finding[0](tuple(f for found in by_rule.values() for f in found)),
             "contested": contested,
         }
-        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
-            "utf-8", "surrogatepass"
-        )
-        with contextlib.suppress(OSError):
-            prepare_folder(self.cache.folder)
-            replace_file(self.path, self.cache.sign(body) + b"\n" + body)
-            _prune(self.cache.folder, keep=self.path)
+        self.cache.write_record(self.path, doc)
