@@ -356,6 +356,19 @@ class ScanCache:
             replace_file(self.path, self.sign(body) + b"\n" + body)
             prune(self.folder, self.path, _INDEX_NAME)
 
+    def read_record(self, path: str) -> Any:
+        """The JSON document ``write_record`` wrote, if its signature holds; else None."""
+        data = read_regular(path)
+        if data is None:
+            return None
+        mac, sep, body = data.partition(b"\n")
+        if not sep or not hmac.compare_digest(mac, self.sign(body)):
+            return None
+        try:
+            return json.loads(body)
+        except (ValueError, RecursionError):
+            return None
+
     def write_record(self, path: str, doc: object) -> None:
         """A signed JSON record beside the index (engine.reuse), pruned like indexes."""
         body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(

@@ -33,7 +33,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import hashlib
-import hmac
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,7 +43,6 @@ from portlint.discovery import Candidate
 from portlint.engine.cache import (
     RUN_RECORD_NAME,
     ScanCache,
-    read_regular,
     stat_key,
     text_digest,
 )
@@ -147,16 +145,7 @@ class RunRecords:
         self, candidates: Sequence[Candidate], info: Callable[[str], RuleInfo | None]
     ) -> RunResult | None:
         """The recorded result, if it was recorded for these candidates and nothing changed."""
-        data = read_regular(self.path)
-        if data is None:
-            return None
-        mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self.cache.sign(body)):
-            return None
-        try:
-            doc = json.loads(body)
-        except (ValueError, RecursionError):
-            return None
+        doc = self.cache.read_record(self.path)
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
             return None
         if doc.get("candidates") != candidate_list(candidates):
@@ -325,14 +314,8 @@ class ProjectRecords:
 
     def load(self, digest: str) -> tuple[dict[str, list[Finding]], int] | None:
         """Project findings by rule code (in the order the rules gave them), and the count."""
-        data = read_regular(self.path)
-        if data is None:
-            return None
-        mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self.cache.sign(body)):
-            return None
+        doc = self.cache.read_record(self.path)
         try:
-            doc = json.loads(body)
             if type(doc) is not dict or doc.get("format") != FORMAT:
                 return None
             if doc.get("key") != self.key or doc.get("scans") != digest:
