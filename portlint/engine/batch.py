@@ -28,6 +28,7 @@ from portlint.engine.cache import (
     stat_key,
     text_digest,
 )
+from portlint.engine.codec import Invalid
 from portlint.engine.scan import scan_file
 from portlint.findings import Problem
 from portlint.scanners.base import ScanContext, ScanResult
@@ -55,6 +56,52 @@ def scan_one(
     return Scanned(result, before, digest, deps)
 
 
+class Scans:
+    """Each candidate's scan result, in order; a cache hit stays text until it is asked for.
+
+    Decoding is most of what a cached run costs, and a pre-commit run whose
+    project findings are reused (``engine.reuse.ProjectRecords``) needs the
+    bindings of the files it reports on only. A hit that fails to decode (the
+    index is signed, so only a bug makes one) is scanned again.
+    """
+
+    def __init__(
+        self,
+        candidates: Sequence[Candidate],
+        config: Config,
+        ctx: ScanContext,
+        cwd: str,
+        cache: ScanCache | None,
+    ) -> None:
+        self.candidates = candidates
+        self._config, self._ctx, self._cwd, self._cache = config, ctx, cwd, cache
+        self._items: list[ScanResult | str | None] = [None] * len(candidates)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def result(self, i: int, bindings: bool = True) -> ScanResult:
+        """Candidate ``i``'s result; ``bindings`` False may leave its bindings out."""
+        item = self._items[i]
+        if isinstance(item, ScanResult):
+            return item
+        if item is not None and self._cache is not None:
+            try:
+                found = self._cache.decode_text(item, bindings)
+            except Invalid:
+                pass
+            else:
+                if bindings:
+                    self._items[i] = found
+                return found
+        fresh = scan_one(self.candidates[i], self._config, self._ctx, self._cwd, None, False)
+        self._items[i] = fresh.result
+        return fresh.result
+
+    def results(self) -> list[ScanResult]:
+        return [self.result(i) for i in range(len(self._items))]
+
+
 def scan_all(
     candidates: Sequence[Candidate],
     config: Config,
@@ -66,7 +113,19 @@ def scan_all(
     """Each candidate's scan result, in order; ``cache`` False: open the run's own."""
     if cache is False:
         cache = open_cache(root, ctx, config.max_file_size, cwd) if config.cache else None
-    results: list[ScanResult | None] = [None] * len(candidates)
+    return scan_lazy(candidates, config, ctx, cwd, cache).results()
+
+
+def scan_lazy(
+    candidates: Sequence[Candidate],
+    config: Config,
+    ctx: ScanContext,
+    cwd: str,
+    cache: ScanCache | None,
+) -> Scans:
+    """Look every candidate up in the cache, scan (and store) the rest; decode nothing yet."""
+    scans = Scans(candidates, config, ctx, cwd, cache)
+    items = scans._items
     todo: list[tuple[int, SourceFile | Problem | None]] = []
     for i, candidate in enumerate(candidates):
         if cache is None or candidate.skip is not None:  # skipped files are never read
@@ -78,17 +137,17 @@ def scan_all(
             out.append(read_source(c.abs_path, c.display, config.max_file_size))
             return out[0] if isinstance(out[0], SourceFile) else None
 
-        hit = cache.lookup(candidate.abs_path, reader)
+        hit = cache.lookup_text(candidate.abs_path, reader)
         if hit is not None:
-            results[i] = hit
+            items[i] = hit
         else:
             todo.append((i, read[0] if read else None))
     record = cache is not None
-    scanned = [scan_one(candidates[i], config, ctx, cwd, source, record) for i, source in todo]
-    for (i, _source), fresh in zip(todo, scanned, strict=True):
-        results[i] = fresh.result
+    for i, source in todo:
+        fresh = scan_one(candidates[i], config, ctx, cwd, source, record)
+        items[i] = fresh.result
         if cache is not None and candidates[i].skip is None:
             cache.store(candidates[i].abs_path, fresh)
     if cache is not None:
         cache.save()
-    return [r if r is not None else ScanResult() for r in results]
+    return scans

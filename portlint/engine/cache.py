@@ -19,10 +19,13 @@ An entry is reused only when all of these are unchanged:
   portlint's version and the code itself (a digest of the package's files),
   PyYAML's, and the Python version. These select one index file.
 
-Each entry keeps its scan result as JSON text inside the index, parsed only
-when the entry is used: a warm run holds a few megabytes of strings instead
-of a tree of small objects, and writing the index back after one change
-re-encodes only that file's entry.
+An index is one line per file: the entry's JSON (path, stat, digest,
+dependencies), a tab, then its scan result as JSON text, decoded only when
+the result is used (a pre-commit run that reuses the project findings
+decodes the bindings of the files it reports on only). The result text is
+never a string inside JSON, so reading it is a split rather than an
+unescape, and writing the index back after one change re-encodes only that
+file's line: the others are written out as they were read.
 
 The folder is inside a repository that may be hostile, so nothing in it is
 trusted. Index files are JSON (never pickle or marshal) and carry an HMAC made
@@ -74,8 +77,8 @@ from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_bytes
 
 CACHE_DIR = ".portlint_cache"
-FORMAT = 5  # 5: PortBinding gained ``settings``, ``exposure``, ``loopback``; fixes (Problem.fix,
-# Directive spans); 3: ``extra`` became ``host``
+FORMAT = 6  # 6: one line per entry; 5: PortBinding gained ``settings``, ``exposure``,
+# ``loopback``; fixes (Problem.fix, Directive spans); 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
 TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)
@@ -233,6 +236,7 @@ class ScanCache:
         self.cwd = cwd
         self.max_file_size = max_file_size
         self._entries: dict[str, Any] | None = None  # read on first use (engine.reuse may not)
+        self._lines: dict[str, bytes] = {}  # each entry's line as read, while unchanged
         self.dirty = False
         self._dep_state: dict[str, str | None] = {}
         self.encode, self.decode = codec_for(ScanResult)
@@ -257,18 +261,24 @@ class ScanCache:
         mac, sep, body = data.partition(b"\n")
         if not sep or not hmac.compare_digest(mac, self.sign(body)):
             return {}
+        header, _, rest = body.partition(b"\n")
         try:
-            doc = json.loads(body)
+            doc = json.loads(header)
         except (ValueError, RecursionError):
             return {}
-        if (
-            type(doc) is not dict
-            or doc.get("format") != FORMAT
-            or doc.get("key") != self.key
-            or type(doc.get("files")) is not dict
-        ):
+        if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
             return {}
-        files: dict[str, Any] = doc["files"]
+        files: dict[str, Any] = {}
+        for line in rest.split(b"\n"):
+            meta, tab, text = line.partition(b"\t")
+            try:
+                entry = json.loads(meta)
+                result = text.decode("ascii")
+            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+                continue  # a bad line is a miss for its file alone
+            if tab and type(entry) is list and len(entry) == 4 and type(entry[0]) is str:
+                files[entry[0]] = [entry[1], entry[2], entry[3], result]
+                self._lines[entry[0]] = line
         return files
 
     def sign(self, body: bytes) -> bytes:
@@ -281,6 +291,37 @@ class ScanCache:
         when the stat fast path fails (the caller keeps what it read, so a
         miss does not read the file twice).
         """
+        text = self.lookup_text(abs_path, read)
+        if text is None:
+            return None
+        try:
+            return self.decode_text(text)
+        except Invalid:
+            self.hits -= 1
+            self.misses += 1
+            self.used.pop(abs_path, None)
+            return None
+
+    def decode_text(self, text: str, bindings: bool = True) -> ScanResult:
+        """A result ``lookup_text`` returned; without ``bindings``, the rest of it only.
+
+        Bindings are nearly all of a result's decoding cost, and a pre-commit
+        run that reuses the project findings needs those of the files it
+        reports on only (``engine.run``). Raises ``Invalid`` for a bad shape.
+        """
+        try:
+            raw = json.loads(text)
+            if type(raw) is not list:
+                raise Invalid("not a scan result")
+            if not bindings and raw:
+                raw[0] = []
+            result: ScanResult = self.decode(raw)
+        except (ValueError, RecursionError, TypeError) as exc:
+            raise Invalid(str(exc)) from exc
+        return result
+
+    def lookup_text(self, abs_path: str, read: Callable[[], SourceFile | None]) -> str | None:
+        """``lookup`` before decoding: the entry's encoded result; None on a miss."""
         entry = self.entries.get(abs_path)  # displayed names may clash once escaped
         if type(entry) is not list or len(entry) != 4:
             self.misses += 1
@@ -293,6 +334,7 @@ class ScanCache:
                 self.misses += 1
                 return None
             entry[0] = _stat_list(now)
+            self._lines.pop(abs_path, None)
             self.dirty = True
         if not self._deps_unchanged(deps):
             self.misses += 1
@@ -300,14 +342,9 @@ class ScanCache:
         if type(text) is not str:
             self.misses += 1
             return None
-        try:
-            result: ScanResult = self.decode(json.loads(text))
-        except (Invalid, ValueError, RecursionError):
-            self.misses += 1
-            return None
         self.hits += 1
         self.used[abs_path] = text
-        return result
+        return text
 
     def _deps_unchanged(self, deps: Any) -> bool:
         if type(deps) is not list:
@@ -321,6 +358,8 @@ class ScanCache:
                 now = stat_key(abs_path)
                 if now is not None and _as_stat(stat_then) == now:
                     self._dep_state[path] = digest if type(digest) is str else None
+                elif stat_then is None and digest is None and not os.path.lexists(abs_path):
+                    self._dep_state[path] = None  # missing then (a `.env` looked for), missing now
                 else:
                     self._dep_state[path] = text_digest(self._read_dep(abs_path, path))
             if self._dep_state[path] != digest:
@@ -339,6 +378,7 @@ class ScanCache:
         encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
+        self._lines.pop(abs_path, None)
         self.used[abs_path] = encoded
         self.dirty = True
 
@@ -346,11 +386,15 @@ class ScanCache:
         """Write the index if anything changed; a failure to write only costs speed."""
         if not self.dirty:
             return
-        body = json.dumps(
-            {"format": FORMAT, "key": self.key, "files": self.entries},
-            separators=(",", ":"),
-            ensure_ascii=False,
-        ).encode("utf-8", "surrogatepass")
+        lines = [json.dumps({"format": FORMAT, "key": self.key}).encode()]
+        for path, entry in self.entries.items():
+            line = self._lines.get(path)
+            if line is None:
+                stat_then, digest, deps, text = entry
+                meta = json.dumps([path, stat_then, digest, deps], separators=(",", ":"))
+                line = f"{meta}\t{text}".encode("ascii")  # ensure_ascii: one line, no tab
+            lines.append(line)
+        body = b"\n".join(lines)
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)
             replace_file(self.path, self.sign(body) + b"\n" + body)

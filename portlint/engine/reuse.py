@@ -52,6 +52,7 @@ from portlint.results import RuleInfo, RunResult
 from portlint.source import SourceFile, read_source
 
 FORMAT = 1
+PROJECT_FORMAT = 2  # 2: the origins of interpolated bindings (a pre-commit run decodes less)
 
 
 def canonical(value: Any) -> Any:
@@ -289,17 +290,24 @@ class ProjectRecords:
     result (the scan cache's encoded text), so when those, the settings and
     the allocation files are the same as the last run's, the project rules
     would find what they found then. A pre-commit run whose changed file
-    scans the same as before (a comment, a key no scanner reads) skips them;
-    any change to a scan result reruns them all (no per-key reuse yet).
-    One record per settings key, holding the digest of the scans it was
-    computed from.
+    scans the same as before (a comment, a key no scanner reads) skips them,
+    and then needs only the bindings of the files it reports on, plus where
+    the run's interpolated bindings came from (recorded here too): the other
+    files' bindings are never decoded. Any change to a scan result reruns
+    every project rule (no per-key reuse). One record per settings key and
+    state of the scans, named after both.
     """
 
     def __init__(self, cache: ScanCache, settings: Sequence[Any]) -> None:
         self.cache = cache
         self.key = run_key(["project", *settings])
-        self.path = os.path.join(cache.folder, f"run-{self.key}.json")
         self._finding = codec_for(tuple[Finding, ...])
+
+    def _path(self, digest: str) -> str:
+        """One record per state of the scans: a warm run (whole-run reuse) runs no
+        project rule, so the record of the state it reused must still be there
+        when the next pre-commit run needs it."""
+        return os.path.join(self.cache.folder, f"run-{run_key([self.key, digest])}.json")
 
     def digest(self, candidates: Sequence[Candidate]) -> str | None:
         """The identity of the run's scans; None when one did not go through the cache."""
@@ -308,15 +316,18 @@ class ProjectRecords:
             text = self.cache.used.get(c.abs_path) if c.skip is None else "skip"
             if text is None:
                 return None
-            row = [c.display, c.abs_path, c.scanner.name, c.skip, c.skip_hint, text]
-            h.update(json.dumps(row).encode("utf-8", "surrogatepass"))
+            row = f"{c.display}\0{c.abs_path}\0{c.scanner.name}\0{c.skip}\0{c.skip_hint}"
+            h.update(f"{len(row)}:{row}{len(text)}:{text}".encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
-    def load(self, digest: str) -> tuple[dict[str, list[Finding]], int] | None:
-        """Project findings by rule code (in the order the rules gave them), and the count."""
-        doc = self.cache.read_record(self.path)
+    def load(
+        self, digest: str
+    ) -> tuple[dict[str, list[Finding]], int, set[tuple[str, int, int]]] | None:
+        """Project findings by rule code (in the order the rules gave them), the
+        contested count, and where interpolated bindings came from."""
+        doc = self.cache.read_record(self._path(digest))
         try:
-            if type(doc) is not dict or doc.get("format") != FORMAT:
+            if type(doc) is not dict or doc.get("format") != PROJECT_FORMAT:
                 return None
             if doc.get("key") != self.key or doc.get("scans") != digest:
                 return None
@@ -329,17 +340,29 @@ class ProjectRecords:
                 at += n
             if at != len(findings):
                 return None
-            return by_rule, _int(doc["contested"])
+            origins = set()
+            for row in doc["origins"]:
+                if type(row) is not list or len(row) != 3:
+                    return None
+                origins.add((_string(row[0]), _int(row[1]), _int(row[2])))
+            return by_rule, _int(doc["contested"]), origins
         except (Invalid, ValueError, TypeError, KeyError, RecursionError):
             return None
 
-    def save(self, digest: str, by_rule: Mapping[str, Sequence[Finding]], contested: int) -> None:
+    def save(
+        self,
+        digest: str,
+        by_rule: Mapping[str, Sequence[Finding]],
+        contested: int,
+        origins: Iterable[tuple[str, int, int]],
+    ) -> None:
         doc = {
-            "format": FORMAT,
+            "format": PROJECT_FORMAT,
             "key": self.key,
             "scans": digest,
             "rules": [[code, len(found)] for code, found in by_rule.items()],
             "findings": self._finding[0](tuple(f for found in by_rule.values() for f in found)),
             "contested": contested,
+            "origins": sorted([list(o) for o in origins]),
         }
-        self.cache.write_record(self.path, doc)
+        self.cache.write_record(self._path(digest), doc)

@@ -17,7 +17,7 @@ from portlint.bindings import PortBinding
 from portlint.config import Config, resolve_path
 from portlint.discovery import Log, discover, display_path
 from portlint.engine import baseline
-from portlint.engine.batch import scan_all
+from portlint.engine.batch import Scans, scan_lazy
 from portlint.engine.cache import ScanCache, open_cache
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
 from portlint.engine.reuse import (
@@ -56,16 +56,28 @@ def selected_rules(config: Config) -> tuple[Rule, ...]:
     )
 
 
-def echoes_removed(bindings: Sequence[PortBinding]) -> Sequence[PortBinding]:
+Origin = tuple[str, int, int]
+
+
+def echo_origins(bindings: Iterable[PortBinding]) -> set[Origin]:
+    """Where interpolated bindings came from (path, line, column)."""
+    return {
+        (b.origin.path, b.origin.line, b.origin.column) for b in bindings if b.origin is not None
+    }
+
+
+def echoes_removed(
+    bindings: Sequence[PortBinding], origins: set[Origin] | None = None
+) -> Sequence[PortBinding]:
     """Bindings minus ``.env`` values that a compose port was interpolated from.
 
     The interpolated binding is the same claim with more facts (role, host IP,
     service, image), so per-binding rules judge it once, there. Project rules
-    see everything and follow ``origin`` themselves.
+    see everything and follow ``origin`` themselves. ``origins``: those of
+    the whole run, when ``bindings`` are only some of its bindings.
     """
-    origins = {
-        (b.origin.path, b.origin.line, b.origin.column) for b in bindings if b.origin is not None
-    }
+    if origins is None:
+        origins = echo_origins(bindings)
     if not origins:
         return bindings
     return [
@@ -98,13 +110,15 @@ def check_bindings(
     allocations: Allocations | None = None,
     focus: frozenset[str] | None = None,
     project: dict[str, list[Finding]] | None = None,
+    origins: set[Origin] | None = None,
 ) -> list[Finding]:
     """Run the rules. With a focus (pre-commit's changed files), per-binding rules
     judge only the bindings of those files: their findings sit on the binding
     and would be dropped anyway. Project rules always see every binding.
 
     ``project``: project-rule findings by code, reused (``engine.reuse``) when
-    present, else filled in as the project rules run.
+    present, else filled in as the project rules run. ``origins``: see
+    ``echoes_removed``.
     """
     settings = Settings(
         ephemeral_range=config.ephemeral_range,
@@ -112,7 +126,7 @@ def check_bindings(
         allocations=allocations,
     )
     findings: list[Finding] = []
-    judged = echoes_removed(bindings)
+    judged = echoes_removed(bindings, origins)
     if focus is not None:
         judged = [b for b in judged if path_in_focus(b.location.path, focus)]
     for rule in selected:
@@ -223,10 +237,31 @@ def run(
             previous = records.load(candidates, _known_rule)
             if previous is not None:
                 return previous
-        results = scan_all(candidates, config, ctx, cwd, root, cache)
+        scans: Scans | list[ScanResult] = scan_lazy(candidates, config, ctx, cwd, cache)
     else:  # `check -`: one file, alone, never cached (engine.stdin)
         focus = None
-        candidates, results, texts = scan_stdin(stdin, config, cwd)
+        candidates, scans, texts = scan_stdin(stdin, config, cwd)
+    project: dict[str, list[Finding]] | None = None
+    contested: int | None = None
+    origins: set[Origin] | None = None
+    memo, digest = None, None
+    if stdin is None and cache is not None:
+        memo = ProjectRecords(
+            cache, [cache.key, config, registry_identity(), *_allocation_ids(config, cwd, root)]
+        )
+        digest = memo.digest(candidates)
+        if digest is not None and (recorded := memo.load(digest)) is not None:
+            project, contested, origins = recorded
+    fresh = project is None
+    # A check whose project findings are reused, reporting on named files only,
+    # judges the bindings of those files alone: the others' stay undecoded.
+    lean = not fresh and focus is not None and reuse
+    results = [
+        scans.result(i, not lean or path_in_focus(c.display, focus or frozenset()))
+        if isinstance(scans, Scans)
+        else scans[i]
+        for i, c in enumerate(candidates)
+    ]
     selected = selected_rules(config)
     by_code = {rule.code: rule for rule in selected}
     findings: list[Finding] = []
@@ -256,20 +291,13 @@ def run(
                 findings.append(stamp(problem, rule, config))
     bindings = place(bindings, (c.display for c in candidates))
     allocations = load_configured_allocations(config.allocations, config.root, cwd)
-    project: dict[str, list[Finding]] | None = None
-    contested: int | None = None
-    memo, scans = None, None
-    if stdin is None and cache is not None:
-        memo = ProjectRecords(
-            cache, [cache.key, config, registry_identity(), *_allocation_ids(config, cwd, root)]
-        )
-        scans = memo.digest(candidates)
-        if scans is not None and (recorded := memo.load(scans)) is not None:
-            project, contested = recorded
-    fresh = project is None
     if project is None:
         project = {}
-    findings.extend(check_bindings(bindings, selected, config, allocations, focus, project))
+    findings.extend(
+        check_bindings(
+            bindings, selected, config, allocations, focus, project, origins if lean else None
+        )
+    )
     findings = [printable_finding(f) for f in findings]  # names from ports.toml, config
     rebase = baseline.rebaser(root, cwd)
     checked = None
@@ -298,8 +326,8 @@ def run(
             contested = len(contested_ports(bindings, options, one_space=allocations is not None))
     if "PL402" in by_code and (note := contested_note(contested)):
         notes.append(note)
-    if memo is not None and scans is not None and fresh:
-        memo.save(scans, project, contested)
+    if memo is not None and digest is not None and fresh:
+        memo.save(digest, project, contested, echo_origins(bindings))
     templates_line = template_note(templates)
     if templates_line and "PL002" in by_code:
         notes.append(templates_line)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -234,6 +235,25 @@ def index_file(project: Path) -> Path:
     return found
 
 
+def read_index(path: Path) -> tuple[bytes, dict[str, list[Any]]]:
+    """The index's header line and its entries: path -> [stat, digest, deps, result text]."""
+    _mac, _, body = path.read_bytes().partition(b"\n")
+    header, *lines = body.split(b"\n")
+    entries = {}
+    for line in lines:
+        meta, _, text = line.partition(b"\t")
+        path_, *rest = json.loads(meta)
+        entries[path_] = [*rest, text.decode()]
+    return header, entries
+
+
+def index_body(header: bytes, entries: dict[str, list[Any]]) -> bytes:
+    lines = [header]
+    for path, (stat, digest, deps, text) in entries.items():
+        lines.append(json.dumps([path, stat, digest, deps]).encode() + b"\t" + str(text).encode())
+    return b"\n".join(lines)
+
+
 def signed(project: Path, body: bytes) -> bytes:
     """Sign ``body`` with this account's key, as only portlint itself could."""
     key = cache.signing_key()
@@ -269,11 +289,11 @@ def test_unsigned_entry_claiming_a_clean_file_is_ignored(project: Path) -> None:
     """A cache committed to a hostile repository cannot hide findings."""
     first = run(project)
     path = index_file(project)
-    mac, _, body = path.read_bytes().partition(b"\n")
-    doc = json.loads(body)
-    for entry in doc["files"].values():
+    mac, _, _body = path.read_bytes().partition(b"\n")
+    header, entries = read_index(path)
+    for entry in entries.values():
         entry[3] = "[[], [], []]"  # "nothing here"
-    path.write_bytes(b"f" * len(mac) + b"\n" + json.dumps(doc).encode())
+    path.write_bytes(b"f" * len(mac) + b"\n" + index_body(header, entries))
     assert lines(run(project)) == lines(first)
 
 
@@ -303,15 +323,14 @@ def test_unsigned_entry_claiming_a_clean_file_is_ignored(project: Path) -> None:
 def test_signed_but_malformed_entries_are_misses(project: Path, scanned: list[str], mutate) -> None:  # type: ignore[no-untyped-def]
     first = run(project)
     path = index_file(project)
-    _mac, _, body = path.read_bytes().partition(b"\n")
-    doc = json.loads(body)
-    entry = doc["files"][str(project / "compose.yaml")]
+    header, entries = read_index(path)
+    entry = entries[str(project / "compose.yaml")]
     result = json.loads(entry[3])
     entry[3] = None
     mutate(entry, result)
     if entry[3] is None:
         entry[3] = json.dumps(result)
-    path.write_bytes(signed(project, json.dumps(doc).encode()))
+    path.write_bytes(signed(project, index_body(header, entries)))
     scanned.clear()
     second = run(project)
     assert scanned == ["compose.yaml"]
@@ -393,8 +412,7 @@ def test_concurrent_runs_share_the_cache(project: Path) -> None:
     assert [p.returncode for p in procs] == [1, 1, 1, 1]
     rerun = subprocess.run(argv, cwd=project, env=env, capture_output=True, text=True, check=False)
     assert rerun.stdout in outputs
-    body = index_file(project).read_bytes().partition(b"\n")[2]
-    assert sorted(json.loads(body)["files"]) == [
+    assert sorted(read_index(index_file(project))[1]) == [
         str(project / name) for name in (".env", "Dockerfile", "compose.yaml", "deploy/agent.yaml")
     ]
     assert not [p for p in (project / ".portlint_cache").iterdir() if p.name.startswith(".tmp-")]

@@ -199,6 +199,7 @@ class Project:
                 "alloc",
                 "suppress",
                 "touch",
+                "comment",
                 "nothing",
                 "binary",
             )
@@ -280,6 +281,13 @@ class Project:
                 text = "# portlint: ignore-file[PL401, PL402]\n" + first + "\n" + rest
             self.write(rel, text)
             return f"suppress {rel}"
+        if op == "comment" and scanned:  # a change no scan result sees (the lean pre-commit run)
+            rel = rng.choice([p for p in scanned if not p.endswith(".json")] or scanned)
+            if rel.endswith(".json"):
+                return self.step()
+            self.write(rel, self.files[rel].rstrip("\n") + f"\n# note {self.counter}\n")
+            self.counter += 1
+            return f"comment {rel}"
         if op == "nothing":
             return "nothing"
         if op == "binary":  # not UTF-8, the bad byte somewhere else each time
@@ -331,6 +339,7 @@ def test_cached_runs_match_uncached(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         named = [p for p in project.files if p != "pyproject.toml"]
         if named:
             runs.append((rng.choice(named),))  # as pre-commit runs it
+            rng.shuffle(runs)  # the named run first too: it then records for the next one
         if rng.random() < 0.3:  # `portlint ports` reads the same cache
             ports = ["ports", "--format", "json", "."]
             cached_map = run_cli(ports, cwd=root)

@@ -33,13 +33,13 @@ def project(
     monkeypatch.setenv("PORTLINT_SCAN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     root = make_project(FILES)
     scans: list[int] = []
-    real = batch.scan_all
+    real = batch.scan_lazy
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         scans.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(run, "scan_all", counting)
+    monkeypatch.setattr(run, "scan_lazy", counting)
     return root, scans
 
 
@@ -137,3 +137,49 @@ def test_project_rules_reused_while_every_scan_is_the_same(
     assert runs
     assert "PL402" not in changed[1]
     assert changed == run_cli(["check", "--no-color", "--no-cache", "b/compose.yaml"], cwd=root)
+
+
+def test_a_lean_pre_commit_run_decodes_no_other_file_s_bindings(
+    grouped: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the project findings reused, only the named file's bindings are judged."""
+    from portlint.engine.cache import ScanCache
+
+    root, runs = grouped
+    run_cli(["check", "--no-color", "."], cwd=root)
+    decoded: list[bool] = []
+    real = ScanCache.decode_text
+
+    def spy(self: ScanCache, text: str, bindings: bool = True) -> Any:
+        decoded.append(bindings)
+        return real(self, text, bindings)
+
+    monkeypatch.setattr(ScanCache, "decode_text", spy)
+    runs.clear()
+    with open(root / "a/compose.yaml", "a", encoding="utf-8") as fh:
+        fh.write("# a comment no scanner reads\n")
+    lean = run_cli(["check", "--no-color", "a/compose.yaml"], cwd=root)
+    assert not runs
+    assert decoded
+    assert not any(decoded)  # a/compose.yaml was scanned again; the others kept their bindings
+    assert "PL402" in lean[1]
+    assert lean == run_cli(["check", "--no-color", "--no-cache", "a/compose.yaml"], cwd=root)
+
+
+def test_a_warm_run_keeps_the_project_record_of_its_state(grouped: tuple[Path, list[int]]) -> None:
+    """Whole-run reuse runs no project rule, so each state of the scans keeps its own record."""
+    root, runs = grouped
+    compose = root / "b/compose.yaml"
+    original = compose.read_text()
+    run_cli(["check", "--no-color", "."], cwd=root)  # state 1: recorded
+    compose.write_text('services:\n  api:\n    ports: ["8081:80"]\n')
+    run_cli(["check", "--no-color", "."], cwd=root)  # state 2: recorded
+    compose.write_text(original)
+    runs.clear()
+    run_cli(["check", "--no-color", "."], cwd=root)  # state 1 again: the whole run reused
+    assert not runs
+    with open(compose, "a", encoding="utf-8") as fh:
+        fh.write("# a comment no scanner reads\n")
+    first = run_cli(["check", "--no-color", "b/compose.yaml"], cwd=root)
+    assert not runs  # state 1's project record was still there
+    assert first == run_cli(["check", "--no-color", "--no-cache", "b/compose.yaml"], cwd=root)
