@@ -307,18 +307,31 @@ class ScanCache:
 
         Bindings are nearly all of a result's decoding cost, and a pre-commit
         run that reuses the project findings needs those of the files it
-        reports on only (``engine.run``). Raises ``Invalid`` for a bad shape.
+        reports on only (``engine.run``), so they are stored apart, after a
+        tab (``encode_text``), and most files then have nothing else to read.
+        Raises ``Invalid`` for a bad shape.
         """
+        rest, tab, found = text.partition("\t")
+        if not tab:
+            raise Invalid("not a scan result")
+        if not bindings and rest == "[]":
+            return ScanResult()
         try:
-            raw = json.loads(text)
-            if type(raw) is not list:
+            tail = json.loads(rest)
+            head = json.loads(found) if bindings else []
+            if type(tail) is not list:
                 raise Invalid("not a scan result")
-            if not bindings and raw:
-                raw[0] = []
-            result: ScanResult = self.decode(raw)
+            result: ScanResult = self.decode([head, *tail])
         except (ValueError, RecursionError, TypeError) as exc:
             raise Invalid(str(exc)) from exc
         return result
+
+    def encode_text(self, result: ScanResult) -> str:
+        """The rest of a result, a tab, its bindings (JSON text never holds a raw tab)."""
+        raw = self.encode(result)  # [bindings, problems, ...], trailing defaults left out
+        compact = (",", ":")
+        rest = json.dumps(raw[1:], separators=compact)
+        return f"{rest}\t{json.dumps(raw[0] if raw else [], separators=compact)}"
 
     def lookup_text(self, abs_path: str, read: Callable[[], SourceFile | None]) -> str | None:
         """``lookup`` before decoding: the entry's encoded result; None on a miss."""
@@ -375,7 +388,7 @@ class ScanCache:
     # -- writing -------------------------------------------------------
 
     def store(self, abs_path: str, scanned: Scanned) -> None:
-        encoded = json.dumps(self.encode(scanned.result), separators=(",", ":"))
+        encoded = self.encode_text(scanned.result)
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
         self._lines.pop(abs_path, None)

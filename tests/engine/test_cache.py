@@ -292,7 +292,7 @@ def test_unsigned_entry_claiming_a_clean_file_is_ignored(project: Path) -> None:
     mac, _, _body = path.read_bytes().partition(b"\n")
     header, entries = read_index(path)
     for entry in entries.values():
-        entry[3] = "[[], [], []]"  # "nothing here"
+        entry[3] = "[]\t[]"  # "nothing here"
     path.write_bytes(b"f" * len(mac) + b"\n" + index_body(header, entries))
     assert lines(run(project)) == lines(first)
 
@@ -325,11 +325,12 @@ def test_signed_but_malformed_entries_are_misses(project: Path, scanned: list[st
     path = index_file(project)
     header, entries = read_index(path)
     entry = entries[str(project / "compose.yaml")]
-    result = json.loads(entry[3])
+    rest, _, found = entry[3].partition("\t")
+    result = [json.loads(found), *json.loads(rest)]  # the result as the codec encodes it
     entry[3] = None
     mutate(entry, result)
     if entry[3] is None:
-        entry[3] = json.dumps(result)
+        entry[3] = json.dumps(result[1:]) + "\t" + json.dumps(result[0])
     path.write_bytes(signed(project, index_body(header, entries)))
     scanned.clear()
     second = run(project)
