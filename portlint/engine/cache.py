@@ -19,13 +19,14 @@ An entry is reused only when all of these are unchanged:
   portlint's version and the code itself (a digest of the package's files),
   PyYAML's, and the Python version. These select one index file.
 
-An index is one line per file: the entry's JSON (path, stat, digest,
-dependencies), a tab, then its scan result as JSON text, decoded only when
-the result is used (a pre-commit run that reuses the project findings
-decodes the bindings of the files it reports on only). The result text is
-never a string inside JSON, so reading it is a split rather than an
-unescape, and writing the index back after one change re-encodes only that
-file's line: the others are written out as they were read.
+An index is a header line of JSON (format, settings key, and each file's
+path, stat, digest and dependencies, in order), then one line per file: its
+scan result as JSON text, decoded only when the result is used (a pre-commit
+run that reuses the project findings decodes the bindings of the files it
+reports on only). The result text is never a string inside JSON, so reading
+it is a split rather than an unescape, and writing the index back after one
+change encodes only that file's line: the others are written out as they
+were read.
 
 The folder is inside a repository that may be hostile, so nothing in it is
 trusted. Index files are JSON (never pickle or marshal) and carry an HMAC made
@@ -77,7 +78,7 @@ from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_bytes
 
 CACHE_DIR = ".portlint_cache"
-FORMAT = 6  # 6: one line per entry; 5: PortBinding gained ``settings``, ``exposure``,
+FORMAT = 6  # 6: a line per entry's result; 5: PortBinding gained ``settings``, ``exposure``,
 # ``loopback``; fixes (Problem.fix, Directive spans); 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
@@ -268,16 +269,18 @@ class ScanCache:
             return {}
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
             return {}
+        entries = doc.get("files")
+        texts = rest.split(b"\n")
+        if type(entries) is not list or len(entries) != len(texts):
+            return {}
         files: dict[str, Any] = {}
-        for line in rest.split(b"\n"):
-            meta, tab, text = line.partition(b"\t")
-            try:
-                entry = json.loads(meta)
-                result = text.decode("ascii")
-            except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-                continue  # a bad line is a miss for its file alone
-            if tab and type(entry) is list and len(entry) == 4 and type(entry[0]) is str:
-                files[entry[0]] = [entry[1], entry[2], entry[3], result]
+        for entry, line in zip(entries, texts, strict=True):
+            if type(entry) is list and len(entry) == 4 and type(entry[0]) is str:
+                try:
+                    text = line.decode("ascii")
+                except ValueError:
+                    continue  # a bad line is a miss for its file alone
+                files[entry[0]] = [entry[1], entry[2], entry[3], text]
                 self._lines[entry[0]] = line
         return files
 
@@ -399,14 +402,13 @@ class ScanCache:
         """Write the index if anything changed; a failure to write only costs speed."""
         if not self.dirty:
             return
-        lines = [json.dumps({"format": FORMAT, "key": self.key}).encode()]
-        for path, entry in self.entries.items():
+        metas, lines = [], []
+        for path, (stat_then, digest, deps, text) in self.entries.items():
+            metas.append([path, stat_then, digest, deps])
             line = self._lines.get(path)
-            if line is None:
-                stat_then, digest, deps, text = entry
-                meta = json.dumps([path, stat_then, digest, deps], separators=(",", ":"))
-                line = f"{meta}\t{text}".encode("ascii")  # ensure_ascii: one line, no tab
-            lines.append(line)
+            lines.append(text.encode("ascii") if line is None else line)  # JSON: no newline
+        header = {"format": FORMAT, "key": self.key, "files": metas}
+        lines.insert(0, json.dumps(header, separators=(",", ":")).encode())
         body = b"\n".join(lines)
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)

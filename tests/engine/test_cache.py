@@ -235,23 +235,20 @@ def index_file(project: Path) -> Path:
     return found
 
 
-def read_index(path: Path) -> tuple[bytes, dict[str, list[Any]]]:
-    """The index's header line and its entries: path -> [stat, digest, deps, result text]."""
+def read_index(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The index's header and its entries: path -> [stat, digest, deps, result text]."""
     _mac, _, body = path.read_bytes().partition(b"\n")
     header, *lines = body.split(b"\n")
-    entries = {}
-    for line in lines:
-        meta, _, text = line.partition(b"\t")
-        path_, *rest = json.loads(meta)
-        entries[path_] = [*rest, text.decode()]
-    return header, entries
+    doc = json.loads(header)
+    pairs = zip(doc["files"], lines, strict=True)
+    entries = {meta[0]: [*meta[1:], text.decode()] for meta, text in pairs}
+    return doc, entries
 
 
-def index_body(header: bytes, entries: dict[str, list[Any]]) -> bytes:
-    lines = [header]
-    for path, (stat, digest, deps, text) in entries.items():
-        lines.append(json.dumps([path, stat, digest, deps]).encode() + b"\t" + str(text).encode())
-    return b"\n".join(lines)
+def index_body(doc: dict[str, Any], entries: dict[str, list[Any]]) -> bytes:
+    metas = [[path, *entry[:3]] for path, entry in entries.items()]
+    texts = [str(entry[3]).encode() for entry in entries.values()]
+    return b"\n".join([json.dumps({**doc, "files": metas}).encode(), *texts])
 
 
 def signed(project: Path, body: bytes) -> bytes:
