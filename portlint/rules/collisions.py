@@ -15,6 +15,7 @@ import posixpath
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from itertools import islice
 
 from portlint import identity
@@ -51,6 +52,7 @@ MAX_EXPANDED_RANGE = 65536
 MAX_RELATED = 20  # related locations shown per finding; also bounds the work per port
 
 
+@lru_cache(maxsize=1024)  # a repository writes a few host IPs, tens of thousands of times
 def ip_family(host_ip: str | None) -> int | None:
     """4 or 6 for an address, None for "all interfaces of both families"."""
     if host_ip is None or host_ip == "":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from portlint import identity
 from portlint.bindings import Location, PortBinding, Setting
@@ -341,7 +342,7 @@ def _program(binding: PortBinding, port: int) -> Exposure | None:
     names = _candidate_names(binding)
     if not names:
         return None
-    rows = [r for r in table.programs() if any(_is(n, r.names) for n in names)]
+    rows = _rows_named(tuple(names))
     if binding.protocol not in ("tcp", "udp"):
         return None
     for row in rows:
@@ -353,6 +354,16 @@ def _program(binding: PortBinding, port: int) -> Exposure | None:
     if len(own) == 1 and not any(r.has_port(port) for r in rows):
         return own[0]
     return None
+
+
+@lru_cache(maxsize=4096)
+def _rows_named(names: tuple[str, ...]) -> tuple[Exposure, ...]:
+    """The program rows one of ``names`` is (see :func:`_is`).
+
+    Asked for every routed port of every binding, with the few names a
+    repository uses; the table is fixed for the run (``table.load`` is cached).
+    """
+    return tuple(r for r in table.programs() if any(_is(n, r.names) for n in names))
 
 
 def _exposed(binding: PortBinding, ctx: RuleContext, klass: str) -> Iterator[Finding]:
