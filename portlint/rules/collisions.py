@@ -109,6 +109,7 @@ def fixed_ports(binding: PortBinding) -> range:
 IpKey = tuple[str, object]
 
 
+@lru_cache(maxsize=1024)
 def _stored_under(host_ip: str | None) -> tuple[IpKey, ...]:
     """The index keys a claim on ``host_ip`` is filed under (see :func:`_overlapping_keys`)."""
     family = ip_family(host_ip)
@@ -117,6 +118,7 @@ def _stored_under(host_ip: str | None) -> tuple[IpKey, ...]:
     return (("all", None), ("ip", host_ip), ("family", family))
 
 
+@lru_cache(maxsize=1024)
 def _overlapping_keys(host_ip: str | None) -> tuple[IpKey, ...]:
     """Disjoint index keys holding exactly the claims whose IP ``ips_overlap`` ``host_ip``.
 
@@ -658,8 +660,10 @@ class _ClaimIndex:
         self.starts: list[int] = []
         self.by_start: dict[int, list[str | None]] = {}  # up to two projects starting there
 
-    def add(self, lo: int, hi: int, claim: _Claim) -> None:
-        for node in span_nodes(self.size, lo, hi):
+    def add(self, lo: int, nodes: Sequence[int], claim: _Claim) -> None:
+        """File ``claim`` on ``lo..hi``, given as its ``span_nodes`` (the same for every
+        index of a run: they share one size, so the caller computes them once)."""
+        for node in nodes:
             runs = self.nodes.get(node)
             if runs is None:
                 runs = self.nodes[node] = _Runs()
@@ -815,14 +819,15 @@ def _find_repository_conflicts(
                 yield binding, port, earlier
                 break
         stored = ("*",) if folder_of is None else ("*", folder)
+        spans = [(piece_lo, span_nodes(size, piece_lo, piece_hi)) for piece_lo, piece_hi in pieces]
         for f in stored:
             for k in _stored_under(binding.host_ip):
                 index_key = (binding.protocol, group, f, claim.node, k)
                 index = indexes.get(index_key)
                 if index is None:
                     index = indexes[index_key] = _ClaimIndex(size)
-                for piece_lo, piece_hi in pieces:
-                    index.add(piece_lo, piece_hi, claim)
+                for piece_lo, span in spans:
+                    index.add(piece_lo, span, claim)
         for piece_lo, piece_hi in pieces:
             holds.add(piece_lo, piece_hi)
 
