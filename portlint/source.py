@@ -70,7 +70,9 @@ class SourceFile:
         return Location(self.path, line, col, end_line, end_col)
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        starts = self.line_starts
+        starts = self._line_starts  # computed once; the property only on the first call
+        if starts is None:
+            starts = self.line_starts
         idx = bisect_right(starts, offset) - 1
         return idx + 1, offset - starts[idx] + 1
 
