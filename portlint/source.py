@@ -70,7 +70,9 @@ class SourceFile:
         return Location(self.path, line, col, end_line, end_col)
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        starts = self.line_starts
+        starts = self._line_starts  # computed once; the property only on the first call
+        if starts is None:
+            starts = self.line_starts
         idx = bisect_right(starts, offset) - 1
         return idx + 1, offset - starts[idx] + 1
 
@@ -257,7 +259,7 @@ def confined(path: str, roots: Sequence[str]) -> str | None:
     are refused, and so is anything under a ``.git`` folder, where a checkout
     keeps its credentials. ``roots`` are real paths (``os.path.realpath``).
     """
-    real = os.path.realpath(path)
+    real = _real_path(path, roots)
     for root in roots:
         try:
             rel = os.path.relpath(real, root) if real != root else ""
@@ -267,6 +269,37 @@ def confined(path: str, roots: Sequence[str]) -> str | None:
         if parts[0] != ".." and not os.path.isabs(rel) and ".git" not in parts:
             return real
     return None
+
+
+def _real_path(path: str, roots: Sequence[str]) -> str:
+    """``os.path.realpath(path)``, resolving only the part below a root when it can.
+
+    A compose scan looks for five env files per folder, most of them absent,
+    and ``realpath`` tests every component from ``/`` down, each time. A root
+    is real already, so a normalised absolute path written below one is
+    resolved once none of its components below the root is a link: each is
+    ``lstat``-ed, and a link among them sends the whole path to ``realpath``.
+    A component that cannot be ``lstat``-ed (missing, or not a folder) ends
+    the walk, as it ends ``realpath``'s: nothing below it exists to be a link.
+    """
+    # normpath keeps a leading "//" (POSIX leaves it to the system); realpath does not.
+    if os.path.isabs(path) and os.path.normpath(path) == path and not path.startswith("//"):
+        for root in roots:
+            prefix = root if root.endswith(os.sep) else root + os.sep
+            if not path.startswith(prefix):
+                continue
+            current = prefix
+            for part in path[len(prefix) :].split(os.sep):
+                current = current + part
+                try:
+                    mode = os.lstat(current).st_mode
+                except OSError:
+                    return path
+                if stat.S_ISLNK(mode):
+                    return os.path.realpath(path)
+                current += os.sep
+            return path
+    return os.path.realpath(path)
 
 
 def read_source(

@@ -108,3 +108,43 @@ def test_confined_resolves_links_and_refuses_git_and_outside(tmp_path: Path) -> 
     assert confined(str(root / "link.env"), roots) is None
     assert confined(str(root / ".git" / "config"), roots) is None
     assert confined(str(root / ".." / "secret"), roots) is None
+
+
+def test_confined_sees_a_link_anywhere_below_the_root(tmp_path: Path) -> None:
+    """Paths written below a real root resolve without realpath's walk from ``/``,
+    so a linked folder in the middle must still be caught, and so must ``..``."""
+    real_root = tmp_path / "root"
+    (real_root / "inner").mkdir(parents=True)
+    (real_root / "inner" / "x.env").write_text("")
+    outside = tmp_path / "outside"
+    (outside / "deep").mkdir(parents=True)
+    (outside / "deep" / "x.env").write_text("")
+    (real_root / "out").symlink_to(outside)
+    (real_root / "alias").symlink_to(real_root / "inner")
+    root = os.path.realpath(real_root)
+    roots = [root]
+    # a linked folder leading outside, at either depth: refused, present or not
+    assert confined(os.path.join(root, "out", "deep", "x.env"), roots) is None
+    assert confined(os.path.join(root, "out", "missing.env"), roots) is None
+    # a linked folder inside the root: accepted, as the path it resolves to
+    assert confined(os.path.join(root, "alias", "x.env"), roots) == os.path.join(
+        root, "inner", "x.env"
+    )
+    # plain paths, present or missing, come back as written
+    assert confined(os.path.join(root, "inner", "x.env"), roots) == os.path.join(
+        root, "inner", "x.env"
+    )
+    assert confined(os.path.join(root, "nope", "x.env"), roots) == os.path.join(
+        root, "nope", "x.env"
+    )
+    # ``..`` past the root, and ``.git`` below it, stay refused
+    assert (
+        confined(os.path.join(root, "inner", "..", "..", "outside", "deep", "x.env"), roots) is None
+    )
+    assert confined(os.path.join(root, ".git", "config"), roots) is None
+    # every answer is the one realpath gives
+    for rel in ("out/deep/x.env", "alias/x.env", "inner/x.env", "nope/x.env", "inner/../alias"):
+        full = os.path.join(root, *rel.split("/"))
+        real = os.path.realpath(full)
+        inside = real.startswith(root + os.sep) and ".git" not in real.split(os.sep)
+        assert confined(full, roots) == (real if inside else None)

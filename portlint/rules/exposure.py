@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from portlint import identity
 from portlint.bindings import Location, PortBinding, Setting
@@ -341,7 +342,7 @@ def _program(binding: PortBinding, port: int) -> Exposure | None:
     names = _candidate_names(binding)
     if not names:
         return None
-    rows = [r for r in table.programs() if any(_is(n, r.names) for n in names)]
+    rows = _rows_named(tuple(names))
     if binding.protocol not in ("tcp", "udp"):
         return None
     for row in rows:
@@ -353,6 +354,22 @@ def _program(binding: PortBinding, port: int) -> Exposure | None:
     if len(own) == 1 and not any(r.has_port(port) for r in rows):
         return own[0]
     return None
+
+
+@lru_cache(maxsize=4096)
+def _rows_named(names: tuple[str, ...]) -> tuple[Exposure, ...]:
+    """The program rows one of ``names`` is (see :func:`_is`).
+
+    Asked for every routed port of every binding, with the few names a
+    repository uses; the table is fixed for the run (``table.load`` is cached).
+    """
+    return tuple(r for r in table.programs() if _is_one_of(names, r.names))
+
+
+@lru_cache(maxsize=4096)
+def _is_one_of(names: tuple[str, ...], aliases: tuple[str, ...]) -> bool:
+    """Whether one of ``names`` is one of ``aliases`` (:func:`_is`), for a few names many times."""
+    return any(_is(n, aliases) for n in names)
 
 
 def _exposed(binding: PortBinding, ctx: RuleContext, klass: str) -> Iterator[Finding]:
@@ -620,11 +637,11 @@ def _doors(bindings: Sequence[PortBinding], ctx: RuleContext, severity: str) -> 
     for group in published.values():
         first = group[0]
         ports = {port for b in group for port, _host in _routed_ports(b)}
-        names = _candidate_names(first)
+        names = tuple(_candidate_names(first))
         for row in table.doors():
             if row.severity != severity:
                 continue
-            if row.names and not any(_is(n, row.names) for n in names):
+            if row.names and not _is_one_of(names, row.names):
                 continue
             found = _door(row, first.settings)
             if found is None:

@@ -131,9 +131,14 @@ class _Loader:
     ctx: ScanContext
     docs: dict[str, tuple[SourceFile, Node] | None] = field(default_factory=dict)
     envs: dict[tuple[str, tuple[str, ...] | None], Variables] = field(default_factory=dict)
+    # The folder's env files are looked for twice (``variables`` then ``templates``),
+    # most of them absent, and each look resolves links: once per path is enough.
+    reads: dict[str, SourceFile | None] = field(default_factory=dict)
 
     def read(self, path: str) -> SourceFile | None:
-        return self.ctx.read(path) if self.ctx.read is not None else None
+        if path not in self.reads:
+            self.reads[path] = self.ctx.read(path) if self.ctx.read is not None else None
+        return self.reads[path]
 
     def document(self, path: str) -> tuple[SourceFile, Node] | None:
         if path not in self.docs:
