@@ -254,6 +254,7 @@ def run(
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(stamp(problem, rule, config))
+    del results  # every binding is in ``bindings`` now; the per-file lists can go
     bindings = place(bindings, (c.display for c in candidates))
     allocations = load_configured_allocations(config.allocations, config.root, cwd)
     project: dict[str, list[Finding]] | None = None

@@ -40,6 +40,7 @@ def scan_file(
     result.bindings = printable_values(result.bindings)
     result.problems = printable_values(result.problems)
     result.notes = printable_values(result.notes)
+    result.compact()  # kept until the report: one copy of each repeated value
     note = encoding_note(source)
     if note is not None:
         result.notes.append(note)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from portlint.bindings import PortBinding
 from portlint.findings import Directive, Problem
@@ -20,6 +21,41 @@ class ScanResult:
     # Files this one pulls in as part of itself (compose ``include``): read in that
     # context, so their own scan's context-dependent problems are not the engine's view.
     included: tuple[str, ...] = ()
+
+    def compact(self) -> None:
+        """Share equal values among this file's bindings: one object each, not one per binding.
+
+        A compose file's bindings of one service each build the same
+        namespaces, project folder, owner and identity names, and a run keeps
+        every binding until its report; at 100,000 files those copies are
+        tens of MiB. Fields are replaced only by an equal value (never a
+        different one), so the bindings mean exactly what they meant; the
+        protocol names are interned for the whole process.
+        """
+        if not self.bindings:
+            return
+        seen: dict[object, Any] = {}
+        same = seen.setdefault
+        put = object.__setattr__  # an equal value: frozen in meaning, shared in memory
+        intern = sys.intern
+        for b in self.bindings:
+            if (value := b.namespace) is not None and (kept := same(value, value)) is not value:
+                put(b, "namespace", kept)
+            value = b.target_namespace
+            if value is not None and (kept := same(value, value)) is not value:
+                put(b, "target_namespace", kept)
+            if (kept := intern(b.protocol)) is not b.protocol:
+                put(b, "protocol", kept)
+            if (kept := same(b.owner, b.owner)) is not b.owner:
+                put(b, "owner", kept)
+            if b.identities and (kept := same(b.identities, b.identities)) is not b.identities:
+                put(b, "identities", kept)
+            text = b.project_dir
+            if text is not None and (kept := same(text, text)) is not text:
+                put(b, "project_dir", kept)
+            text = b.project
+            if text is not None and (kept := same(text, text)) is not text:
+                put(b, "project", kept)
 
     def extend(self, other: ScanResult) -> None:
         self.bindings.extend(other.bindings)
