@@ -27,7 +27,7 @@ from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
 from portlint.gitignore import GitignoreRules
-from portlint.globs import deciding_glob, has_negation, matches_glob
+from portlint.globs import deciding_glob, glob_matcher, has_negation, matches_glob
 from portlint.printable import printable_path as printable
 from portlint.project import display, find_work_tree
 from portlint.scanners import ScannerSpec, scanner_for
@@ -76,10 +76,11 @@ def _exclude_pruner(root: str, excludes: Sequence[str]) -> Prune | None:
     """
     if not excludes or has_negation(excludes):
         return None
+    excluded = glob_matcher(excludes)
 
     def pruned(folder: str) -> bool:
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        return matches_glob(excludes, rel, is_dir=True)
+        return excluded(rel, True)
 
     return pruned
 
@@ -329,6 +330,9 @@ def discover(
 ) -> list[Candidate]:
     cwd = cwd or os.getcwd()
     excludes = (*config.exclude, *config.extend_exclude)
+    # Compiled once for the run: every listed file is matched against both.
+    excluded = glob_matcher(excludes) if excludes else None
+    included = glob_matcher(config.include) if config.include else None
     found: dict[str, Candidate] = {}  # by absolute path: escaped display names may clash
 
     said: dict[str, str] = {}  # shown path -> why it is not read; said sorted, at the end
@@ -375,12 +379,14 @@ def discover(
         else:
             if log is not None:
                 log(f"listing {shown_root} with git: files .gitignore hides are not listed")
-            listed = ((os.path.join(abs_given, name), name) for name in files)
+            # os.path.join's result for a relative name, without its checks per file
+            base = abs_given if abs_given.endswith(os.sep) else abs_given + os.sep
+            listed = ((base + name, name) for name in files)
         for path, rel_native in listed:
             rel = rel_native.replace(os.sep, "/")
             basename = rel.rsplit("/", 1)[-1]
             spec = scanner_for(basename)
-            if spec is None and config.include and matches_glob(config.include, rel):
+            if spec is None and included is not None and included(rel, False):
                 # `include`: a name the defaults miss, like `compose.yaml.dist` or
                 # `stack.yml.j2`, is read as the name without its last suffix
                 spec = scanner_for(os.path.splitext(basename)[0])
@@ -391,7 +397,7 @@ def discover(
             if spec is None:
                 skipped(prefix + printable(rel), "no scanner reads files of this name")
                 continue
-            if excludes and matches_glob(excludes, rel):
+            if excluded is not None and excluded(rel, False):
                 glob = deciding_glob(excludes, rel)
                 skipped(prefix + printable(rel), f"matches exclude glob `{glob}`")
                 continue
@@ -424,7 +430,13 @@ def discover(
     if log is not None:
         for shown in sorted(said):
             log(f"skipped {shown}: {said[shown]}")
-    return sorted(found.values())
+    # The candidates' own order (display, then abs_path, which is unique here) without
+    # the generated __lt__: one plain tuple comparison per step.
+    return sorted(found.values(), key=_candidate_order)
+
+
+def _candidate_order(candidate: Candidate) -> tuple[str, str]:
+    return (candidate.display, candidate.abs_path)
 
 
 def _folder_pruner(

@@ -16,10 +16,13 @@ drops findings per file) share it without either importing the other.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import pathspec
+from pathspec.util import normalize_file
 
 
 def _line(pattern: str) -> str:
@@ -30,10 +33,76 @@ def _line(pattern: str) -> str:
     return pat
 
 
+class GlobSet:
+    """One list of globs, compiled: the spec, and one regular expression for a quick no.
+
+    pathspec tries each pattern's expression in turn, in Python; discovery
+    asks about every file of the repository, and almost none is excluded.
+    The union of the patterns' expressions answers "no pattern matches" in
+    one call in C, and then the answer is False whatever the patterns say
+    (no pattern decided). Only a path some pattern matches goes to pathspec,
+    which weighs negation, order and folder patterns exactly as before.
+    """
+
+    __slots__ = ("_any", "spec")
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.spec = pathspec.GitIgnoreSpec.from_lines(_line(p) for p in patterns if p.strip())
+        self._any = _union(self.spec)
+
+    def match(self, rel: str, is_dir: bool = False) -> bool:
+        path = rel + "/" if is_dir else rel
+        if self._any is not None:
+            plain = path if _POSIX and not path.startswith(("/", "./")) else normalize_file(path)
+            if self._any(plain) is None:
+                return False
+        return self.spec.match_file(path)
+
+
+# pathspec changes no separator on POSIX systems: a path that starts with
+# neither "/" nor "./" is then its own normal form.
+_POSIX = os.sep == "/" and not os.altsep
+# Group names are unique per expression, not across a union; a back-reference
+# would change meaning once groups are renamed or renumbered.
+_GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
+_BACKREF = re.compile(r"\(\?P=|\\[1-9]")
+
+
+def _union(spec: pathspec.GitIgnoreSpec) -> Callable[[str], object] | None:
+    """A test that is None exactly when no pattern of ``spec`` matches; None if unsure."""
+    expressions: list[re.Pattern[str]] = []
+    for pattern in spec.patterns:
+        if pattern.include is None:
+            continue  # a comment or blank line: pathspec skips it too
+        regex = getattr(pattern, "regex", None)
+        if not isinstance(regex, re.Pattern) or not isinstance(regex.pattern, str):
+            return None
+        expressions.append(regex)
+    if not expressions:
+        return None
+    flags = {regex.flags for regex in expressions}
+    sources = [regex.pattern for regex in expressions]
+    if len(flags) != 1 or any(_BACKREF.search(src) for src in sources):
+        return None
+    anchored = all(src.startswith("^") for src in sources)
+    joined = "|".join(f"(?:{_GROUP_NAME.sub('(?:', src)})" for src in sources)
+    try:
+        union = re.compile(joined, flags.pop())
+    except re.error:
+        return None
+    # Every alternative anchored at the start: match() tries only there, as search() would.
+    return union.match if anchored else union.search
+
+
 @lru_cache(maxsize=256)
-def compile_globs(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+def compile_globs(patterns: tuple[str, ...]) -> GlobSet:
     """One compiled matcher per list of globs; config lists are few and reused per file."""
-    return pathspec.GitIgnoreSpec.from_lines(_line(p) for p in patterns if p.strip())
+    return GlobSet(patterns)
+
+
+def glob_matcher(patterns: Iterable[str]) -> Callable[[str, bool], bool]:
+    """``matches_glob`` for one list, compiled once: for loops over every file."""
+    return compile_globs(tuple(patterns)).match
 
 
 def matches_glob(patterns: Iterable[str], rel: str, is_dir: bool = False) -> bool:
@@ -42,14 +111,13 @@ def matches_glob(patterns: Iterable[str], rel: str, is_dir: bool = False) -> boo
     ``rel`` is a POSIX path relative to the project root; ``is_dir`` says it
     names a folder, which patterns ending in ``/`` need to know.
     """
-    spec = compile_globs(tuple(patterns))
-    return spec.match_file(rel + "/" if is_dir else rel)
+    return compile_globs(tuple(patterns)).match(rel, is_dir)
 
 
 def deciding_glob(patterns: Sequence[str], rel: str, is_dir: bool = False) -> str | None:
     """The glob that decided a match (the last one matching, unless it is a ``!``), for ``-v``."""
     kept = tuple(p for p in patterns if p.strip())
-    result = compile_globs(kept).check_file(rel + "/" if is_dir else rel)
+    result = compile_globs(kept).spec.check_file(rel + "/" if is_dir else rel)
     if not result.include or result.index is None:
         return None
     return kept[result.index]
@@ -64,10 +132,10 @@ def shortest_matching_folder(patterns: Sequence[str], folder: str) -> str | None
     """The shortest ancestor of ``folder`` (itself included) that a glob matches as a folder."""
     if not folder:
         return None
-    spec = compile_globs(tuple(patterns))
+    globs = compile_globs(tuple(patterns))
     parts = folder.split("/")
     for depth in range(1, len(parts) + 1):
         prefix = "/".join(parts[:depth])
-        if spec.match_file(prefix + "/"):
+        if globs.match(prefix, is_dir=True):
             return prefix
     return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from portlint.globs import matches_glob, shortest_matching_folder
+from portlint.config import DEFAULT_EXCLUDES
+from portlint.globs import compile_globs, matches_glob, shortest_matching_folder
 
 
 @pytest.mark.parametrize(
@@ -59,3 +60,43 @@ def test_the_shortest_matching_folder_wins(
     patterns: list[str], folder: str, expected: str | None
 ) -> None:
     assert shortest_matching_folder(patterns, folder) == expected
+
+
+_LISTS = [
+    DEFAULT_EXCLUDES,
+    ("deploy/**/old", "*.tpl.yaml", "/compose.yaml", "build/"),
+    ("deploy/*.yaml", "!deploy/keep.yaml"),
+    ("!deploy/keep.yaml", "deploy/*.yaml", "vendor/"),
+    ("./compose.yaml", "a?c", "[ab]/x", "**/examples/*", "# comment", "  "),
+    ("docs/", "!docs/compose.yaml", "docs/**"),
+]
+_PATHS = [
+    "compose.yaml",
+    "app/compose.yaml",
+    "deploy/old/compose.yaml",
+    "deploy/eu/west/old/compose.yaml",
+    "deploy/keep.yaml",
+    "deploy/drop.yaml",
+    "a/b/c.tpl.yaml",
+    "node_modules/x/compose.yaml",
+    "src/vendor/compose.yaml",
+    "vendor",
+    "abc/compose.yaml",
+    "b/x",
+    "examples/web/compose.yaml",
+    "docs/compose.yaml",
+    "docs/a/compose.yaml",
+    ".venv/lib/.env",
+    "build",
+]
+
+
+@pytest.mark.parametrize("patterns", _LISTS)
+def test_the_quick_no_never_changes_what_pathspec_decides(patterns: tuple[str, ...]) -> None:
+    # The union of the patterns' expressions only answers "nothing matches"; every
+    # verdict must be pathspec's own, for files and folders alike.
+    spec = compile_globs(tuple(patterns)).spec  # pathspec's own matcher, unchanged
+    for path in _PATHS:
+        for is_dir in (False, True):
+            expected = spec.match_file(path + "/" if is_dir else path)
+            assert matches_glob(patterns, path, is_dir) is expected, (path, is_dir)

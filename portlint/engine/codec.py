@@ -13,13 +13,16 @@ field of a type the codec does not know makes :func:`codec_for` raise
 :class:`Unsupported`, and the cache turns itself off rather than guess.
 A dataclass is a JSON list of its field values in declaration order, with
 trailing fields equal to their defaults left out (most bindings set only a
-few), tuples are lists and enums are their values.
+few), tuples are lists and enums are their values. Decoded strings are interned:
+JSON gives each occurrence its own object (a file's path in every location,
+``compose`` and ``tcp`` in every binding), and a run keeps every binding.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import enum
+import sys
 import types
 import typing
 from collections.abc import Callable
@@ -52,6 +55,11 @@ def codec_for(tp: Any) -> tuple[Encoder, Decoder]:
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def _shared(value: Any) -> Any:
+    """A decoded string as the one interned copy: JSON makes a new object per occurrence."""
+    return sys.intern(value) if type(value) is str else value
 
 
 def _build(tp: Any) -> tuple[Encoder, Decoder]:
@@ -149,11 +157,12 @@ def _sequence(item: Any, kind: type) -> tuple[Encoder, Decoder]:
     encode_item, decode_item = codec_for(item)
     kinds = _primitive_kinds(item)
     if kinds is not None:  # the common case (key paths, names): type checks in C
+        texts = str in kinds
 
         def decode_primitives(value: Any) -> Any:
             if type(value) is not list or not kinds.issuperset(map(type, value)):
                 raise Invalid("expected a list of " + "/".join(k.__name__ for k in kinds))
-            return kind(value)
+            return kind(map(_shared, value)) if texts else kind(value)
 
         return list, decode_primitives
     if encode_item is _identity:
@@ -287,19 +296,25 @@ def _dataclass(cls: type) -> tuple[Encoder, Decoder]:
 
 def _inline_check(tp: Any, name: str, env: dict[str, Any], i: int) -> list[str] | None:
     """Source lines that check a simple field in place (None: call its decoder)."""
+    env["INTERN"] = sys.intern
     if tp in _PRIMITIVES:
         env[f"T{i}"] = tp
-        return [f"if type({name}) is not T{i}:", "    raise Invalid('unexpected type')"]
+        check = [f"if type({name}) is not T{i}:", "    raise Invalid('unexpected type')"]
+        return check + ([f"{name} = INTERN({name})"] if tp is str else [])
     origin, args = get_origin(tp), get_args(tp)
     if (origin is Union or origin is types.UnionType) and all(
         a in _PRIMITIVES or a is type(None) for a in args
     ):
         env[f"K{i}"] = frozenset(args)
-        return [f"if type({name}) not in K{i}:", "    raise Invalid('unexpected type')"]
+        check = [f"if type({name}) not in K{i}:", "    raise Invalid('unexpected type')"]
+        if str in args:
+            check += [f"if type({name}) is str:", f"    {name} = INTERN({name})"]
+        return check
     if origin is Literal:
-        env[f"L{i}"] = frozenset(args)
+        env[f"L{i}"] = {a: a for a in args}  # the value itself: one object per word
         return [
             f"if type({name}) is not str or {name} not in L{i}:",
             "    raise Invalid('unexpected value')",
+            f"{name} = L{i}[{name}]",
         ]
     return None

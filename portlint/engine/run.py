@@ -289,6 +289,7 @@ def run(
             rule = by_code.get(problem.code)
             if rule is not None:
                 findings.append(stamp(problem, rule, config))
+    del results, scans  # every binding is in ``bindings`` now; the per-file results can go
     bindings = place(bindings, (c.display for c in candidates))
     allocations = load_configured_allocations(config.allocations, config.root, cwd)
     if project is None:

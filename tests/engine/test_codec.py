@@ -141,3 +141,27 @@ def test_the_binding_fields_are_the_cache_format() -> None:
         ["a.env", 1, 9], "dotenv", "db", "url", 5432,
         None, "tcp", None, None, None, "", [], [], None, [], None, None, [], "db",
     ]  # fmt: skip
+
+
+def test_decoded_strings_are_one_object_each() -> None:
+    # JSON gives every occurrence of a string its own object; a cached run keeps
+    # every binding, so the decoder hands back one shared copy instead.
+    bindings = [
+        PortBinding(
+            Location("deploy/compose.yaml", line, 9),
+            "compose",
+            "web",
+            "host",
+            8080 + line,
+            key_path=("services", "web", "ports", line),
+        )
+        for line in (3, 4)
+    ]
+    encode, decode = codec_for(ScanResult)
+    text = json.dumps(encode(ScanResult(bindings=bindings)))
+    first, second = decode(json.loads(text)).bindings
+    assert [first, second] == bindings
+    assert first.location.path is second.location.path
+    assert first.owner is second.owner
+    assert first.role is second.role
+    assert first.key_path[0] is second.key_path[0]
