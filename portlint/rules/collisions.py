@@ -720,32 +720,28 @@ class _LastRun:
 _LAST = _LastRun()
 
 
-Space = tuple[bool, tuple[tuple[str, ...], ...]]  # (one_space, run_together groups)
-
-
 def find_repository_conflicts(
     bindings: Sequence[PortBinding],
     independent: Sequence[str] = (),
     *,
     one_space: bool = True,
     run_together: Sequence[Sequence[str]] = (),
-    contested_too: bool = False,
 ) -> list[Conflict]:
-    """``_find_repository_conflicts``, computed once per bindings and options.
-
-    ``contested_too``: also group every claim as one space (what
-    :func:`contested_ports` asks next), in the same pass over the claims.
-    """
+    """``_find_repository_conflicts``, computed once per bindings and options."""
     _LAST.fresh(bindings)
-    independent = tuple(independent)
-    wanted: Space = (one_space, tuple(tuple(group) for group in run_together))
-    spaces = [wanted, (True, ())] if contested_too else [wanted]
-    missing = [space for space in spaces if (independent, space) not in _LAST.conflicts]
-    if missing:
-        found = _find_repository_conflicts(bindings, independent, missing)
-        for space, conflicts in zip(missing, found, strict=True):
-            _LAST.conflicts[(independent, space)] = conflicts
-    return _LAST.conflicts[(independent, wanted)]
+    key = (
+        tuple(independent),
+        one_space,
+        tuple(tuple(group) for group in run_together),
+    )
+    found = _LAST.conflicts.get(key)
+    if found is None:
+        found = _LAST.conflicts[key] = list(
+            _find_repository_conflicts(
+                bindings, independent, one_space=one_space, run_together=run_together
+            )
+        )
+    return found
 
 
 def _shared_claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
@@ -755,24 +751,14 @@ def _shared_claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
     return _LAST.claims
 
 
-class _Space:
-    """One way of grouping claims into runs, with its own indexes and conflicts."""
-
-    __slots__ = ("conflicts", "groups", "indexes")
-
-    def __init__(self, groups: list[str]) -> None:
-        self.groups = groups
-        self.indexes: dict[tuple[object, ...], _ClaimIndex] = {}
-        self.conflicts: list[Conflict] = []
-
-
 def _find_repository_conflicts(
     bindings: Sequence[PortBinding],
-    independent: Sequence[str],
-    spaces: Sequence[Space],
-) -> list[list[Conflict]]:
-    """Each claimant of a port after the first, with up to MAX_RELATED earlier claimants,
-    for each ``(one_space, run_together)`` of ``spaces``.
+    independent: Sequence[str] = (),
+    *,
+    one_space: bool = True,
+    run_together: Sequence[Sequence[str]] = (),
+) -> Iterator[Conflict]:
+    """Each claimant of a port after the first, with up to MAX_RELATED earlier claimants.
 
     A claim is judged on the ports its claimant did not hold yet, at the
     first of them an earlier claim contests. Earlier claims are kept as
@@ -780,19 +766,19 @@ def _find_repository_conflicts(
     so a claim only looks at claims it can conflict with (minus its own
     project's, skipped a run at a time) and stops after MAX_RELATED: the work
     grows with the number of bindings, not with their ranges or their pairs.
-    What a claimant holds does not depend on the run groups, so the groupings
-    of ``spaces`` share one pass, each with its own indexes.
     """
     folder_of = independent_folders(independent) if independent else None
     claims = _shared_claims(bindings)
-    pairs = [(c.binding, c.binding.project) for c in claims]
-    views = [
-        _Space(run_groups(pairs, bindings, one_space=one_space, run_together=together))
-        for one_space, together in spaces
-    ]
+    groups = run_groups(
+        [(c.binding, c.binding.project) for c in claims],
+        bindings,
+        one_space=one_space,
+        run_together=run_together,
+    )
     size = tree_size(max((c.binding.last_port or 0 for c in claims), default=0))
+    indexes: dict[tuple[object, ...], _ClaimIndex] = {}
     held: dict[tuple[str, Claimant], IntervalSet] = {}
-    for at, claim in enumerate(claims):
+    for claim, group in zip(claims, groups, strict=True):
         binding = claim.binding
         folder = folder_of(binding.location.path) if folder_of is not None else None
         if binding.end_port is None:
@@ -815,40 +801,35 @@ def _find_repository_conflicts(
             )
         )
         nodes = (False,) if claim.node else (False, True)
-        overlapping = _overlapping_keys(binding.host_ip)
+        found = [
+            index
+            for f in folders
+            for n in nodes
+            for k in _overlapping_keys(binding.host_ip)
+            if (index := indexes.get((binding.protocol, group, f, n, k))) is not None
+        ]
+        for piece_lo, piece_hi in pieces if found else ():
+            port: int | None = piece_lo
+            earlier = _contestants(found, piece_lo, claim)
+            if not earlier and piece_lo < piece_hi:
+                starts = [i.first_start(piece_lo + 1, piece_hi, claim.project) for i in found]
+                port = min((s for s in starts if s is not None), default=None)
+                earlier = _contestants(found, port, claim) if port is not None else []
+            if port is not None and earlier:
+                yield binding, port, earlier
+                break
         stored = ("*",) if folder_of is None else ("*", folder)
         spans = [(piece_lo, span_nodes(size, piece_lo, piece_hi)) for piece_lo, piece_hi in pieces]
-        for view in views:
-            group = view.groups[at]
-            indexes = view.indexes
-            found = [
-                index
-                for f in folders
-                for n in nodes
-                for k in overlapping
-                if (index := indexes.get((binding.protocol, group, f, n, k))) is not None
-            ]
-            for piece_lo, piece_hi in pieces if found else ():
-                port: int | None = piece_lo
-                earlier = _contestants(found, piece_lo, claim)
-                if not earlier and piece_lo < piece_hi:
-                    starts = [i.first_start(piece_lo + 1, piece_hi, claim.project) for i in found]
-                    port = min((s for s in starts if s is not None), default=None)
-                    earlier = _contestants(found, port, claim) if port is not None else []
-                if port is not None and earlier:
-                    view.conflicts.append((binding, port, earlier))
-                    break
-            for f in stored:
-                for k in _stored_under(binding.host_ip):
-                    index_key = (binding.protocol, group, f, claim.node, k)
-                    index = indexes.get(index_key)
-                    if index is None:
-                        index = indexes[index_key] = _ClaimIndex(size)
-                    for piece_lo, span in spans:
-                        index.add(piece_lo, span, claim)
+        for f in stored:
+            for k in _stored_under(binding.host_ip):
+                index_key = (binding.protocol, group, f, claim.node, k)
+                index = indexes.get(index_key)
+                if index is None:
+                    index = indexes[index_key] = _ClaimIndex(size)
+                for piece_lo, span in spans:
+                    index.add(piece_lo, span, claim)
         for piece_lo, piece_hi in pieces:
             holds.add(piece_lo, piece_hi)
-    return [view.conflicts for view in views]
 
 
 def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> list[PortBinding]:
@@ -950,14 +931,8 @@ def repository_port_conflict(
     """
     independent, together = _together_options(ctx.options)
     one_space = ctx.settings.allocations is not None
-    # Unless the allocation file makes the repository one space, the run's
-    # contested count (``contested_ports``) asks for that grouping next.
     found = find_repository_conflicts(
-        bindings,
-        independent,
-        one_space=one_space,
-        run_together=together,
-        contested_too=not one_space,
+        bindings, independent, one_space=one_space, run_together=together
     )
     picker = PortPicker(bindings, ctx.settings)
     for binding, port, earlier in found:
