@@ -287,24 +287,6 @@ class ScanCache:
     def sign(self, body: bytes) -> bytes:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode()
 
-    def lookup(self, abs_path: str, read: Callable[[], SourceFile | None]) -> ScanResult | None:
-        """The cached result for a file, or None on a miss.
-
-        ``read`` reads the file through the engine's reader; it is called only
-        when the stat fast path fails (the caller keeps what it read, so a
-        miss does not read the file twice).
-        """
-        text = self.lookup_text(abs_path, read)
-        if text is None:
-            return None
-        try:
-            return self.decode_text(text)
-        except Invalid:
-            self.hits -= 1
-            self.misses += 1
-            self.used.pop(abs_path, None)
-            return None
-
     def decode_text(self, text: str, bindings: bool = True) -> ScanResult:
         """A result ``lookup_text`` returned; without ``bindings``, the rest of it only.
 
@@ -337,7 +319,12 @@ class ScanCache:
         return f"{rest}\t{json.dumps(raw[0] if raw else [], separators=compact)}"
 
     def lookup_text(self, abs_path: str, read: Callable[[], SourceFile | None]) -> str | None:
-        """``lookup`` before decoding: the entry's encoded result; None on a miss."""
+        """The cached result text for a file (``decode_text`` reads it), or None on a miss.
+
+        ``read`` reads the file through the engine's reader; it is called only
+        when the stat fast path fails (the caller keeps what it read, so a
+        miss does not read the file twice).
+        """
         entry = self.entries.get(abs_path)  # displayed names may clash once escaped
         if type(entry) is not list or len(entry) != 4:
             self.misses += 1
