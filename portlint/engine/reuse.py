@@ -52,7 +52,9 @@ from portlint.results import RuleInfo, RunResult
 from portlint.source import SourceFile, read_source
 
 FORMAT = 1
-PROJECT_FORMAT = 2  # 2: the origins of interpolated bindings (a pre-commit run decodes less)
+PROJECT_FORMAT = (
+    3  # 2: origins (a pre-commit run decodes less); 3: files, evidence, contested ports
+)
 
 
 def canonical(value: Any) -> Any:
@@ -283,7 +285,7 @@ def is_record_name(name: str) -> bool:
 
 
 class ProjectRecords:
-    """Project-rule findings and the contested-port count, reused while the scans are equal.
+    """Project-rule findings and the contested ports, reused while the scans are equal.
 
     Project rules (collisions, exposure) read every binding of the run, and
     the bindings are a function of the candidate list and each file's scan
@@ -293,9 +295,10 @@ class ProjectRecords:
     scans the same as before (a comment, a key no scanner reads) skips them,
     and then needs only the bindings of the files it reports on, plus where
     the run's interpolated bindings came from (recorded here too): the other
-    files' bindings are never decoded. Any change to a scan result reruns
-    every project rule (no per-key reuse). One record per settings key and
-    state of the scans, named after both.
+    files' bindings are never decoded. A change to a scan result reruns the
+    project rules, the collision rules only on the ports the change touched
+    (``engine.incremental``, from the ``latest`` record). One record per
+    settings key and state of the scans, named after both.
     """
 
     def __init__(self, cache: ScanCache, settings: Sequence[Any]) -> None:
@@ -320,12 +323,21 @@ class ProjectRecords:
             h.update(f"{len(row)}:{row}{len(text)}:{text}".encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
-    def load(
-        self, digest: str
-    ) -> tuple[dict[str, list[Finding]], int, set[tuple[str, int, int]]] | None:
-        """Project findings by rule code (in the order the rules gave them), the
-        contested count, and where interpolated bindings came from."""
-        doc = self.cache.read_record(self._path(digest))
+    def load(self, digest: str) -> ProjectRecord | None:
+        """The record of this state of the scans, if there is one."""
+        return self._read(self._path(digest), digest)
+
+    def latest(self) -> ProjectRecord | None:
+        """The record the last fresh run of these settings wrote, whatever its scans:
+        what ``engine.incremental`` starts from."""
+        doc = self.cache.read_record(self._path(LATEST))
+        if type(doc) is not dict or doc.get("key") != self.key:
+            return None
+        digest = doc.get("scans")
+        return self._read(self._path(digest), digest) if type(digest) is str else None
+
+    def _read(self, path: str, digest: str) -> ProjectRecord | None:
+        doc = self.cache.read_record(path)
         try:
             if type(doc) is not dict or doc.get("format") != PROJECT_FORMAT:
                 return None
@@ -345,24 +357,46 @@ class ProjectRecords:
                 if type(row) is not list or len(row) != 3:
                     return None
                 origins.add((_string(row[0]), _int(row[1]), _int(row[2])))
-            return by_rule, _int(doc["contested"]), origins
+            contested = [(_int(port), _string(proto)) for port, proto in doc["contested"]]
+            files = [
+                (_string(path), _string(text), [_int(n) for n in spans])
+                for path, text, spans in doc["files"]
+            ]
+            return ProjectRecord(by_rule, contested, origins, files, _string(doc["evidence"]))
         except (Invalid, ValueError, TypeError, KeyError, RecursionError):
             return None
 
-    def save(
-        self,
-        digest: str,
-        by_rule: Mapping[str, Sequence[Finding]],
-        contested: int,
-        origins: Iterable[tuple[str, int, int]],
-    ) -> None:
+    def save(self, digest: str, record: ProjectRecord) -> None:
+        by_rule = record.findings
         doc = {
             "format": PROJECT_FORMAT,
             "key": self.key,
             "scans": digest,
             "rules": [[code, len(found)] for code, found in by_rule.items()],
             "findings": self._finding[0](tuple(f for found in by_rule.values() for f in found)),
-            "contested": contested,
-            "origins": sorted([list(o) for o in origins]),
+            "contested": [list(c) for c in record.contested],
+            "origins": sorted([list(o) for o in record.origins]),
+            "files": [list(row) for row in record.files],
+            "evidence": record.evidence,
         }
         self.cache.write_record(self._path(digest), doc)
+        self.cache.write_record(self._path(LATEST), {"key": self.key, "scans": digest})
+
+
+LATEST = "latest"
+
+
+@dataclasses.dataclass
+class ProjectRecord:
+    """What a fresh run's project rules found, and what the next run needs to go on from it.
+
+    ``files``: each candidate's displayed path, a digest of its scan result
+    text, and its bindings' port spans (``engine.incremental.flat_spans``);
+    ``evidence``: ``engine.incremental.evidence_digest``.
+    """
+
+    findings: dict[str, list[Finding]]
+    contested: list[tuple[int, str]]
+    origins: set[tuple[str, int, int]]
+    files: list[tuple[str, str, list[int]]]
+    evidence: str

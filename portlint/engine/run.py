@@ -20,7 +20,9 @@ from portlint.engine import baseline
 from portlint.engine.batch import Scans, scan_lazy
 from portlint.engine.cache import ScanCache, open_cache
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
+from portlint.engine.incremental import Touched, evidence_digest, file_digest, flat_spans, plan
 from portlint.engine.reuse import (
+    ProjectRecord,
     ProjectRecords,
     RunRecords,
     bytes_digest,
@@ -111,6 +113,7 @@ def check_bindings(
     focus: frozenset[str] | None = None,
     project: dict[str, list[Finding]] | None = None,
     origins: set[Origin] | None = None,
+    touched: Touched | None = None,
 ) -> list[Finding]:
     """Run the rules. With a focus (pre-commit's changed files), per-binding rules
     judge only the bindings of those files: their findings sit on the binding
@@ -118,7 +121,9 @@ def check_bindings(
 
     ``project``: project-rule findings by code, reused (``engine.reuse``) when
     present, else filled in as the project rules run. ``origins``: see
-    ``echoes_removed``.
+    ``echoes_removed``. ``touched``: the ports a change touched; ``by_port``
+    rules run on their bindings only and keep their other findings
+    (``engine.incremental``).
     """
     settings = Settings(
         ephemeral_range=config.ephemeral_range,
@@ -141,7 +146,20 @@ def check_bindings(
         elif project is not None and rule.code in project:
             findings.extend(project[rule.code])
         else:
-            found = list(rule.check(bindings, ctx))
+            found = None
+            if touched is not None and rule.by_port:
+                whole = RuleContext(
+                    rule,
+                    options,
+                    dataclasses.replace(settings, whole=bindings, fixable=touched.covers),
+                    ctx.severity,
+                )
+                # Findings off the touched ports come from a partial view of their
+                # component (a binding taken for its other side): the kept ones stand.
+                again = [f for f in rule.check(touched.bindings, whole) if touched.covers(f.port)]
+                found = [*touched.kept[rule.code], *again]
+            if found is None:
+                found = list(rule.check(bindings, ctx))
             if project is not None:
                 project[rule.code] = found
             findings.extend(found)
@@ -245,13 +263,15 @@ def run(
     contested: int | None = None
     origins: set[Origin] | None = None
     memo, digest = None, None
+    slices: list[tuple[int, int]] = []  # each candidate's bindings in ``bindings``
     if stdin is None and cache is not None:
         memo = ProjectRecords(
             cache, [cache.key, config, registry_identity(), *_allocation_ids(config, cwd, root)]
         )
         digest = memo.digest(candidates)
         if digest is not None and (recorded := memo.load(digest)) is not None:
-            project, contested, origins = recorded
+            project, contested = recorded.findings, len(recorded.contested)
+            origins = recorded.origins
     fresh = project is None
     # A check whose project findings are reused, reporting on named files only,
     # judges the bindings of those files alone: the others' stay undecoded.
@@ -274,8 +294,10 @@ def run(
     for candidate, scanned in zip(candidates, results, strict=True):
         if candidate.display in included:
             scanned = read_in_context(scanned)
+        slices.append((len(bindings), len(bindings) + len(scanned.bindings)))
         if any(p.anchor == HELM_TEMPLATE for p in scanned.problems):
             templates.append(candidate.display)
+            slices[-1] = (len(bindings), len(bindings))
             continue  # counted, never a finding (nor its directives): one line for the run
         skips = [p for p in scanned.problems if p.code == "PL002"]
         if skips:
@@ -292,11 +314,46 @@ def run(
     del results, scans  # every binding is in ``bindings`` now; the per-file results can go
     bindings = place(bindings, (c.display for c in candidates))
     allocations = load_configured_allocations(config.allocations, config.root, cwd)
+    record: ProjectRecord | None = None
+    touched: Touched | None = None
+    if memo is not None and digest is not None and fresh and cache is not None:
+        used = cache.used
+        record = ProjectRecord(
+            {},
+            [],
+            set(),
+            [
+                (c.display, file_digest(used.get(c.abs_path, "") if c.skip is None else ""), [])
+                for c in candidates
+            ],
+            evidence_digest(bindings),
+        )
+        for row, (lo, hi) in zip(record.files, slices, strict=True):
+            row[2].extend(flat_spans(bindings[lo:hi]))
+        last = memo.latest()
+        if last is not None:
+            touched = plan(
+                last,
+                record.files,
+                slices,
+                bindings,
+                record.evidence,
+                selected,
+                Settings(config.ephemeral_range, config.nodeport_range, allocations),
+                bool(config.rule_options.get("PL402", {}).get("run-together")),
+            )
     if project is None:
         project = {}
     findings.extend(
         check_bindings(
-            bindings, selected, config, allocations, focus, project, origins if lean else None
+            bindings,
+            selected,
+            config,
+            allocations,
+            focus,
+            project,
+            origins if lean else None,
+            touched,
         )
     )
     findings = [printable_finding(f) for f in findings]  # names from ports.toml, config
@@ -320,15 +377,32 @@ def run(
     sibling = sibling_note(shown.findings)
     if sibling:
         notes.append(sibling)
+    contests: list[tuple[int, str]] = []
     if contested is None:
-        contested = 0
         if "PL402" in by_code:  # ports independent projects share: counted, not reported
             options = {**by_code["PL402"].default_options(), **config.rule_options.get("PL402", {})}
-            contested = len(contested_ports(bindings, options, one_space=allocations is not None))
+            one_space = allocations is not None
+            if touched is not None:
+                again = [
+                    (port, proto)
+                    for port, proto, _ in contested_ports(
+                        touched.bindings, options, one_space=one_space, evidence=bindings
+                    )
+                    if touched.covers(port)
+                ]
+                contests = sorted([*touched.contested, *again])
+            else:
+                contests = [
+                    (port, proto)
+                    for port, proto, _ in contested_ports(bindings, options, one_space=one_space)
+                ]
+        contested = len(contests)
     if "PL402" in by_code and (note := contested_note(contested)):
         notes.append(note)
-    if memo is not None and digest is not None and fresh:
-        memo.save(digest, project, contested, echo_origins(bindings))
+    if memo is not None and digest is not None and record is not None:
+        record.findings, record.contested = project, contests
+        record.origins = echo_origins(bindings)
+        memo.save(digest, record)
     templates_line = template_note(templates)
     if templates_line and "PL002" in by_code:
         notes.append(templates_line)

@@ -99,6 +99,14 @@ class Settings:
     ephemeral_range: tuple[int, int] = (32768, 60999)
     nodeport_range: tuple[int, int] = (30000, 32767)
     allocations: Allocations | None = None  # the team's ports.toml, when there is one
+    whole: Sequence[PortBinding] | None = None
+    """Every binding of the run, when a ``by_port`` rule is given only the bindings
+    that share ports with a change (``engine.incremental``): what such a rule
+    learns from the whole run (which projects run together, which copy of a
+    workload is applied, which ports are free) it learns from these."""
+    fixable: Callable[[int], bool] | None = None
+    """With ``whole``: the ports whose findings this run keeps. A fix for another
+    port would be thrown away, so it must not take a free port from one kept."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +130,11 @@ class Rule:
     enabled: bool = True  # on by default
     aliases: tuple[str, ...] = ()
     fix: FixInfo | None = None  # the fix its findings may carry (`check --fix`)
+    by_port: bool = False
+    """A project rule whose finding on a port depends only on the bindings that
+    share ports with it, directly or through each other (and on ``Settings.whole``
+    for facts of the whole run): a run that changes some ports runs it again
+    on those ports' bindings only (``engine.incremental``)."""
 
     @property
     def url(self) -> str:
@@ -200,6 +213,7 @@ def _make(
     enabled: bool,
     aliases: Sequence[str],
     fix: FixInfo | None = None,
+    by_port: bool = False,
 ) -> Rule:
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like PL123")
@@ -222,6 +236,7 @@ def _make(
         enabled=enabled,
         aliases=tuple(aliases),
         fix=fix,
+        by_port=by_port,
     )
 
 
@@ -252,11 +267,12 @@ def project_rule(
     enabled: bool = True,
     aliases: Sequence[str] = (),
     fix: FixInfo | None = None,
+    by_port: bool = False,
 ) -> Callable[[ProjectCheck], Rule]:
-    """A check that needs every binding of the run (collisions)."""
+    """A check that needs every binding of the run (collisions); ``by_port``: see Rule."""
 
     def wrap(func: ProjectCheck) -> Rule:
-        return _make(func, code, name, severity, "project", options, enabled, aliases, fix)
+        return _make(func, code, name, severity, "project", options, enabled, aliases, fix, by_port)
 
     return wrap
 

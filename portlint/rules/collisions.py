@@ -274,6 +274,7 @@ def find_duplicates(
         "the port comes from, if any) and claim it in the allocation file, if there is one",
         "unsafe",
     ),
+    by_port=True,
 )
 def duplicate_host_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> Iterator[Finding]:
     """One Compose project or one pod publishes the same host port twice.
@@ -702,19 +703,21 @@ class _LastRun:
     its bindings after placing them.
     """
 
-    __slots__ = ("bindings", "claims", "conflicts", "size")
+    __slots__ = ("bindings", "claims", "conflicts", "evidence", "size")
 
     def __init__(self) -> None:
         self.bindings: Sequence[PortBinding] | None = None
         self.size = -1
         self.claims: list[_Claim] | None = None
         self.conflicts: dict[tuple[object, ...], list[Conflict]] = {}
+        self.evidence: list[Sequence[PortBinding] | None] = []
 
     def fresh(self, bindings: Sequence[PortBinding]) -> None:
         if self.bindings is not bindings or self.size != len(bindings):
             self.bindings, self.size = bindings, len(bindings)
             self.claims = None
             self.conflicts = {}
+            self.evidence = []
 
 
 _LAST = _LastRun()
@@ -726,19 +729,31 @@ def find_repository_conflicts(
     *,
     one_space: bool = True,
     run_together: Sequence[Sequence[str]] = (),
+    evidence: Sequence[PortBinding] | None = None,
 ) -> list[Conflict]:
-    """``_find_repository_conflicts``, computed once per bindings and options."""
+    """``_find_repository_conflicts``, computed once per bindings and options.
+
+    ``evidence``: every binding of the run, when ``bindings`` are only those
+    sharing ports with a change (``engine.incremental``); which projects run
+    together is learnt from all of them.
+    """
     _LAST.fresh(bindings)
     key = (
         tuple(independent),
         one_space,
         tuple(tuple(group) for group in run_together),
+        None if evidence is None else id(evidence),
     )
     found = _LAST.conflicts.get(key)
     if found is None:
+        _LAST.evidence.append(evidence)  # held, so its id is not reused while keyed
         found = _LAST.conflicts[key] = list(
             _find_repository_conflicts(
-                bindings, independent, one_space=one_space, run_together=run_together
+                bindings,
+                independent,
+                one_space=one_space,
+                run_together=run_together,
+                evidence=evidence,
             )
         )
     return found
@@ -757,6 +772,7 @@ def _find_repository_conflicts(
     *,
     one_space: bool = True,
     run_together: Sequence[Sequence[str]] = (),
+    evidence: Sequence[PortBinding] | None = None,
 ) -> Iterator[Conflict]:
     """Each claimant of a port after the first, with up to MAX_RELATED earlier claimants.
 
@@ -771,7 +787,7 @@ def _find_repository_conflicts(
     claims = _shared_claims(bindings)
     groups = run_groups(
         [(c.binding, c.binding.project) for c in claims],
-        bindings,
+        bindings if evidence is None else evidence,
         one_space=one_space,
         run_together=run_together,
     )
@@ -865,6 +881,7 @@ def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> li
             "claims in folders of one group conflict",
         ),
     ),
+    by_port=True,
 )
 def repository_port_conflict(
     bindings: Sequence[PortBinding], ctx: RuleContext
@@ -932,7 +949,11 @@ def repository_port_conflict(
     independent, together = _together_options(ctx.options)
     one_space = ctx.settings.allocations is not None
     found = find_repository_conflicts(
-        bindings, independent, one_space=one_space, run_together=together
+        bindings,
+        independent,
+        one_space=one_space,
+        run_together=together,
+        evidence=ctx.settings.whole,
     )
     picker = PortPicker(bindings, ctx.settings)
     for binding, port, earlier in found:
@@ -977,12 +998,14 @@ def contested_ports(
     options: Mapping[str, object],
     *,
     one_space: bool,
+    evidence: Sequence[PortBinding] | None = None,
 ) -> list[Contested]:
     """Ports more than one independent project claims: (port, protocol, claimants).
 
     These are what PL402 would report if every project ran at the same time,
     minus what it reports with the evidence it has: ports that need a person
-    to say whether the projects run together.
+    to say whether the projects run together. ``evidence``: see
+    :func:`find_repository_conflicts`.
     """
     if one_space:
         return []
@@ -990,11 +1013,13 @@ def contested_ports(
     reported = {
         (id(b), port)
         for b, port, _ in find_repository_conflicts(
-            bindings, independent, one_space=False, run_together=together
+            bindings, independent, one_space=False, run_together=together, evidence=evidence
         )
     }
     by_port: dict[tuple[int, str], list[PortBinding]] = {}
-    for binding, port, earlier in find_repository_conflicts(bindings, independent):
+    for binding, port, earlier in find_repository_conflicts(
+        bindings, independent, evidence=evidence
+    ):
         if (id(binding), port) in reported:
             continue
         claimants = by_port.setdefault((port, binding.protocol), [])
@@ -1092,7 +1117,7 @@ def _inner_ports(binding: PortBinding) -> range:
     return range(0)
 
 
-@project_rule("PL403", "duplicate-container-port", severity=Severity.ERROR)
+@project_rule("PL403", "duplicate-container-port", severity=Severity.ERROR, by_port=True)
 def duplicate_container_port(
     bindings: Sequence[PortBinding], ctx: RuleContext
 ) -> Iterator[Finding]:
@@ -1121,7 +1146,7 @@ def duplicate_container_port(
     # stops at the first clash, so the ports after it stay undeclared.
     spaces: dict[tuple[Namespace, str], tuple[FirstMap[PortBinding], dict[str, IntervalSet]]]
     spaces = {}
-    applied = _last_applied(bindings)
+    applied = _last_applied(bindings if ctx.settings.whole is None else ctx.settings.whole)
     for binding in sorted(bindings, key=lambda b: location_key(b.location)):
         space = _namespace(binding)
         if (
@@ -1173,7 +1198,7 @@ def duplicate_container_port(
 # --- PL404: two Services, one nodePort ---------------------------------------
 
 
-@project_rule("PL404", "duplicate-node-port", severity=Severity.ERROR)
+@project_rule("PL404", "duplicate-node-port", severity=Severity.ERROR, by_port=True)
 def duplicate_node_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> Iterator[Finding]:
     """Two Services use the same nodePort.
 
@@ -1269,7 +1294,7 @@ def dangling_target_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> I
 # --- PL406: an engine-picked range over a fixed port --------------------------
 
 
-@project_rule("PL406", "possible-host-port-overlap", severity=Severity.WARNING)
+@project_rule("PL406", "possible-host-port-overlap", severity=Severity.WARNING, by_port=True)
 def possible_host_port_overlap(
     bindings: Sequence[PortBinding], ctx: RuleContext
 ) -> Iterator[Finding]:

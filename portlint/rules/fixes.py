@@ -65,7 +65,7 @@ class PortPicker:
     the next ones."""
 
     def __init__(self, bindings: Sequence[PortBinding], settings: Settings) -> None:
-        self._bindings = bindings
+        self._bindings = bindings if settings.whole is None else settings.whole
         self._settings = settings
         self._used: set[int] | None = None
         self._given = 0
@@ -87,6 +87,8 @@ class PortPicker:
 
     def near(self, port: int) -> int | None:
         if self._given >= self.LIMIT:
+            return None
+        if self._settings.fixable is not None and not self._settings.fixable(port):
             return None
         self._given += 1
         if self._used is None:

@@ -15,6 +15,7 @@ must be equal byte for byte; so must ``portlint ports`` with and without the cac
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
@@ -318,6 +319,22 @@ class Project:
         return None
 
 
+def difference(cached: tuple[int, str, str], fresh: tuple[int, str, str]) -> str:
+    """The findings only one run reported (the whole outputs when they are not JSON)."""
+    try:
+        a, b = json.loads(cached[1]), json.loads(fresh[1])
+    except ValueError:
+        return f"cached: {cached}\nfresh: {fresh}"
+    rows_a = [json.dumps(f, sort_keys=True) for f in a["findings"]]
+    rows_b = [json.dumps(f, sort_keys=True) for f in b["findings"]]
+    only_a = [r for r in rows_a if r not in rows_b]
+    only_b = [r for r in rows_b if r not in rows_a]
+    return (
+        f"exit {cached[0]} vs {fresh[0]}; summary {a['summary']} vs {b['summary']}\n"
+        f"only cached: {only_a}\nonly fresh: {only_b}"
+    )
+
+
 def check(root: Path, *args: str) -> tuple[int, str, str]:
     return run_cli(["check", "--format", "json", "--no-color", *args], cwd=root)
 
@@ -358,5 +375,5 @@ def test_cached_runs_match_uncached(tmp_path: Path, monkeypatch: pytest.MonkeyPa
                 pytest.fail(
                     f"seed {SEED}, step {step} (PORTLINT_DIFF_SEED={SEED} "
                     f"PORTLINT_DIFF_STEPS={step + 1}), paths {paths}: cached run differs\n"
-                    f"history: {history[-6:]}\ncached: {cached}\nfresh: {fresh}"
+                    f"history: {history[-6:]}\n{difference(cached, fresh)}"
                 )
