@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,7 @@ CONFIGS = (
     'baseline = "baseline.json"\n',
     '[tool.portlint.severity]\nPL401 = "warning"\n',
     '[tool.portlint.rules.PL402]\nindependent = ["app*"]\n',
+    '[tool.portlint.rules.PL402]\nrun-together = [["app0", "k8s"]]\n',
     'select = ["PL4", "PL3"]\n',
     'env-files = ["app0/.env"]\n',
 )
@@ -54,17 +56,28 @@ def _maybe_ignore(rng: random.Random) -> str:
 
 
 def compose(rng: random.Random, n: int) -> str:
-    return (
+    """Sometimes with a port range, and joined to other projects by an external
+    network or a container name (the run groups PL402 reads)."""
+    lo = _port(rng)
+    ranged = f'      - "{lo}-{lo + 2}:{lo}-{lo + 2}"\n' if rng.random() < 0.3 else ""
+    joined = rng.random() < 0.4
+    named = f"    container_name: c{n % 3}\n" if rng.random() < 0.3 else ""
+    refers = f"    environment:\n      API_HOST: c{(n + 1) % 3}\n" if rng.random() < 0.3 else ""
+    text = (
         "services:\n"
         f"  web{n}:\n"
         "    image: nginx:1.27\n"
+        f"{named}{refers}"
         "    ports:\n"
         f'      - "${{WEB_PORT:-{_port(rng)}}}:80"{_maybe_ignore(rng)}\n'
         f'      - "{_port(rng)}:{_port(rng)}"\n'
-        f"  db{n}:\n"
+        f"{ranged}" + ("    networks: [shared]\n" if joined else "") + f"  db{n}:\n"
         "    image: postgres:16\n"
         f'    ports: ["127.0.0.1:{_port(rng)}:5432"]\n'
     )
+    if joined:
+        text += "networks:\n  shared:\n    external: true\n"
+    return text
 
 
 def override(rng: random.Random, n: int) -> str:
@@ -81,6 +94,20 @@ def dotenv(rng: random.Random, n: int) -> str:
 
 
 def k8s(rng: random.Random, n: int) -> str:
+    if rng.random() < 0.25:  # one pod, two containers (PL403), a named targetPort (PL405)
+        name = rng.choice(("http", "web"))
+        return (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+            f"  name: pod{n}\n  namespace: ns{n % 3}\nspec:\n  template:\n    spec:\n"
+            "      containers:\n"
+            f"        - name: a\n          image: node:20\n          ports:\n"
+            f"            - containerPort: {_port(rng)}\n              name: http\n"
+            f"        - name: b\n          image: redis:7\n          ports:\n"
+            f"            - containerPort: {_port(rng)}\n"
+            "---\napiVersion: v1\nkind: Service\nmetadata:\n"
+            f"  name: pod{n}\n  namespace: ns{n % 3}\nspec:\n  ports:\n"
+            f"    - port: {_port(rng)}\n      targetPort: {name}\n"
+        )
     if rng.random() < 0.5:
         return (
             "apiVersion: v1\nkind: Service\nmetadata:\n"
@@ -191,6 +218,9 @@ class Project:
                 "edit",
                 "edit",
                 "edit",
+                "port",
+                "port",
+                "port",
                 "env",
                 "env",
                 "add",
@@ -222,6 +252,16 @@ class Project:
             else:
                 self.write(rel, self.fresh(kind))
             return f"edit {rel}"
+        if op == "port" and scanned:  # one number changed in place: the incremental rules
+            rel = rng.choice(scanned)
+            text = self.files[rel]
+            spots = [m for m in re.finditer(r"\d+", text) if int(m.group()) in PORTS]
+            if not spots:
+                return self.step()
+            spot = rng.choice(spots)
+            new = str(_port(rng))
+            self.write(rel, text[: spot.start()] + new + text[spot.end() :])
+            return f"port {rel} {spot.group()} -> {new}"
         if op == "env":
             envs = [p for p in self.files if p.endswith(".env")]
             if not envs:
