@@ -166,3 +166,30 @@ def test_a_network_change_checks_everything(plans: tuple[Path, list[Touched | No
     assert result == check(root, "--no-cache", "a/compose.yaml")
     assert seen == [None]
     assert result[1].count("warning PL402") == 2  # a joined: it meets b's 8080, c's 9000
+
+
+def test_a_port_a_fix_proposed_is_taken_elsewhere(
+    plans: tuple[Path, list[Touched | None]],
+) -> None:
+    """The fix's free port is a fact of the whole run: once taken, it is proposed no more."""
+    import json
+
+    root, seen = plans
+    (root / "a/compose.yaml").write_text(
+        'services:\n  web:\n    ports: ["8080:80"]\n  api:\n    ports: ["8080:81"]\n'
+    )
+
+    def fixes() -> list[str]:
+        out = run_cli(["check", "--format", "json", "."], cwd=root)[1]
+        fresh = run_cli(["check", "--format", "json", "--no-cache", "."], cwd=root)
+        assert out == fresh[1]
+        return [f["fix"]["message"] for f in json.loads(out)["findings"] if f["fix"]]
+
+    check(root, ".")
+    (first,) = fixes()
+    proposed = first.rsplit(" ", 1)[1]  # "move it to port N"
+    compose = root / "d/compose.yaml"
+    compose.write_text(compose.read_text().replace("12000:70", f"{proposed}:70"))
+    (second,) = fixes()
+    assert seen[-1] is not None  # the incremental path ran
+    assert second != first and not second.endswith(f" {proposed}")
