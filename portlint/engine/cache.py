@@ -87,7 +87,7 @@ TEMP_MAX_AGE_SECONDS = 3600.0  # no save takes this long: whoever holds it is st
 _INDEX_NAME = re.compile(r"scan-[0-9a-f]{32}\.json")  # settings_key() is 32 hex digits
 _TEMP_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}")  # tempfile.mkstemp(prefix=".tmp-")
 RUN_RECORD_NAME = re.compile(r"run-[0-9a-f]{32}\.json")  # engine.reuse: one finished run
-KEEP_RECORDS = 8  # run records kept per cache folder (engine.reuse)
+KEEP_RECORDS = 12  # records kept per cache folder (engine.reuse): runs, project rules
 _TAG_MAX = 4096
 _GITIGNORE = "# created by portlint: this folder is a cache\n*\n"
 _CACHEDIR_TAG = (

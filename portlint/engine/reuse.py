@@ -21,7 +21,7 @@ Content is compared as the scan cache does it: a stat tuple (mtime, ctime,
 size, inode) is trusted only for files not modified in the last two seconds,
 else the content is hashed and compared. Records are signed JSON like the
 scan index, ``run-<32 hex>.json`` in the same folder, one per settings key;
-pre-commit runs name other files each time, so only the eight most recent
+pre-commit runs name other files each time, so only the twelve most recent
 records are kept.
 
 The reused result carries no bindings: reports never show them, and only
@@ -298,7 +298,9 @@ class ProjectRecords:
     files' bindings are never decoded. A change to a scan result reruns the
     project rules, the collision rules only on the ports the change touched
     (``engine.incremental``, from the ``latest`` record). One record per
-    settings key and state of the scans, named after both.
+    settings key and state of the scans, named after both; each file's scan
+    digest and port spans sit in a record of their own beside it, which the
+    pre-commit run that reuses the findings never reads.
     """
 
     def __init__(self, cache: ScanCache, settings: Sequence[Any]) -> None:
@@ -324,7 +326,8 @@ class ProjectRecords:
         return h.hexdigest()
 
     def load(self, digest: str) -> ProjectRecord | None:
-        """The record of this state of the scans, if there is one."""
+        """The record of this state of the scans, if there is one (without its
+        ``files``, which only a run that goes on from it reads)."""
         return self._read(self._path(digest), digest)
 
     def latest(self) -> ProjectRecord | None:
@@ -334,7 +337,20 @@ class ProjectRecords:
         if type(doc) is not dict or doc.get("key") != self.key:
             return None
         digest = doc.get("scans")
-        return self._read(self._path(digest), digest) if type(digest) is str else None
+        if type(digest) is not str:
+            return None
+        record = self._read(self._path(digest), digest)
+        rows = self.cache.read_record(self._path(f"{digest}:files"))
+        if record is None or type(rows) is not dict or rows.get("scans") != digest:
+            return None
+        try:
+            record.files = [
+                (_string(path), _string(text), [_int(n) for n in spans])
+                for path, text, spans in rows["files"]
+            ]
+        except (Invalid, ValueError, TypeError, KeyError):
+            return None
+        return record
 
     def _read(self, path: str, digest: str) -> ProjectRecord | None:
         doc = self.cache.read_record(path)
@@ -358,11 +374,7 @@ class ProjectRecords:
                     return None
                 origins.add((_string(row[0]), _int(row[1]), _int(row[2])))
             contested = [(_int(port), _string(proto)) for port, proto in doc["contested"]]
-            files = [
-                (_string(path), _string(text), [_int(n) for n in spans])
-                for path, text, spans in doc["files"]
-            ]
-            return ProjectRecord(by_rule, contested, origins, files, _string(doc["evidence"]))
+            return ProjectRecord(by_rule, contested, origins, [], _string(doc["evidence"]))
         except (Invalid, ValueError, TypeError, KeyError, RecursionError):
             return None
 
@@ -376,10 +388,12 @@ class ProjectRecords:
             "findings": self._finding[0](tuple(f for found in by_rule.values() for f in found)),
             "contested": [list(c) for c in record.contested],
             "origins": sorted([list(o) for o in record.origins]),
-            "files": [list(row) for row in record.files],
             "evidence": record.evidence,
         }
         self.cache.write_record(self._path(digest), doc)
+        # Apart: a pre-commit run that reuses this record never reads them.
+        rows = {"scans": digest, "files": [list(row) for row in record.files]}
+        self.cache.write_record(self._path(f"{digest}:files"), rows)
         self.cache.write_record(self._path(LATEST), {"key": self.key, "scans": digest})
 
 
