@@ -118,10 +118,11 @@ def test_a_folder_portlint_creates_is_marked_ignored_and_fully_cleaned(
     monkeypatch.setenv("PORTLINT_SCAN_CACHE_DIR", str(folder))
     _check(cli, project)
     names = sorted(p.name for p in folder.iterdir())
-    assert names[:2] == [".gitignore", "CACHEDIR.TAG"] and len(names) == 5
-    # engine.reuse: the run record and the project-rule record; the scan cache
-    assert names[2].startswith("run-") and names[3].startswith("run-")
-    assert names[4].startswith("scan-")
+    assert names[:2] == [".gitignore", "CACHEDIR.TAG"] and len(names) == 7
+    # engine.reuse: the run record, the project-rule record, its per-file rows and
+    # the pointer to the latest of them; the scan cache
+    assert all(name.startswith("run-") for name in names[2:6])
+    assert names[6].startswith("scan-")
     assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
     assert cli(["clean"], cwd=project) == (0, "", f"portlint: removed {folder}\n")
     assert not folder.exists() and (tmp_path / "new").is_dir()
