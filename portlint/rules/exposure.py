@@ -360,10 +360,30 @@ def _program(binding: PortBinding, port: int) -> Exposure | None:
 def _rows_named(names: tuple[str, ...]) -> tuple[Exposure, ...]:
     """The program rows one of ``names`` is (see :func:`_is`).
 
-    Asked for every routed port of every binding, with the few names a
-    repository uses; the table is fixed for the run (``table.load`` is cached).
+    Asked for every routed port of every binding; the table is fixed for the
+    run (``table.load`` is cached). A repository of many services asks with
+    thousands of different names (``svc12-api``), so each is tried only
+    against the rows one of whose aliases starts with one of its words: a
+    name matches an alias only where the alias's words appear in it.
     """
-    return tuple(r for r in table.programs() if _is_one_of(names, r.names))
+    words = {word for name in names for word in name.split("-")}
+    index = _rows_by_first_word()
+    near = {id(r) for word in words for r in index.get(word, ())}
+    if not near:
+        return ()
+    return tuple(r for r in table.programs() if id(r) in near and _is_one_of(names, r.names))
+
+
+@lru_cache(maxsize=1)
+def _rows_by_first_word() -> dict[str, list[Exposure]]:
+    """Program rows by the first word of each of their aliases."""
+    index: dict[str, list[Exposure]] = {}
+    for row in table.programs():
+        for alias in row.names:
+            rows = index.setdefault(alias.split("-", 1)[0], [])
+            if row not in rows:
+                rows.append(row)
+    return index
 
 
 @lru_cache(maxsize=4096)
