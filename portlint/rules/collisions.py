@@ -14,9 +14,10 @@ import ipaddress
 import posixpath
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 from portlint import identity
 from portlint.bindings import Location, Namespace, PortBinding, location_key
@@ -630,11 +631,11 @@ class _Runs:
 
     __slots__ = ("runs",)
 
-    def __init__(self) -> None:
-        self.runs: list[tuple[str | None, list[_Claim]]] = []
+    def __init__(self, first: _Claim) -> None:
+        self.runs: list[tuple[str | None, list[_Claim]]] = [(first.project, [first])]
 
     def append(self, claim: _Claim) -> None:
-        if self.runs and self.runs[-1][0] == claim.project:
+        if self.runs[-1][0] == claim.project:
             self.runs[-1][1].append(claim)
         else:
             self.runs.append((claim.project, [claim]))
@@ -649,41 +650,105 @@ def _claim_order(claim: _Claim) -> int:
     return claim.order
 
 
-class _ClaimIndex:
-    """PL402's earlier claims of one partition (protocol, folder, role, host IP) as intervals."""
+_MIXED = object()
+"""``_ClaimIndex.by_start``'s value where claims of two projects start at one port."""
 
-    __slots__ = ("by_start", "nodes", "size", "starts")
+
+class _ClaimIndex:
+    """PL402's earlier claims of one partition (protocol, folder, role, host IP) as intervals.
+
+    Most partitions of a repository hold a handful of claims (one compose
+    project's, on one host IP), and a 100,000-file repository has tens of
+    thousands of them: up to SMALL filings are a flat list
+    ``[lo, hi, claim, ...]`` searched in full, a few dozen bytes each. Beyond
+    that they move to a segment tree (``span_nodes``), where a node holding one
+    claim holds it bare and one holding more holds its ``_Runs``.
+    """
+
+    __slots__ = ("by_start", "flat", "nodes", "size", "starts")
+
+    SMALL = 24
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.nodes: dict[int, _Runs] = {}
+        self.flat: list[Any] | None = []  # lo, hi, claim, lo, hi, claim, ...
+        self.nodes: dict[int, _Claim | _Runs] = {}
         self.starts: list[int] = []
-        self.by_start: dict[int, list[str | None]] = {}  # up to two projects starting there
+        # the project of the claims starting at a port, or _MIXED for several
+        self.by_start: dict[int, object] = {}
 
-    def add(self, lo: int, nodes: Sequence[int], claim: _Claim) -> None:
-        """File ``claim`` on ``lo..hi``, given as its ``span_nodes`` (the same for every
-        index of a run: they share one size, so the caller computes them once)."""
+    def add(self, lo: int, hi: int, nodes: list[int], claim: _Claim) -> None:
+        """File ``claim`` on ``lo..hi``. ``nodes``: its ``span_nodes``, or empty until an
+        index needs them (every index of a run has one size, so the first to compute them
+        leaves them there for the others)."""
+        flat = self.flat
+        if flat is not None:
+            if len(flat) < 3 * self.SMALL:
+                flat += (lo, hi, claim)
+                return
+            self.flat = None
+            for i in range(0, len(flat), 3):
+                self._file(flat[i], span_nodes(self.size, flat[i], flat[i + 1]), flat[i + 2])
+        if not nodes:
+            nodes.extend(span_nodes(self.size, lo, hi))
+        self._file(lo, nodes, claim)
+
+    def _file(self, lo: int, nodes: Sequence[int], claim: _Claim) -> None:
         for node in nodes:
-            runs = self.nodes.get(node)
-            if runs is None:
-                runs = self.nodes[node] = _Runs()
-            runs.append(claim)
-        projects = self.by_start.get(lo)
-        if projects is None:
+            held = self.nodes.get(node)
+            if held is None:
+                self.nodes[node] = claim
+            elif isinstance(held, _Runs):
+                held.append(claim)
+            else:
+                runs = self.nodes[node] = _Runs(held)
+                runs.append(claim)
+        if lo not in self.by_start:
             insort(self.starts, lo)
-            self.by_start[lo] = [claim.project]
-        elif len(projects) == 1 and projects[0] != claim.project:
-            projects.append(claim.project)
+            self.by_start[lo] = claim.project
+        elif (owner := self.by_start[lo]) is not _MIXED and owner != claim.project:
+            self.by_start[lo] = _MIXED
 
-    def covering(self, port: int) -> list[_Runs]:
-        return [runs for node in path_nodes(self.size, port) if (runs := self.nodes.get(node))]
+    def covering(self, port: int, project: str | None) -> Iterator[Iterable[_Claim]]:
+        """The claims on ``port`` outside ``project``, as streams in claim order."""
+        flat = self.flat
+        if flat is not None:
+            found = []
+            for i in range(0, len(flat), 3):
+                if flat[i] <= port <= flat[i + 1]:
+                    claim = flat[i + 2]
+                    if project is None or claim.project != project:
+                        found.append(claim)
+            if found:
+                yield found
+            return
+        for node in path_nodes(self.size, port):
+            held = self.nodes.get(node)
+            if held is None:
+                continue
+            if isinstance(held, _Runs):
+                yield held.outside(project)
+            elif project is None or held.project != project:
+                yield (held,)
 
     def first_start(self, lo: int, hi: int, project: str | None) -> int | None:
         """The first start in ``lo..hi`` of a claim outside ``project``."""
+        flat = self.flat
+        if flat is not None:
+            best: int | None = None
+            for i in range(0, len(flat), 3):
+                start = flat[i]
+                if (
+                    lo <= start <= hi
+                    and (best is None or start < best)
+                    and (project is None or flat[i + 2].project != project)
+                ):
+                    best = start
+            return best
         i = bisect_left(self.starts, lo)
         while i < len(self.starts) and self.starts[i] <= hi:
-            projects = self.by_start[self.starts[i]]
-            if len(projects) > 1 or project is None or projects[0] != project:
+            owner = self.by_start[self.starts[i]]
+            if owner is _MIXED or project is None or owner != project:
                 return self.starts[i]
             i += 1
         return None
@@ -776,10 +841,36 @@ def _find_repository_conflicts(
         run_together=run_together,
     )
     size = tree_size(max((c.binding.last_port or 0 for c in claims), default=0))
-    indexes: dict[tuple[object, ...], _ClaimIndex] = {}
+    # An index serves only the later claims of its protocol and run group, and a
+    # claimant's held ports only its own later claims: each goes once the last
+    # of those is judged, so what is kept is what is still to be asked.
+    pending: dict[tuple[str, str], int] = {}
+    holding: dict[tuple[str, Claimant], int] = {}
+    for claim, group in zip(claims, groups, strict=True):
+        part = (claim.binding.protocol, group)
+        pending[part] = pending.get(part, 0) + 1
+        mine = (claim.binding.protocol, claim.claimant)
+        holding[mine] = holding.get(mine, 0) + 1
+    indexes: dict[tuple[str, str], dict[tuple[object, bool, IpKey], _ClaimIndex]] = {}
     held: dict[tuple[str, Claimant], IntervalSet] = {}
     for claim, group in zip(claims, groups, strict=True):
         binding = claim.binding
+        part = (binding.protocol, group)
+        later = pending[part] - 1
+        if later:
+            pending[part] = later
+            partition = indexes.get(part)
+        else:
+            del pending[part]
+            partition = indexes.pop(part, None)
+        mine = (binding.protocol, claim.claimant)
+        again = holding[mine] - 1
+        if again:
+            holding[mine] = again
+            holds = held.get(mine)
+        else:
+            del holding[mine]
+            holds = held.pop(mine, None)
         folder = folder_of(binding.location.path) if folder_of is not None else None
         if binding.end_port is None:
             lo = hi = binding.port or 0
@@ -788,8 +879,7 @@ def _find_repository_conflicts(
             if not ports:
                 continue
             lo, hi = _port_span(ports)
-        holds = held.setdefault((binding.protocol, claim.claimant), IntervalSet())
-        pieces = holds.gaps(lo, hi)  # the ports this claimant did not hold yet
+        pieces = [(lo, hi)] if holds is None else holds.gaps(lo, hi)  # not held yet
         if not pieces:
             continue
         folders: tuple[object, ...] = (
@@ -801,13 +891,17 @@ def _find_repository_conflicts(
             )
         )
         nodes = (False,) if claim.node else (False, True)
-        found = [
-            index
-            for f in folders
-            for n in nodes
-            for k in _overlapping_keys(binding.host_ip)
-            if (index := indexes.get((binding.protocol, group, f, n, k))) is not None
-        ]
+        found = (
+            [
+                index
+                for f in folders
+                for n in nodes
+                for k in _overlapping_keys(binding.host_ip)
+                if (index := partition.get((f, n, k))) is not None
+            ]
+            if partition
+            else []
+        )
         for piece_lo, piece_hi in pieces if found else ():
             port: int | None = piece_lo
             earlier = _contestants(found, piece_lo, claim)
@@ -818,23 +912,29 @@ def _find_repository_conflicts(
             if port is not None and earlier:
                 yield binding, port, earlier
                 break
+        if again:
+            if holds is None:
+                holds = held[mine] = IntervalSet()
+            for piece_lo, piece_hi in pieces:
+                holds.add(piece_lo, piece_hi)
+        if not later:
+            continue
+        if partition is None:
+            partition = indexes[part] = {}
         stored = ("*",) if folder_of is None else ("*", folder)
-        spans = [(piece_lo, span_nodes(size, piece_lo, piece_hi)) for piece_lo, piece_hi in pieces]
-        for f in stored:
-            for k in _stored_under(binding.host_ip):
-                index_key = (binding.protocol, group, f, claim.node, k)
-                index = indexes.get(index_key)
-                if index is None:
-                    index = indexes[index_key] = _ClaimIndex(size)
-                for piece_lo, span in spans:
-                    index.add(piece_lo, span, claim)
         for piece_lo, piece_hi in pieces:
-            holds.add(piece_lo, piece_hi)
+            spans: list[int] = []  # filled by the first index that needs them
+            for f in stored:
+                for k in _stored_under(binding.host_ip):
+                    index = partition.get((f, claim.node, k))
+                    if index is None:
+                        index = partition[(f, claim.node, k)] = _ClaimIndex(size)
+                    index.add(piece_lo, piece_hi, spans, claim)
 
 
 def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> list[PortBinding]:
     """The first MAX_RELATED earlier claims on ``port`` that contest ``claim``, in order."""
-    streams = [runs.outside(claim.project) for i in indexes for runs in i.covering(port)]
+    streams = [stream for i in indexes for stream in i.covering(port, claim.project)]
     return [c.binding for c in islice(merged(streams, key=_claim_order), MAX_RELATED)]
 
 
