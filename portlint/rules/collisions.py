@@ -244,24 +244,36 @@ def find_duplicates(
     as intervals: ``"1-65535:1-65535"`` in 2,000 services costs what 2,000
     single ports cost.
     """
-    hosts = [
-        b
-        for b in sorted(bindings, key=lambda b: location_key(b.location))
-        if b.role == "host" and b.project is not None
-    ]
+    hosts = [b for b in bindings if b.role == "host" and b.project is not None]
+    hosts.sort(key=lambda b: location_key(b.location))
     size = tree_size(max((b.last_port or 0 for b in hosts), default=0))
+    # A scope serves only its own later bindings: it goes after its last one.
+    pending: dict[tuple[str, str], int] = {}
+    for binding in hosts:
+        scope_key = (binding.project or "", binding.protocol)
+        pending[scope_key] = pending.get(scope_key, 0) + 1
     scopes: dict[tuple[str, str], _DuplicateScope] = {}
     for order, binding in enumerate(hosts):
+        scope_key = (binding.project or "", binding.protocol)
+        later = pending[scope_key] - 1
+        if later:
+            pending[scope_key] = later
+        else:
+            del pending[scope_key]
         ports = fixed_ports(binding)
         if not ports:
+            if not later:
+                scopes.pop(scope_key, None)
             continue
         lo, hi = _port_span(ports)
-        scope_key = (binding.project or "", binding.protocol)
-        scope = scopes.get(scope_key)
+        scope = scopes.get(scope_key) if later else scopes.pop(scope_key, None)
         if scope is None:
-            scope = scopes[scope_key] = _DuplicateScope(size)
+            scope = _DuplicateScope(size)
+            if later:
+                scopes[scope_key] = scope
         found = scope.earlier(binding, lo, hi, scope.groups.get(_claim_key(binding)))
-        scope.add(binding, lo, hi, order)
+        if later:
+            scope.add(binding, lo, hi, order)
         if found:
             yield binding, [other for _, _, other in found], found[0][0]
 
@@ -1222,19 +1234,31 @@ def duplicate_container_port(
     spaces: dict[tuple[Namespace, str], tuple[FirstMap[PortBinding], dict[str, IntervalSet]]]
     spaces = {}
     applied = _last_applied(bindings)
-    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
+    declaring: list[tuple[PortBinding, Namespace, range]] = []
+    for binding in bindings:
         space = _namespace(binding)
-        if (
-            space is not None
-            and space.kind == "pod"
-            and applied.get(space) != binding.location.path
-        ):
-            continue  # an earlier file's copy of the object: the later one replaces it
-        ports = _inner_ports(binding) if space is not None else range(0)
-        if space is None or not ports:
+        if space is None:
             continue
+        if space.kind == "pod" and applied.get(space) != binding.location.path:
+            continue  # an earlier file's copy of the object: the later one replaces it
+        ports = _inner_ports(binding)
+        if ports:
+            declaring.append((binding, space, ports))
+    declaring.sort(key=lambda d: location_key(d[0].location))
+    # A namespace's intervals serve only its own later bindings: they go after its last.
+    pending: dict[tuple[Namespace, str], int] = {}
+    for binding, space, _ in declaring:
+        pending[(space, binding.protocol)] = pending.get((space, binding.protocol), 0) + 1
+    for binding, space, ports in declaring:
         lo, hi = _port_span(ports)
-        first_by, declared_by = spaces.setdefault((space, binding.protocol), (FirstMap(), {}))
+        key = (space, binding.protocol)
+        later = pending[key] - 1
+        if later:
+            pending[key] = later
+            first_by, declared_by = spaces.setdefault(key, (FirstMap(), {}))
+        else:
+            del pending[key]
+            first_by, declared_by = spaces.pop(key) if key in spaces else (FirstMap(), {})
         declared = declared_by.setdefault(binding.owner, IntervalSet())
         # The first port already declared by someone, not yet by this owner: a port
         # another owner declared first (a port this owner declared first is its own).
@@ -1294,9 +1318,10 @@ def duplicate_node_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     """
     first_by: dict[tuple[str, int], PortBinding] = {}
     owners: set[tuple[str, int, str]] = set()
-    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
-        if binding.role != "node" or binding.port is None:
-            continue
+    nodes = [b for b in bindings if b.role == "node" and b.port is not None]
+    nodes.sort(key=lambda b: location_key(b.location))
+    for binding in nodes:
+        assert binding.port is not None
         first = first_by.setdefault((binding.protocol, binding.port), binding)
         mark = (binding.protocol, binding.port, binding.owner)
         if mark in owners:
@@ -1391,15 +1416,17 @@ def possible_host_port_overlap(
     ## How to silence
     `# portlint: ignore[PL406]` on the range.
     """
+    hosts = [
+        b for b in bindings if b.role == "host" and b.project is not None and b.port is not None
+    ]
+    ranged = [b for b in hosts if is_engine_picked(b)]
+    wanted = {(b.project or "", b.protocol) for b in ranged}  # the scopes a range asks about
     fixed: dict[tuple[str, str], list[PortBinding]] = defaultdict(list)
-    ranged: list[PortBinding] = []
-    for binding in bindings:
-        if binding.role != "host" or binding.project is None or binding.port is None:
-            continue
-        if is_engine_picked(binding):
-            ranged.append(binding)
-        elif fixed_ports(binding):
-            fixed[(binding.project, binding.protocol)].append(binding)
+    for binding in hosts:
+        scope = (binding.project or "", binding.protocol)
+        if scope in wanted and not is_engine_picked(binding) and fixed_ports(binding):
+            fixed[scope].append(binding)
+    del hosts
     size = tree_size(max((b.last_port or 0 for b in bindings if b.port is not None), default=0))
     # Per scope, the fixed claims as intervals in location order (rank), filed by host IP.
     trees: dict[tuple[str, str], dict[IpKey, PortTree[tuple[int, PortBinding]]]] = {}
