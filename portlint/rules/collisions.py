@@ -515,11 +515,14 @@ class _Claim:
         return ips_overlap(other.binding.host_ip, self.binding.host_ip)
 
 
-def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
+def _inside_a_service(
+    bindings: Sequence[PortBinding], asked: set[tuple[str, int | None]]
+) -> set[tuple[str, int]]:
     """(folder name, port) pairs a compose service listens on inside its container.
 
     An app's own ``.env`` or config in ``frontend/`` saying ``PORT=5173`` is
     the port of the ``frontend`` service's container, not a second claim.
+    Only the ``asked`` pairs are kept: every compose binding gives some.
     """
     inside: set[tuple[str, int]] = set()
     for b in bindings:
@@ -529,16 +532,19 @@ def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
         if port is None:
             continue
         for name in {b.owner, *b.identities}:
-            inside.add((name, port))
+            if (name, port) in asked:
+                inside.add((name, port))
     return inside
 
 
-def _env_file_ports(bindings: Sequence[PortBinding]) -> dict[tuple[str, int], list[PortBinding]]:
+def _env_file_ports(
+    bindings: Sequence[PortBinding], asked: set[tuple[str, int | None]]
+) -> dict[tuple[str, int], list[PortBinding]]:
     """(.env path, port) -> the compose bindings of the project that ``.env`` configures.
 
     A ``.env`` beside a compose file, or one a service names in ``env_file:``,
     belongs to that project; a port there is keyed by the binding's host port
-    and by its container port.
+    and by its container port. Only the ``asked`` keys are kept.
     """
     out: dict[tuple[str, int], list[PortBinding]] = defaultdict(list)
     for b in bindings:
@@ -555,7 +561,7 @@ def _env_file_ports(bindings: Sequence[PortBinding]) -> dict[tuple[str, int], li
             ports.add(b.port)
         for env in envs:
             for port in ports:
-                if port is not None:
+                if port is not None and (env, port) in asked:
                     out[(env, port)].append(b)
     return out
 
@@ -588,8 +594,19 @@ def _project_env_claim(
 
 def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
     """Claims in path order; an interpolated port belongs to the claimant of its .env value."""
-    inside = _inside_a_service(bindings)
-    env_ports = _env_file_ports(bindings)
+    listening = [b for b in bindings if b.role == "listen" and b.port is not None]
+    inside = _inside_a_service(
+        bindings,
+        {
+            (posixpath.basename(posixpath.dirname(b.location.path)), b.port)
+            for b in listening
+            if on_shared_machine(b)
+        },
+    )
+    env_ports = _env_file_ports(
+        bindings, {(b.location.path, b.port) for b in listening if b.env_key is not None}
+    )
+    del listening
     services = {id(b): s for b in bindings if (s := _project_env_claim(b, env_ports)) is not None}
 
     def in_container(b: PortBinding) -> bool:
@@ -856,13 +873,21 @@ def _find_repository_conflicts(
     # An index serves only the later claims of its protocol and run group, and a
     # claimant's held ports only its own later claims: each goes once the last
     # of those is judged, so what is kept is what is still to be asked.
+    # Likewise a claim is filed under a folder or host IP key only while a later
+    # claim may look there (a repository without samples never looks by folder).
     pending: dict[tuple[str, str], int] = {}
     holding: dict[tuple[str, Claimant], int] = {}
+    asked: dict[object, int] = {}
     for claim, group in zip(claims, groups, strict=True):
         part = (claim.binding.protocol, group)
         pending[part] = pending.get(part, 0) + 1
         mine = (claim.binding.protocol, claim.claimant)
         holding[mine] = holding.get(mine, 0) + 1
+        for key in (
+            *_looked_up(claim.binding, folder_of),
+            *_overlapping_keys(claim.binding.host_ip),
+        ):
+            asked[key] = asked.get(key, 0) + 1
     indexes: dict[tuple[str, str], dict[tuple[object, bool, IpKey], _ClaimIndex]] = {}
     held: dict[tuple[str, Claimant], IntervalSet] = {}
     for claim, group in zip(claims, groups, strict=True):
@@ -884,6 +909,9 @@ def _find_repository_conflicts(
             del holding[mine]
             holds = held.pop(mine, None)
         folder = folder_of(binding.location.path) if folder_of is not None else None
+        folders = _looked_up(binding, folder_of)
+        for key in (*folders, *_overlapping_keys(binding.host_ip)):
+            asked[key] -= 1
         if binding.end_port is None:
             lo = hi = binding.port or 0
         else:
@@ -894,14 +922,6 @@ def _find_repository_conflicts(
         pieces = [(lo, hi)] if holds is None else holds.gaps(lo, hi)  # not held yet
         if not pieces:
             continue
-        folders: tuple[object, ...] = (
-            ("*",)
-            if folder_of is None or folder is None
-            else (
-                None,
-                folder,
-            )
-        )
         nodes = (False,) if claim.node else (False, True)
         found = (
             [
@@ -937,11 +957,25 @@ def _find_repository_conflicts(
         for piece_lo, piece_hi in pieces:
             spans: list[int] = []  # filled by the first index that needs them
             for f in stored:
+                if not asked.get(f):
+                    continue
                 for k in _stored_under(binding.host_ip):
+                    if not asked.get(k):
+                        continue
                     index = partition.get((f, claim.node, k))
                     if index is None:
                         index = partition[(f, claim.node, k)] = _ClaimIndex(size)
                     index.add(piece_lo, piece_hi, spans, claim)
+
+
+def _looked_up(
+    binding: PortBinding, folder_of: Callable[[str], str | None] | None
+) -> tuple[str | None, ...]:
+    """The folder keys under which a claim looks for earlier claims: every claim's
+    (``*``) outside an ``independent`` folder; inside one, those outside any (None)
+    and its own folder's."""
+    folder = folder_of(binding.location.path) if folder_of is not None else None
+    return ("*",) if folder is None else (None, folder)
 
 
 def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> list[PortBinding]:
