@@ -864,7 +864,7 @@ def _find_repository_conflicts(
     folder_of = independent_folders(independent) if independent else None
     claims = _shared_claims(bindings)
     groups = run_groups(
-        [(c.binding, c.binding.project) for c in claims],
+        ((c.binding, c.binding.project) for c in claims),
         bindings,
         one_space=one_space,
         run_together=run_together,
@@ -876,20 +876,19 @@ def _find_repository_conflicts(
     # Likewise a claim is filed under a folder or host IP key only while a later
     # claim may look there (a repository without samples never looks by folder).
     pending: dict[tuple[str, str], int] = {}
-    holding: dict[tuple[str, Claimant], int] = {}
+    holding: dict[Claimant, int] = {}
     asked: dict[object, int] = {}
     for claim, group in zip(claims, groups, strict=True):
         part = (claim.binding.protocol, group)
         pending[part] = pending.get(part, 0) + 1
-        mine = (claim.binding.protocol, claim.claimant)
-        holding[mine] = holding.get(mine, 0) + 1
+        holding[claim.claimant] = holding.get(claim.claimant, 0) + 1
         for key in (
             *_looked_up(claim.binding, folder_of),
             *_overlapping_keys(claim.binding.host_ip),
         ):
             asked[key] = asked.get(key, 0) + 1
     indexes: dict[tuple[str, str], dict[tuple[object, bool, IpKey], _ClaimIndex]] = {}
-    held: dict[tuple[str, Claimant], IntervalSet] = {}
+    held: dict[Claimant, dict[str, IntervalSet]] = {}  # by protocol
     for claim, group in zip(claims, groups, strict=True):
         binding = claim.binding
         part = (binding.protocol, group)
@@ -900,14 +899,14 @@ def _find_repository_conflicts(
         else:
             del pending[part]
             partition = indexes.pop(part, None)
-        mine = (binding.protocol, claim.claimant)
-        again = holding[mine] - 1
+        again = holding[claim.claimant] - 1
         if again:
-            holding[mine] = again
-            holds = held.get(mine)
+            holding[claim.claimant] = again
+            mine = held.get(claim.claimant)
         else:
-            del holding[mine]
-            holds = held.pop(mine, None)
+            del holding[claim.claimant]
+            mine = held.pop(claim.claimant, None)
+        holds = mine.get(binding.protocol) if mine is not None else None
         folder = folder_of(binding.location.path) if folder_of is not None else None
         folders = _looked_up(binding, folder_of)
         for key in (*folders, *_overlapping_keys(binding.host_ip)):
@@ -946,7 +945,7 @@ def _find_repository_conflicts(
                 break
         if again:
             if holds is None:
-                holds = held[mine] = IntervalSet()
+                holds = held.setdefault(claim.claimant, {})[binding.protocol] = IntervalSet()
             for piece_lo, piece_hi in pieces:
                 holds.add(piece_lo, piece_hi)
         if not later:
