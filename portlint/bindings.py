@@ -108,6 +108,9 @@ class Setting:
     text: str
     location: Location
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _text(self.text))  # ``DEBUG=1`` in a thousand services
+
 
 @dataclass(frozen=True, slots=True)
 class Edit:
