@@ -208,8 +208,8 @@ class PortBinding:
     scanner cannot place one."""
 
     def __post_init__(self) -> None:
-        # Equal values written in thousands of files (``("services", "web", "ports", 0)``,
-        # ``"tcp"``, one service's namespace) become one object: a 100,000-file run holds
+        # Equal values (``"tcp"``, ``("services", "web", "ports", 0)``, the namespace of
+        # all of one service's bindings) become one object: a 100,000-file run holds
         # hundreds of thousands of bindings until its last rule.
         put = object.__setattr__
         put(self, "text", _text(self.text))
@@ -228,10 +228,6 @@ class PortBinding:
             put(self, "namespace", _same(self.namespace))
         if self.target_namespace is not None:
             put(self, "target_namespace", _same(self.target_namespace))
-        if type(self.port) is int:
-            put(self, "port", _same(self.port))
-        if type(self.target) is int:
-            put(self, "target", _same(self.target))
         for name in _OPTIONAL_TEXTS:
             value = getattr(self, name)
             if value is not None:
@@ -270,11 +266,12 @@ _OPTIONAL_TEXTS = (
 )
 
 _SHARED: dict[object, object] = {}
-"""One object per value of the tuples, namespaces and numbers bindings hold (never
-``bool``s, which equal 0 and 1): emptied when it grows past _SHARED_LIMIT, since
-sharing saves memory but is never needed."""
+"""One object per equal tuple or namespace of recent bindings. Most such values repeat
+within one file or service (its namespace, its identities); the few every file
+repeats come back right after the table is emptied, which it is every
+_SHARED_LIMIT values: a table of every distinct value would cost more than it saves."""
 
-_SHARED_LIMIT = 1 << 19
+_SHARED_LIMIT = 1 << 12
 
 T = TypeVar("T")
 
