@@ -1139,7 +1139,10 @@ def contested_ports(
         )
     }
     by_port: dict[tuple[int, str], list[PortBinding]] = {}
-    for binding, port, earlier in find_repository_conflicts(bindings, independent):
+    # Streamed, not kept: nothing else asks for the conflicts of one space, and in a
+    # large repository they are tens of thousands of lists of related claims.
+    every = _find_repository_conflicts(bindings, independent)
+    for binding, port, earlier in every:
         if (id(binding), port) in reported:
             continue
         claimants = by_port.setdefault((port, binding.protocol), [])
