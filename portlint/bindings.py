@@ -210,9 +210,9 @@ class PortBinding:
     def __post_init__(self) -> None:
         # Equal values (``"tcp"``, ``("services", "web", "ports", 0)``, the namespace of
         # all of one service's bindings) become one object: a 100,000-file run holds
-        # hundreds of thousands of bindings until its last rule. Not ``text``: "8080:80"
-        # is mostly written once, and interning a string never shared costs a table entry.
+        # hundreds of thousands of bindings until its last rule.
         put = object.__setattr__
+        put(self, "text", _text(self.text))
         put(self, "owner", _text(self.owner))
         put(self, "protocol", _text(self.protocol))
         put(self, "key_path", _same(self.key_path))
