@@ -215,13 +215,13 @@ class PortBinding:
         put(self, "text", _text(self.text))
         put(self, "owner", _text(self.owner))
         put(self, "protocol", _text(self.protocol))
-        put(self, "key_path", _same(self.key_path))
+        put(self, "key_path", _same_words(self.key_path))
         if self.identities:
-            put(self, "identities", _same(self.identities))
+            put(self, "identities", _same_words(self.identities))
         if self.profiles:
-            put(self, "profiles", _same(self.profiles))
+            put(self, "profiles", _same_words(self.profiles))
         if self.env_files:
-            put(self, "env_files", _same(self.env_files))
+            put(self, "env_files", _same_words(self.env_files))
         if self.together:
             put(self, "together", _same(self.together))
         if self.namespace is not None:
@@ -282,6 +282,20 @@ def _same(value: T) -> T:
         if len(_SHARED) >= _SHARED_LIMIT:
             _SHARED.clear()
         _SHARED[value] = found = value
+    return found  # type: ignore[return-value]
+
+
+W = TypeVar("W", bound=tuple[object, ...])
+
+
+def _same_words(value: W) -> W:
+    """``_same`` for a tuple of words: a new one is stored with its strings interned."""
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        found = tuple(sys.intern(v) if type(v) is str else v for v in value)
+        _SHARED[found] = found
     return found  # type: ignore[return-value]
 
 
