@@ -6,8 +6,9 @@ at their boundary, so no rule or reporter ever adds one.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 Role = Literal["host", "container", "listen", "node", "service", "url"]
 """Where a port is bound.
@@ -107,6 +108,9 @@ class Setting:
     text: str
     location: Location
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "text", _text(self.text))  # ``DEBUG=1`` in a thousand services
+
 
 @dataclass(frozen=True, slots=True)
 class Edit:
@@ -123,6 +127,12 @@ class Edit:
     replacement: str
     expect: str | None = None  # the text the span must hold; the fix is refused otherwise
     # (the file changed since the scan, or the span was not what the rule assumed)
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "replacement", _text(self.replacement))
+        if self.expect is not None:
+            put(self, "expect", _text(self.expect))
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +207,32 @@ class PortBinding:
     of the entry (compose ``ports`` written in the file scanned); None when the
     scanner cannot place one."""
 
+    def __post_init__(self) -> None:
+        # Equal values (``"tcp"``, ``("services", "web", "ports", 0)``, the namespace of
+        # all of one service's bindings) become one object: a 100,000-file run holds
+        # hundreds of thousands of bindings until its last rule.
+        put = object.__setattr__
+        put(self, "text", _text(self.text))
+        put(self, "owner", _text(self.owner))
+        put(self, "protocol", _text(self.protocol))
+        put(self, "key_path", _same_words(self.key_path))
+        if self.identities:
+            put(self, "identities", _same_words(self.identities))
+        if self.profiles:
+            put(self, "profiles", _same_words(self.profiles))
+        if self.env_files:
+            put(self, "env_files", _same_words(self.env_files))
+        if self.together:
+            put(self, "together", _same(self.together))
+        if self.namespace is not None:
+            put(self, "namespace", _same(self.namespace))
+        if self.target_namespace is not None:
+            put(self, "target_namespace", _same(self.target_namespace))
+        for name in _OPTIONAL_TEXTS:
+            value = getattr(self, name)
+            if value is not None:
+                put(self, name, _text(value))
+
     @property
     def last_port(self) -> int | None:
         return self.end_port if self.end_port is not None else self.port
@@ -213,3 +249,55 @@ class PortBinding:
         if self.port is None:
             return range(0)
         return range(self.port, (self.last_port or self.port) + 1)
+
+
+_OPTIONAL_TEXTS = (
+    "host_ip",
+    "project",
+    "image",
+    "host",
+    "service",
+    "project_dir",
+    "env_key",
+    "k8s_object",
+    "container",
+    "port_name",
+    "exposure",
+)
+
+_SHARED: dict[object, object] = {}
+"""One object per equal tuple or namespace of recent bindings. Most such values repeat
+within one file or service (its namespace, its identities); the few every file
+repeats come back right after the table is emptied, which it is every
+_SHARED_LIMIT values: a table of every distinct value would cost more than it saves."""
+
+_SHARED_LIMIT = 1 << 12
+
+T = TypeVar("T")
+
+
+def _same(value: T) -> T:
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        _SHARED[value] = found = value
+    return found  # type: ignore[return-value]
+
+
+W = TypeVar("W", bound=tuple[object, ...])
+
+
+def _same_words(value: W) -> W:
+    """``_same`` for a tuple of words: a new one is stored with its strings interned."""
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= _SHARED_LIMIT:
+            _SHARED.clear()
+        found = tuple(sys.intern(v) if type(v) is str else v for v in value)
+        _SHARED[found] = found
+    return found  # type: ignore[return-value]
+
+
+def _text(value: str) -> str:
+    return sys.intern(value) if type(value) is str else value

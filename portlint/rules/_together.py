@@ -23,7 +23,7 @@ The same config in two formats (``traefik.sample.toml`` and
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from portlint.bindings import PortBinding
 from portlint.globs import shortest_matching_folder
@@ -123,7 +123,7 @@ def _facts(binding: PortBinding, key: str) -> list[str]:
 
 
 def run_groups(
-    claims: Sequence[tuple[PortBinding, str | None]],
+    claims: Iterable[tuple[PortBinding, str | None]],
     bindings: Sequence[PortBinding],
     *,
     one_space: bool,
@@ -138,7 +138,7 @@ def run_groups(
     bindings that claim nothing (an ``expose``-only service naming a container).
     """
     if one_space:
-        return [ALL_TOGETHER] * len(claims)
+        return [ALL_TOGETHER for _ in claims]
     groups = _Groups()
     defined: dict[str, set[str]] = {}  # container_name -> units defining it
     refers: list[tuple[str, str]] = []

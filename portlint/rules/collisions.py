@@ -14,9 +14,10 @@ import ipaddress
 import posixpath
 from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 from portlint import identity
 from portlint.bindings import Location, Namespace, PortBinding, location_key
@@ -243,24 +244,36 @@ def find_duplicates(
     as intervals: ``"1-65535:1-65535"`` in 2,000 services costs what 2,000
     single ports cost.
     """
-    hosts = [
-        b
-        for b in sorted(bindings, key=lambda b: location_key(b.location))
-        if b.role == "host" and b.project is not None
-    ]
+    hosts = [b for b in bindings if b.role == "host" and b.project is not None]
+    hosts.sort(key=lambda b: location_key(b.location))
     size = tree_size(max((b.last_port or 0 for b in hosts), default=0))
+    # A scope serves only its own later bindings: it goes after its last one.
+    pending: dict[tuple[str, str], int] = {}
+    for binding in hosts:
+        scope_key = (binding.project or "", binding.protocol)
+        pending[scope_key] = pending.get(scope_key, 0) + 1
     scopes: dict[tuple[str, str], _DuplicateScope] = {}
     for order, binding in enumerate(hosts):
+        scope_key = (binding.project or "", binding.protocol)
+        later = pending[scope_key] - 1
+        if later:
+            pending[scope_key] = later
+        else:
+            del pending[scope_key]
         ports = fixed_ports(binding)
         if not ports:
+            if not later:
+                scopes.pop(scope_key, None)
             continue
         lo, hi = _port_span(ports)
-        scope_key = (binding.project or "", binding.protocol)
-        scope = scopes.get(scope_key)
+        scope = scopes.get(scope_key) if later else scopes.pop(scope_key, None)
         if scope is None:
-            scope = scopes[scope_key] = _DuplicateScope(size)
+            scope = _DuplicateScope(size)
+            if later:
+                scopes[scope_key] = scope
         found = scope.earlier(binding, lo, hi, scope.groups.get(_claim_key(binding)))
-        scope.add(binding, lo, hi, order)
+        if later:
+            scope.add(binding, lo, hi, order)
         if found:
             yield binding, [other for _, _, other in found], found[0][0]
 
@@ -503,11 +516,14 @@ class _Claim:
         return ips_overlap(other.binding.host_ip, self.binding.host_ip)
 
 
-def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
+def _inside_a_service(
+    bindings: Sequence[PortBinding], asked: set[tuple[str, int | None]]
+) -> set[tuple[str, int]]:
     """(folder name, port) pairs a compose service listens on inside its container.
 
     An app's own ``.env`` or config in ``frontend/`` saying ``PORT=5173`` is
     the port of the ``frontend`` service's container, not a second claim.
+    Only the ``asked`` pairs are kept: every compose binding gives some.
     """
     inside: set[tuple[str, int]] = set()
     for b in bindings:
@@ -517,16 +533,19 @@ def _inside_a_service(bindings: Sequence[PortBinding]) -> set[tuple[str, int]]:
         if port is None:
             continue
         for name in {b.owner, *b.identities}:
-            inside.add((name, port))
+            if (name, port) in asked:
+                inside.add((name, port))
     return inside
 
 
-def _env_file_ports(bindings: Sequence[PortBinding]) -> dict[tuple[str, int], list[PortBinding]]:
+def _env_file_ports(
+    bindings: Sequence[PortBinding], asked: set[tuple[str, int | None]]
+) -> dict[tuple[str, int], list[PortBinding]]:
     """(.env path, port) -> the compose bindings of the project that ``.env`` configures.
 
     A ``.env`` beside a compose file, or one a service names in ``env_file:``,
     belongs to that project; a port there is keyed by the binding's host port
-    and by its container port.
+    and by its container port. Only the ``asked`` keys are kept.
     """
     out: dict[tuple[str, int], list[PortBinding]] = defaultdict(list)
     for b in bindings:
@@ -543,7 +562,7 @@ def _env_file_ports(bindings: Sequence[PortBinding]) -> dict[tuple[str, int], li
             ports.add(b.port)
         for env in envs:
             for port in ports:
-                if port is not None:
+                if port is not None and (env, port) in asked:
                     out[(env, port)].append(b)
     return out
 
@@ -576,8 +595,19 @@ def _project_env_claim(
 
 def _claims(bindings: Sequence[PortBinding]) -> list[_Claim]:
     """Claims in path order; an interpolated port belongs to the claimant of its .env value."""
-    inside = _inside_a_service(bindings)
-    env_ports = _env_file_ports(bindings)
+    listening = [b for b in bindings if b.role == "listen" and b.port is not None]
+    inside = _inside_a_service(
+        bindings,
+        {
+            (posixpath.basename(posixpath.dirname(b.location.path)), b.port)
+            for b in listening
+            if on_shared_machine(b)
+        },
+    )
+    env_ports = _env_file_ports(
+        bindings, {(b.location.path, b.port) for b in listening if b.env_key is not None}
+    )
+    del listening
     services = {id(b): s for b in bindings if (s := _project_env_claim(b, env_ports)) is not None}
 
     def in_container(b: PortBinding) -> bool:
@@ -631,11 +661,11 @@ class _Runs:
 
     __slots__ = ("runs",)
 
-    def __init__(self) -> None:
-        self.runs: list[tuple[str | None, list[_Claim]]] = []
+    def __init__(self, first: _Claim) -> None:
+        self.runs: list[tuple[str | None, list[_Claim]]] = [(first.project, [first])]
 
     def append(self, claim: _Claim) -> None:
-        if self.runs and self.runs[-1][0] == claim.project:
+        if self.runs[-1][0] == claim.project:
             self.runs[-1][1].append(claim)
         else:
             self.runs.append((claim.project, [claim]))
@@ -650,41 +680,105 @@ def _claim_order(claim: _Claim) -> int:
     return claim.order
 
 
-class _ClaimIndex:
-    """PL402's earlier claims of one partition (protocol, folder, role, host IP) as intervals."""
+_MIXED = object()
+"""``_ClaimIndex.by_start``'s value where claims of two projects start at one port."""
 
-    __slots__ = ("by_start", "nodes", "size", "starts")
+
+class _ClaimIndex:
+    """PL402's earlier claims of one partition (protocol, folder, role, host IP) as intervals.
+
+    Most partitions of a repository hold a handful of claims (one compose
+    project's, on one host IP), and a 100,000-file repository has tens of
+    thousands of them: up to SMALL filings are a flat list
+    ``[lo, hi, claim, ...]`` searched in full, a few dozen bytes each. Beyond
+    that they move to a segment tree (``span_nodes``), where a node holding one
+    claim holds it bare and one holding more holds its ``_Runs``.
+    """
+
+    __slots__ = ("by_start", "flat", "nodes", "size", "starts")
+
+    SMALL = 24
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.nodes: dict[int, _Runs] = {}
+        self.flat: list[Any] | None = []  # lo, hi, claim, lo, hi, claim, ...
+        self.nodes: dict[int, _Claim | _Runs] = {}
         self.starts: list[int] = []
-        self.by_start: dict[int, list[str | None]] = {}  # up to two projects starting there
+        # the project of the claims starting at a port, or _MIXED for several
+        self.by_start: dict[int, object] = {}
 
-    def add(self, lo: int, nodes: Sequence[int], claim: _Claim) -> None:
-        """File ``claim`` on ``lo..hi``, given as its ``span_nodes`` (the same for every
-        index of a run: they share one size, so the caller computes them once)."""
+    def add(self, lo: int, hi: int, nodes: list[int], claim: _Claim) -> None:
+        """File ``claim`` on ``lo..hi``. ``nodes``: its ``span_nodes``, or empty until an
+        index needs them (every index of a run has one size, so the first to compute them
+        leaves them there for the others)."""
+        flat = self.flat
+        if flat is not None:
+            if len(flat) < 3 * self.SMALL:
+                flat += (lo, hi, claim)
+                return
+            self.flat = None
+            for i in range(0, len(flat), 3):
+                self._file(flat[i], span_nodes(self.size, flat[i], flat[i + 1]), flat[i + 2])
+        if not nodes:
+            nodes.extend(span_nodes(self.size, lo, hi))
+        self._file(lo, nodes, claim)
+
+    def _file(self, lo: int, nodes: Sequence[int], claim: _Claim) -> None:
         for node in nodes:
-            runs = self.nodes.get(node)
-            if runs is None:
-                runs = self.nodes[node] = _Runs()
-            runs.append(claim)
-        projects = self.by_start.get(lo)
-        if projects is None:
+            held = self.nodes.get(node)
+            if held is None:
+                self.nodes[node] = claim
+            elif isinstance(held, _Runs):
+                held.append(claim)
+            else:
+                runs = self.nodes[node] = _Runs(held)
+                runs.append(claim)
+        if lo not in self.by_start:
             insort(self.starts, lo)
-            self.by_start[lo] = [claim.project]
-        elif len(projects) == 1 and projects[0] != claim.project:
-            projects.append(claim.project)
+            self.by_start[lo] = claim.project
+        elif (owner := self.by_start[lo]) is not _MIXED and owner != claim.project:
+            self.by_start[lo] = _MIXED
 
-    def covering(self, port: int) -> list[_Runs]:
-        return [runs for node in path_nodes(self.size, port) if (runs := self.nodes.get(node))]
+    def covering(self, port: int, project: str | None) -> Iterator[Iterable[_Claim]]:
+        """The claims on ``port`` outside ``project``, as streams in claim order."""
+        flat = self.flat
+        if flat is not None:
+            found = []
+            for i in range(0, len(flat), 3):
+                if flat[i] <= port <= flat[i + 1]:
+                    claim = flat[i + 2]
+                    if project is None or claim.project != project:
+                        found.append(claim)
+            if found:
+                yield found
+            return
+        for node in path_nodes(self.size, port):
+            held = self.nodes.get(node)
+            if held is None:
+                continue
+            if isinstance(held, _Runs):
+                yield held.outside(project)
+            elif project is None or held.project != project:
+                yield (held,)
 
     def first_start(self, lo: int, hi: int, project: str | None) -> int | None:
         """The first start in ``lo..hi`` of a claim outside ``project``."""
+        flat = self.flat
+        if flat is not None:
+            best: int | None = None
+            for i in range(0, len(flat), 3):
+                start = flat[i]
+                if (
+                    lo <= start <= hi
+                    and (best is None or start < best)
+                    and (project is None or flat[i + 2].project != project)
+                ):
+                    best = start
+            return best
         i = bisect_left(self.starts, lo)
         while i < len(self.starts) and self.starts[i] <= hi:
-            projects = self.by_start[self.starts[i]]
-            if len(projects) > 1 or project is None or projects[0] != project:
+            owner = self.by_start[self.starts[i]]
+            if owner is _MIXED or project is None or owner != project:
                 return self.starts[i]
             i += 1
         return None
@@ -786,17 +880,53 @@ def _find_repository_conflicts(
     folder_of = independent_folders(independent) if independent else None
     claims = _shared_claims(bindings)
     groups = run_groups(
-        [(c.binding, c.binding.project) for c in claims],
+        ((c.binding, c.binding.project) for c in claims),
         bindings if evidence is None else evidence,
         one_space=one_space,
         run_together=run_together,
     )
     size = tree_size(max((c.binding.last_port or 0 for c in claims), default=0))
-    indexes: dict[tuple[object, ...], _ClaimIndex] = {}
-    held: dict[tuple[str, Claimant], IntervalSet] = {}
+    # An index serves only the later claims of its protocol and run group, and a
+    # claimant's held ports only its own later claims: each goes once the last
+    # of those is judged, so what is kept is what is still to be asked.
+    # Likewise a claim is filed under a folder or host IP key only while a later
+    # claim may look there (a repository without samples never looks by folder).
+    pending: dict[tuple[str, str], int] = {}
+    holding: dict[Claimant, int] = {}
+    asked: dict[object, int] = {}
+    for claim, group in zip(claims, groups, strict=True):
+        part = (claim.binding.protocol, group)
+        pending[part] = pending.get(part, 0) + 1
+        holding[claim.claimant] = holding.get(claim.claimant, 0) + 1
+        for key in (
+            *_looked_up(claim.binding, folder_of),
+            *_overlapping_keys(claim.binding.host_ip),
+        ):
+            asked[key] = asked.get(key, 0) + 1
+    indexes: dict[tuple[str, str], dict[tuple[object, bool, IpKey], _ClaimIndex]] = {}
+    held: dict[Claimant, dict[str, IntervalSet]] = {}  # by protocol
     for claim, group in zip(claims, groups, strict=True):
         binding = claim.binding
+        part = (binding.protocol, group)
+        later = pending[part] - 1
+        if later:
+            pending[part] = later
+            partition = indexes.get(part)
+        else:
+            del pending[part]
+            partition = indexes.pop(part, None)
+        again = holding[claim.claimant] - 1
+        if again:
+            holding[claim.claimant] = again
+            mine = held.get(claim.claimant)
+        else:
+            del holding[claim.claimant]
+            mine = held.pop(claim.claimant, None)
+        holds = mine.get(binding.protocol) if mine is not None else None
         folder = folder_of(binding.location.path) if folder_of is not None else None
+        folders = _looked_up(binding, folder_of)
+        for key in (*folders, *_overlapping_keys(binding.host_ip)):
+            asked[key] -= 1
         if binding.end_port is None:
             lo = hi = binding.port or 0
         else:
@@ -804,26 +934,21 @@ def _find_repository_conflicts(
             if not ports:
                 continue
             lo, hi = _port_span(ports)
-        holds = held.setdefault((binding.protocol, claim.claimant), IntervalSet())
-        pieces = holds.gaps(lo, hi)  # the ports this claimant did not hold yet
+        pieces = [(lo, hi)] if holds is None else holds.gaps(lo, hi)  # not held yet
         if not pieces:
             continue
-        folders: tuple[object, ...] = (
-            ("*",)
-            if folder_of is None or folder is None
-            else (
-                None,
-                folder,
-            )
-        )
         nodes = (False,) if claim.node else (False, True)
-        found = [
-            index
-            for f in folders
-            for n in nodes
-            for k in _overlapping_keys(binding.host_ip)
-            if (index := indexes.get((binding.protocol, group, f, n, k))) is not None
-        ]
+        found = (
+            [
+                index
+                for f in folders
+                for n in nodes
+                for k in _overlapping_keys(binding.host_ip)
+                if (index := partition.get((f, n, k))) is not None
+            ]
+            if partition
+            else []
+        )
         for piece_lo, piece_hi in pieces if found else ():
             port: int | None = piece_lo
             earlier = _contestants(found, piece_lo, claim)
@@ -834,23 +959,43 @@ def _find_repository_conflicts(
             if port is not None and earlier:
                 yield binding, port, earlier
                 break
+        if again:
+            if holds is None:
+                holds = held.setdefault(claim.claimant, {})[binding.protocol] = IntervalSet()
+            for piece_lo, piece_hi in pieces:
+                holds.add(piece_lo, piece_hi)
+        if not later:
+            continue
+        if partition is None:
+            partition = indexes[part] = {}
         stored = ("*",) if folder_of is None else ("*", folder)
-        spans = [(piece_lo, span_nodes(size, piece_lo, piece_hi)) for piece_lo, piece_hi in pieces]
-        for f in stored:
-            for k in _stored_under(binding.host_ip):
-                index_key = (binding.protocol, group, f, claim.node, k)
-                index = indexes.get(index_key)
-                if index is None:
-                    index = indexes[index_key] = _ClaimIndex(size)
-                for piece_lo, span in spans:
-                    index.add(piece_lo, span, claim)
         for piece_lo, piece_hi in pieces:
-            holds.add(piece_lo, piece_hi)
+            spans: list[int] = []  # filled by the first index that needs them
+            for f in stored:
+                if not asked.get(f):
+                    continue
+                for k in _stored_under(binding.host_ip):
+                    if not asked.get(k):
+                        continue
+                    index = partition.get((f, claim.node, k))
+                    if index is None:
+                        index = partition[(f, claim.node, k)] = _ClaimIndex(size)
+                    index.add(piece_lo, piece_hi, spans, claim)
+
+
+def _looked_up(
+    binding: PortBinding, folder_of: Callable[[str], str | None] | None
+) -> tuple[str | None, ...]:
+    """The folder keys under which a claim looks for earlier claims: every claim's
+    (``*``) outside an ``independent`` folder; inside one, those outside any (None)
+    and its own folder's."""
+    folder = folder_of(binding.location.path) if folder_of is not None else None
+    return ("*",) if folder is None else (None, folder)
 
 
 def _contestants(indexes: Sequence[_ClaimIndex], port: int, claim: _Claim) -> list[PortBinding]:
     """The first MAX_RELATED earlier claims on ``port`` that contest ``claim``, in order."""
-    streams = [runs.outside(claim.project) for i in indexes for runs in i.covering(port)]
+    streams = [stream for i in indexes for stream in i.covering(port, claim.project)]
     return [c.binding for c in islice(merged(streams, key=_claim_order), MAX_RELATED)]
 
 
@@ -1017,9 +1162,10 @@ def contested_ports(
         )
     }
     by_port: dict[tuple[int, str], list[PortBinding]] = {}
-    for binding, port, earlier in find_repository_conflicts(
-        bindings, independent, evidence=evidence
-    ):
+    # Streamed, not kept: nothing else asks for the conflicts of one space, and in a
+    # large repository they are tens of thousands of lists of related claims.
+    every = _find_repository_conflicts(bindings, independent, evidence=evidence)
+    for binding, port, earlier in every:
         if (id(binding), port) in reported:
             continue
         claimants = by_port.setdefault((port, binding.protocol), [])
@@ -1147,19 +1293,31 @@ def duplicate_container_port(
     spaces: dict[tuple[Namespace, str], tuple[FirstMap[PortBinding], dict[str, IntervalSet]]]
     spaces = {}
     applied = _last_applied(bindings if ctx.settings.whole is None else ctx.settings.whole)
-    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
+    declaring: list[tuple[PortBinding, Namespace, range]] = []
+    for binding in bindings:
         space = _namespace(binding)
-        if (
-            space is not None
-            and space.kind == "pod"
-            and applied.get(space) != binding.location.path
-        ):
-            continue  # an earlier file's copy of the object: the later one replaces it
-        ports = _inner_ports(binding) if space is not None else range(0)
-        if space is None or not ports:
+        if space is None:
             continue
+        if space.kind == "pod" and applied.get(space) != binding.location.path:
+            continue  # an earlier file's copy of the object: the later one replaces it
+        ports = _inner_ports(binding)
+        if ports:
+            declaring.append((binding, space, ports))
+    declaring.sort(key=lambda d: location_key(d[0].location))
+    # A namespace's intervals serve only its own later bindings: they go after its last.
+    pending: dict[tuple[Namespace, str], int] = {}
+    for binding, space, _ in declaring:
+        pending[(space, binding.protocol)] = pending.get((space, binding.protocol), 0) + 1
+    for binding, space, ports in declaring:
         lo, hi = _port_span(ports)
-        first_by, declared_by = spaces.setdefault((space, binding.protocol), (FirstMap(), {}))
+        key = (space, binding.protocol)
+        later = pending[key] - 1
+        if later:
+            pending[key] = later
+            first_by, declared_by = spaces.setdefault(key, (FirstMap(), {}))
+        else:
+            del pending[key]
+            first_by, declared_by = spaces.pop(key) if key in spaces else (FirstMap(), {})
         declared = declared_by.setdefault(binding.owner, IntervalSet())
         # The first port already declared by someone, not yet by this owner: a port
         # another owner declared first (a port this owner declared first is its own).
@@ -1219,9 +1377,10 @@ def duplicate_node_port(bindings: Sequence[PortBinding], ctx: RuleContext) -> It
     """
     first_by: dict[tuple[str, int], PortBinding] = {}
     owners: set[tuple[str, int, str]] = set()
-    for binding in sorted(bindings, key=lambda b: location_key(b.location)):
-        if binding.role != "node" or binding.port is None:
-            continue
+    nodes = [b for b in bindings if b.role == "node" and b.port is not None]
+    nodes.sort(key=lambda b: location_key(b.location))
+    for binding in nodes:
+        assert binding.port is not None
         first = first_by.setdefault((binding.protocol, binding.port), binding)
         mark = (binding.protocol, binding.port, binding.owner)
         if mark in owners:
@@ -1316,15 +1475,17 @@ def possible_host_port_overlap(
     ## How to silence
     `# portlint: ignore[PL406]` on the range.
     """
+    hosts = [
+        b for b in bindings if b.role == "host" and b.project is not None and b.port is not None
+    ]
+    ranged = [b for b in hosts if is_engine_picked(b)]
+    wanted = {(b.project or "", b.protocol) for b in ranged}  # the scopes a range asks about
     fixed: dict[tuple[str, str], list[PortBinding]] = defaultdict(list)
-    ranged: list[PortBinding] = []
-    for binding in bindings:
-        if binding.role != "host" or binding.project is None or binding.port is None:
-            continue
-        if is_engine_picked(binding):
-            ranged.append(binding)
-        elif fixed_ports(binding):
-            fixed[(binding.project, binding.protocol)].append(binding)
+    for binding in hosts:
+        scope = (binding.project or "", binding.protocol)
+        if scope in wanted and not is_engine_picked(binding) and fixed_ports(binding):
+            fixed[scope].append(binding)
+    del hosts
     size = tree_size(max((b.last_port or 0 for b in bindings if b.port is not None), default=0))
     # Per scope, the fixed claims as intervals in location order (rank), filed by host IP.
     trees: dict[tuple[str, str], dict[IpKey, PortTree[tuple[int, PortBinding]]]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -440,3 +441,50 @@ def test_named_env_key_joins_only_the_service_it_names() -> None:
             'listening port 6379/tcp is also claimed by variable "REDIS_PORT" (app/.env:1:12)',
         )
     ]
+
+
+def _many_claims(seed: int) -> list[PortBinding]:
+    """Claims crowded onto a few ports: projects, samples, host IPs, ranges and nodePorts."""
+    rng = random.Random(seed)
+    folders = ["a", "b", "c", "examples/x", "examples/y", "examples/y/sub"]
+    out = []
+    for i in range(400):
+        folder = rng.choice(folders)
+        port = rng.randrange(8000, 8012)
+        extra: dict[str, Any] = {}
+        if rng.random() < 0.2:
+            extra["end_port"] = port + rng.randrange(1, 6)
+        if rng.random() < 0.3:
+            extra["host_ip"] = rng.choice(["127.0.0.1", "127.0.0.2", "0.0.0.0", "::", "::1"])
+        if rng.random() < 0.1:
+            extra["protocol"] = "udp"
+        path = f"{folder}/{rng.choice(['compose.yaml', 'compose.override.yaml'])}"
+        if rng.random() < 0.1:
+            out.append(bind(port, role="node", owner=f"svc{i % 7}", kind="kubernetes", path=path))
+            continue
+        out.append(_compose(path, f"s{rng.randrange(6)}", port, line=i + 1, **extra))
+    return out
+
+
+def test_small_and_tree_claim_indexes_agree(monkeypatch) -> None:
+    """PL402 keeps a partition of few claims as a flat list and a larger one as a tree."""
+    from portlint.rules import collisions
+
+    def conflicts(bindings: list[PortBinding], **options: Any) -> list[tuple[object, ...]]:
+        found = collisions._find_repository_conflicts(bindings, **options)
+        return [(id(b), port, [id(e) for e in earlier]) for b, port, earlier in found]
+
+    for seed in range(3):
+        bindings = _many_claims(seed)
+        cases: list[dict[str, Any]] = [
+            {"one_space": True},
+            {"one_space": True, "independent": ["examples/*"]},
+            {"one_space": False, "run_together": [["a", "b", "examples/*"]]},
+        ]
+        for options in cases:
+            monkeypatch.setattr(collisions._ClaimIndex, "SMALL", 24)
+            small = conflicts(bindings, **options)
+            monkeypatch.setattr(collisions._ClaimIndex, "SMALL", 0)
+            tree = conflicts(bindings, **options)
+            assert small == tree
+            assert len(small) > 20  # crowded: most claims find an earlier one
