@@ -325,9 +325,23 @@ Log = Callable[[str], None]
 """Where ``-v`` says why a file is not read: one line, without a trailing newline."""
 
 
+Stat = tuple[int, int, int, int]
+"""A regular file's (mtime_ns, ctime_ns, size, inode), as the scan cache compares them."""
+
+
 def discover(
-    paths: Sequence[str], config: Config, cwd: str | None = None, log: Log | None = None
+    paths: Sequence[str],
+    config: Config,
+    cwd: str | None = None,
+    log: Log | None = None,
+    stats: dict[str, Stat] | None = None,
 ) -> list[Candidate]:
+    """The files a run reads, in display order.
+
+    ``stats``, when given, receives the stat of each listed regular file
+    (not a link: its lstat is its stat) by absolute path: discovery takes it
+    anyway, and the scan cache then need not take it again.
+    """
     cwd = cwd or os.getcwd()
     excludes = (*config.exclude, *config.extend_exclude)
     # Compiled once for the run: every listed file is matched against both.
@@ -414,6 +428,8 @@ def discover(
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
+                if stats is not None and stat.S_ISREG(st.st_mode):
+                    stats[path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                 if stat.S_ISLNK(st.st_mode) and _dangling(path):
                     # a file generated later: nothing to read, nothing to fix
                     skipped(shown, "symbolic link to a file that does not exist")

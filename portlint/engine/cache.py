@@ -82,6 +82,7 @@ FORMAT = 6  # 6: a line per entry's result; 5: PortBinding gained ``settings``, 
 # ``loopback``; fixes (Problem.fix, Directive spans); 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
+RACY_NS = int(RACY_SECONDS * 1_000_000_000)
 TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)
 TEMP_MAX_AGE_SECONDS = 3600.0  # no save takes this long: whoever holds it is stopped
 _INDEX_NAME = re.compile(r"scan-[0-9a-f]{32}\.json")  # settings_key() is 32 hex digits
@@ -125,6 +126,15 @@ def stat_key(abs_path: str) -> StatKey | None:
     if not stat.S_ISREG(st.st_mode) or time.time() - st.st_mtime < RACY_SECONDS:
         return None
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def known_stat_key(known: StatKey | None, abs_path: str) -> StatKey | None:
+    """``stat_key``, from a stat this run already took of the file when there is one."""
+    if known is None:
+        return stat_key(abs_path)
+    if time.time_ns() - known[0] < RACY_NS:
+        return None
+    return known
 
 
 def _code_digest() -> str:
@@ -229,8 +239,18 @@ class Scanned:
 class ScanCache:
     """One index file: entries of one settings key, loaded once, saved once."""
 
-    def __init__(self, folder: str, key: str, secret: bytes, cwd: str, max_file_size: int):
+    def __init__(
+        self,
+        folder: str,
+        key: str,
+        secret: bytes,
+        cwd: str,
+        max_file_size: int,
+        stats: Mapping[str, StatKey] | None = None,
+    ):
         self.folder = folder
+        # abs path -> the stat discovery took this run (discovery.discover's ``stats``)
+        self.stats: Mapping[str, StatKey] = stats if stats is not None else {}
         self.path = os.path.join(folder, f"scan-{key}.json")
         self.key = key
         self.secret = secret
@@ -330,7 +350,7 @@ class ScanCache:
             self.misses += 1
             return None
         stat_then, digest, deps, text = entry
-        now = stat_key(abs_path)
+        now = self.stat(abs_path)
         if now is None or _as_stat(stat_then) != now:
             source = read()
             if source is None or text_digest(source) != digest:
@@ -349,6 +369,10 @@ class ScanCache:
         self.used[abs_path] = text
         return text
 
+    def stat(self, abs_path: str) -> StatKey | None:
+        """``stat_key`` of a file, without a second call when discovery stat'ed it."""
+        return known_stat_key(self.stats.get(abs_path), abs_path)
+
     def _deps_unchanged(self, deps: Any) -> bool:
         if type(deps) is not list:
             return False
@@ -358,11 +382,15 @@ class ScanCache:
             path, stat_then, digest = dep
             if path not in self._dep_state:
                 abs_path = os.path.join(self.cwd, path)
+                # Most dependencies are files a scanner looked for and did not find
+                # (the `.env` beside each compose file): one lstat says they still
+                # are not there, where a failed stat would be a second call.
+                if stat_then is None and digest is None and not os.path.lexists(abs_path):
+                    self._dep_state[path] = None  # missing then, missing now
+                    continue
                 now = stat_key(abs_path)
                 if now is not None and _as_stat(stat_then) == now:
                     self._dep_state[path] = digest if type(digest) is str else None
-                elif stat_then is None and digest is None and not os.path.lexists(abs_path):
-                    self._dep_state[path] = None  # missing then (a `.env` looked for), missing now
                 else:
                     self._dep_state[path] = text_digest(self._read_dep(abs_path, path))
             if self._dep_state[path] != digest:
@@ -600,8 +628,16 @@ def remove_stale_temps(folder: str, now: float | None = None) -> int:
     return removed
 
 
-def open_cache(root: str, ctx: ScanContext, max_file_size: int, cwd: str) -> ScanCache | None:
-    """The cache for this run, or None when it cannot be used safely."""
+def open_cache(
+    root: str,
+    ctx: ScanContext,
+    max_file_size: int,
+    cwd: str,
+    stats: Mapping[str, StatKey] | None = None,
+) -> ScanCache | None:
+    """The cache for this run, or None when it cannot be used safely.
+
+    ``stats``: what discovery stat'ed this run (``ScanCache.stat``)."""
     folder = cache_dir(root)
     if os.path.lexists(folder):
         if not _usable_folder(folder):
@@ -614,7 +650,8 @@ def open_cache(root: str, ctx: ScanContext, max_file_size: int, cwd: str) -> Sca
     if secret is None:
         return None
     try:
-        return ScanCache(folder, settings_key(ctx, max_file_size, cwd), secret, cwd, max_file_size)
+        key = settings_key(ctx, max_file_size, cwd)
+        return ScanCache(folder, key, secret, cwd, max_file_size, stats)
     except Unsupported:
         return None
 

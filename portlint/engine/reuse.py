@@ -43,6 +43,7 @@ from portlint.discovery import Candidate
 from portlint.engine.cache import (
     RUN_RECORD_NAME,
     ScanCache,
+    StatKey,
     stat_key,
     text_digest,
 )
@@ -114,14 +115,16 @@ def _watch_bytes(path: str) -> list[Any]:
     return ["b", list(st) if st is not None else None, bytes_digest(path)]
 
 
-def _unchanged(path: str, then: Any, max_file_size: int) -> bool:
+def _unchanged(
+    path: str, then: Any, max_file_size: int, stat_of: Callable[[str], StatKey | None] = stat_key
+) -> bool:
     if type(then) is not list or len(then) != 3:
         return False
     kind, stat_then, raw = then
     digest: str | None = raw if type(raw) is str else None
     if stat_then is None and digest is None and not os.path.lexists(path):
         return True  # missing then (a `.env.example` a scanner looked for), missing now
-    st = stat_key(path)
+    st = stat_of(path)
     if st is not None and stat_then == list(st):
         return True
     if kind == "b":
@@ -154,8 +157,8 @@ class RunRecords:
         watched = doc.get("watched")
         if type(watched) is not dict:
             return None
-        size = self.cache.max_file_size
-        if not all(_unchanged(path, then, size) for path, then in watched.items()):
+        size, stat_of = self.cache.max_file_size, self.cache.stat
+        if not all(_unchanged(path, then, size, stat_of) for path, then in watched.items()):
             return None
         try:
             return self._decode(doc.get("result"), info)
