@@ -477,27 +477,44 @@ class ScanCache:
 
     def read_record(self, path: str) -> Any:
         """The JSON document ``write_record`` wrote, if its signature holds; else None."""
-        data = read_regular(path)
-        if data is None:
-            return None
-        mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self.sign(body)):
+        body = self.read_signed(path)
+        if body is None:
             return None
         try:
             return json.loads(body)
         except (ValueError, RecursionError):
             return None
 
-    def write_record(self, path: str, doc: object) -> None:
-        """A signed JSON record beside the index (engine.reuse), pruned like indexes."""
-        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
-            "utf-8", "surrogatepass"
-        )
+    def read_signed(self, path: str) -> bytes | None:
+        """What ``write_record`` wrote, unparsed, if its signature holds; else None."""
+        data = read_regular(path)
+        if data is None:
+            return None
+        mac, sep, body = data.partition(b"\n")
+        if not sep or not hmac.compare_digest(mac, self.sign(body)):
+            return None
+        return body
+
+    def write_record(self, path: str, doc: object, head: object = None) -> None:
+        """A signed JSON record beside the index (engine.reuse), pruned like indexes.
+
+        ``head``, when given, is a first line of JSON before the document, which
+        a reader may judge before it parses the rest (JSON text has no newline).
+        """
+        body = _json_bytes(doc)
+        if head is not None:
+            body = _json_bytes(head) + b"\n" + body
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)
             replace_file(path, self.sign(body) + b"\n" + body)
             prune(self.folder, path, RUN_RECORD_NAME, KEEP_RECORDS)
         self.dirty = False
+
+
+def _json_bytes(doc: object) -> bytes:
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
 
 
 _OWN_NAMES = (_INDEX_NAME, _DELTA_NAME, _TEMP_NAME, RUN_RECORD_NAME)

@@ -52,7 +52,7 @@ from portlint.findings import Finding, Problem
 from portlint.results import RuleInfo, RunResult
 from portlint.source import SourceFile, read_source
 
-FORMAT = 1
+FORMAT = 2  # 2: a first line with the named files' entries, judged before the rest is read
 PROJECT_FORMAT = 2  # 2: the origins of interpolated bindings (a pre-commit run decodes less)
 
 
@@ -142,14 +142,36 @@ class RunRecords:
         self.cache = cache
         self.key = key
         self.path = os.path.join(cache.folder, f"run-{key}.json")
+        self.id = [FORMAT, key]
         self._finding = codec_for(tuple[Finding, ...])
         self._problem = codec_for(tuple[Problem, ...])
 
     def load(
         self, candidates: Sequence[Candidate], info: Callable[[str], RuleInfo | None]
     ) -> RunResult | None:
-        """The recorded result, if it was recorded for these candidates and nothing changed."""
-        doc = self.cache.read_record(self.path)
+        """The recorded result, if it was recorded for these candidates and nothing changed.
+
+        The files named on the command line (a pre-commit run's changed files)
+        are the likeliest to have changed again: their entries come first, on a
+        line of their own, and are judged before the megabytes of the rest are read.
+        """
+        body = self.cache.read_signed(self.path)
+        if body is None:
+            return None
+        first, _, rest = body.partition(b"\n")
+        size, stat_of = self.cache.max_file_size, self.cache.stat
+        try:
+            head = json.loads(first)
+            if type(head) is not dict or [head.get("format"), head.get("key")] != self.id:
+                return None
+            named = head.get("named")
+            if type(named) is not dict:
+                return None
+            if not all(_unchanged(path, then, size, stat_of) for path, then in named.items()):
+                return None
+            doc = json.loads(rest)
+        except (ValueError, RecursionError):
+            return None
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
             return None
         if doc.get("candidates") != candidate_list(candidates):
@@ -157,7 +179,6 @@ class RunRecords:
         watched = doc.get("watched")
         if type(watched) is not dict:
             return None
-        size, stat_of = self.cache.max_file_size, self.cache.stat
         if not all(_unchanged(path, then, size, stat_of) for path, then in watched.items()):
             return None
         try:
@@ -230,7 +251,13 @@ class RunRecords:
             "watched": watched,
             "result": raw,
         }
-        self.cache.write_record(self.path, doc)
+        named = {
+            c.abs_path: watched[c.abs_path]
+            for c in candidates
+            if c.explicit and c.abs_path in watched
+        }
+        head = {"format": FORMAT, "key": self.key, "named": named}
+        self.cache.write_record(self.path, doc, head)
 
 
 def watched_files(
