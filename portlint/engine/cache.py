@@ -303,10 +303,12 @@ class ScanCache:
         data = read_regular(path)
         if data is None:
             return None
-        mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self.sign(body)):
+        # One split of the file, no copy of its body: an index is megabytes.
+        end = data.find(b"\n")
+        if end < 0 or not hmac.compare_digest(data[:end], self.sign(memoryview(data)[end + 1 :])):
             return None
-        header, _, rest = body.partition(b"\n")
+        mac, header, *texts = data.split(b"\n")
+        del data
         try:
             doc = json.loads(header)
         except (ValueError, RecursionError):
@@ -316,7 +318,6 @@ class ScanCache:
         if base is not None and doc.get("base") != base.decode("ascii"):
             return None  # written over another index, since replaced: its entries may be older
         entries = doc.get("files")
-        texts = rest.split(b"\n")
         if type(entries) is not list or len(entries) != len(texts):
             return None
         for entry, line in zip(entries, texts, strict=True):
@@ -330,7 +331,7 @@ class ScanCache:
                     lines[entry[0]] = line
         return mac
 
-    def sign(self, body: bytes) -> bytes:
+    def sign(self, body: bytes | memoryview) -> bytes:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode()
 
     def decode_text(self, text: str, bindings: bool = True) -> ScanResult:
@@ -490,10 +491,10 @@ class ScanCache:
         data = read_regular(path)
         if data is None:
             return None
-        mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self.sign(body)):
+        end = data.find(b"\n")
+        if end < 0 or not hmac.compare_digest(data[:end], self.sign(memoryview(data)[end + 1 :])):
             return None
-        return body
+        return data[end + 1 :]
 
     def write_record(self, path: str, doc: object, head: object = None) -> None:
         """A signed JSON record beside the index (engine.reuse), pruned like indexes.
