@@ -105,25 +105,33 @@ def candidate_list(candidates: Iterable[Candidate]) -> list[Any]:
     ]
 
 
-# abs path -> [kind, stat list or None, digest or None]; kind "t": the text a
-# scanner saw (the scan cache's digest), "b": the bytes (allocation files, baseline).
-Watched = dict[str, list[Any]]
+# path -> [kind, stat list or None, digest or None], or None for a file missing
+# then; kind "t": the text a scanner saw (the scan cache's digest), "b": the bytes
+# (allocation files, baseline). A path inside the current folder is relative to
+# it (the run key holds the current folder): most of a record is these paths, and
+# most of them are files a scanner looked for beside another and did not find.
+Watched = dict[str, list[Any] | None]
 
 
-def _watch_bytes(path: str) -> list[Any]:
+def _watch_bytes(path: str) -> list[Any] | None:
     st = stat_key(path)
-    return ["b", list(st) if st is not None else None, bytes_digest(path)]
+    digest = bytes_digest(path)
+    if st is None and digest is None and not os.path.lexists(path):
+        return None
+    return ["b", list(st) if st is not None else None, digest]
 
 
 def _unchanged(
     path: str, then: Any, max_file_size: int, stat_of: Callable[[str], StatKey | None] = stat_key
 ) -> bool:
+    if then is None:
+        return not os.path.lexists(path)  # missing then (a `.env` looked for), missing now
     if type(then) is not list or len(then) != 3:
         return False
     kind, stat_then, raw = then
     digest: str | None = raw if type(raw) is str else None
     if stat_then is None and digest is None and not os.path.lexists(path):
-        return True  # missing then (a `.env.example` a scanner looked for), missing now
+        return True
     st = stat_of(path)
     if st is not None and stat_then == list(st):
         return True
@@ -159,7 +167,6 @@ class RunRecords:
         if body is None:
             return None
         first, _, rest = body.partition(b"\n")
-        size, stat_of = self.cache.max_file_size, self.cache.stat
         try:
             head = json.loads(first)
             if type(head) is not dict or [head.get("format"), head.get("key")] != self.id:
@@ -167,7 +174,7 @@ class RunRecords:
             named = head.get("named")
             if type(named) is not dict:
                 return None
-            if not all(_unchanged(path, then, size, stat_of) for path, then in named.items()):
+            if not self._all_unchanged(named):
                 return None
             doc = json.loads(rest)
         except (ValueError, RecursionError):
@@ -177,14 +184,21 @@ class RunRecords:
         if doc.get("candidates") != candidate_list(candidates):
             return None
         watched = doc.get("watched")
-        if type(watched) is not dict:
-            return None
-        if not all(_unchanged(path, then, size, stat_of) for path, then in watched.items()):
+        if type(watched) is not dict or not self._all_unchanged(watched):
             return None
         try:
             return self._decode(doc.get("result"), info)
         except (Invalid, ValueError, TypeError, KeyError):
             return None
+
+    def _all_unchanged(self, watched: dict[str, Any]) -> bool:
+        size, stat_of = self.cache.max_file_size, self.cache.stat
+        inside = _inside(self.cache.cwd)
+        isabs = os.path.isabs
+        return all(
+            _unchanged(path if isabs(path) else inside + path, then, size, stat_of)
+            for path, then in watched.items()
+        )
 
     def _decode(self, raw: Any, info: Callable[[str], RuleInfo | None]) -> RunResult:
         if type(raw) is not dict:
@@ -251,11 +265,9 @@ class RunRecords:
             "watched": watched,
             "result": raw,
         }
-        named = {
-            c.abs_path: watched[c.abs_path]
-            for c in candidates
-            if c.explicit and c.abs_path in watched
-        }
+        inside = _inside(self.cache.cwd)
+        keys = [_relative(c.abs_path, inside) for c in candidates if c.explicit]
+        named = {key: watched[key] for key in keys if key in watched}
         head = {"format": FORMAT, "key": self.key, "named": named}
         self.cache.write_record(self.path, doc, head)
 
@@ -271,23 +283,36 @@ def watched_files(
     changes the run).
     """
     watched: Watched = {}
+    inside = _inside(cwd)
+    entries = cache.entries
     for c in candidates:
         if c.skip is not None:
             continue
-        entry = cache.entries.get(c.abs_path)
+        entry = entries.get(c.abs_path)
         if type(entry) is not list or len(entry) != 4:
             return None
-        watched[c.abs_path] = ["t", entry[0], entry[1]]
+        watched[_relative(c.abs_path, inside)] = ["t", entry[0], entry[1]]
         for dep in entry[2]:
             if type(dep) is not list or len(dep) != 3 or type(dep[0]) is not str:
                 return None
-            path = os.path.normpath(os.path.join(cwd, dep[0]))
-            if path not in watched:
-                watched[path] = ["t", dep[1], dep[2]]
+            # the scanner's path, relative to cwd as the scan cache reads it
+            if dep[0] not in watched:
+                missing = dep[1] is None and dep[2] is None
+                watched[dep[0]] = None if missing else ["t", dep[1], dep[2]]
     for path in extra:
-        if path not in watched:
-            watched[path] = _watch_bytes(path)
+        key = _relative(path, inside)
+        if key not in watched:
+            watched[key] = _watch_bytes(path)
     return watched
+
+
+def _inside(cwd: str) -> str:
+    """The prefix of a path inside ``cwd``, cut off in records and put back when read."""
+    return cwd if cwd.endswith(os.sep) else cwd + os.sep
+
+
+def _relative(path: str, inside: str) -> str:
+    return path[len(inside) :] if path.startswith(inside) else path
 
 
 def _strings(value: Any) -> list[str]:
