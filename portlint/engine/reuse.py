@@ -22,7 +22,10 @@ size, inode) is trusted only for files not modified in the last two seconds,
 else the content is hashed and compared. Records are signed JSON like the
 scan index, ``run-<32 hex>.json`` in the same folder, one per settings key;
 pre-commit runs name other files each time, so only the eight most recent
-records are kept.
+records are kept. A record keeps the file list as a digest and each file
+read as its path (relative to the current folder when inside it), stat and
+digest, or null when it was missing; the files named on the command line
+come first, on a line of their own, which a run reads before the rest.
 
 The reused result carries no bindings: reports never show them, and only
 ``portlint check`` asks for reuse.
@@ -105,6 +108,12 @@ def candidate_list(candidates: Iterable[Candidate]) -> list[Any]:
     ]
 
 
+def candidates_digest(candidates: Iterable[Candidate]) -> str:
+    """The identity of a file list: a record compares it, not the list (a third of it)."""
+    text = json.dumps(candidate_list(candidates), separators=(",", ":"))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 # path -> [kind, stat list or None, digest or None], or None for a file missing
 # then; kind "t": the text a scanner saw (the scan cache's digest), "b": the bytes
 # (allocation files, baseline). A path inside the current folder is relative to
@@ -181,7 +190,7 @@ class RunRecords:
             return None
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
             return None
-        if doc.get("candidates") != candidate_list(candidates):
+        if doc.get("candidates") != candidates_digest(candidates):
             return None
         watched = doc.get("watched")
         if type(watched) is not dict or not self._all_unchanged(watched):
@@ -261,7 +270,7 @@ class RunRecords:
         doc = {
             "format": FORMAT,
             "key": self.key,
-            "candidates": candidate_list(candidates),
+            "candidates": candidates_digest(candidates),
             "watched": watched,
             "result": raw,
         }
