@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -250,6 +251,10 @@ Log = Callable[[str], None]
 Stat = tuple[int, int, int, int]
 """A regular file's (mtime_ns, ctime_ns, size, inode), as the scan cache compares them."""
 
+SETTLED_NS = 2_000_000_000
+"""A file modified more recently than this before its stat was taken may change again
+within one mtime tick, so that stat proves nothing (the scan cache's ``RACY_SECONDS``)."""
+
 
 def discover(
     paths: Sequence[str],
@@ -261,10 +266,12 @@ def discover(
     """The files a run reads, in display order.
 
     ``stats``, when given, receives the stat of each listed regular file
-    (not a link: its lstat is its stat) by absolute path: discovery takes it
-    anyway, and the scan cache then need not take it again.
+    (not a link: its lstat is its stat) by absolute path, when the file had
+    settled (``SETTLED_NS``) before discovery began: discovery takes it anyway,
+    and the scan cache then need not take it again.
     """
     cwd = cwd or os.getcwd()
+    settled = time.time_ns() - SETTLED_NS  # before any stat is taken: errs on the safe side
     excludes = (*config.exclude, *config.extend_exclude)
     # Compiled once for the run: every listed file is matched against both.
     excluded = glob_matcher(excludes) if excludes else None
@@ -350,7 +357,7 @@ def discover(
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
-                if stats is not None and stat.S_ISREG(st.st_mode):
+                if stats is not None and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < settled:
                     stats[path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                 if stat.S_ISLNK(st.st_mode) and _dangling(path):
                     # a file generated later: nothing to read, nothing to fix

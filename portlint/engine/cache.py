@@ -86,7 +86,7 @@ FORMAT = 6  # 6: a line per entry's result; 5: PortBinding gained ``settings``, 
 # ``loopback``; fixes (Problem.fix, Directive spans); 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
-RACY_NS = int(RACY_SECONDS * 1_000_000_000)
+# (discovery.SETTLED_NS, the same, decides which of its stats ScanCache.stat may reuse)
 TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)
 TEMP_MAX_AGE_SECONDS = 3600.0  # no save takes this long: whoever holds it is stopped
 _INDEX_NAME = re.compile(r"scan-[0-9a-f]{32}\.json")  # settings_key() is 32 hex digits
@@ -135,12 +135,8 @@ def stat_key(abs_path: str) -> StatKey | None:
 
 
 def known_stat_key(known: StatKey | None, abs_path: str) -> StatKey | None:
-    """``stat_key``, from a stat this run already took of the file when there is one."""
-    if known is None:
-        return stat_key(abs_path)
-    if time.time_ns() - known[0] < RACY_NS:
-        return None
-    return known
+    """``stat_key``, from a settled stat this run already took of the file when there is one."""
+    return stat_key(abs_path) if known is None else known
 
 
 def _code_digest() -> str:
