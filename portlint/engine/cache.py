@@ -373,8 +373,9 @@ class ScanCache:
             self.misses += 1
             return None
         stat_then, digest, deps, text = entry
-        now = self.stat(abs_path)
-        if now is None or _as_stat(stat_then) != now:
+        known = self.stats.get(abs_path)  # ScanCache.stat, inline: called once per file
+        now = known if known is not None else stat_key(abs_path)
+        if now is None or type(stat_then) is not list or stat_then != [*now]:
             source = read()
             if source is None or text_digest(source) != digest:
                 self.misses += 1
