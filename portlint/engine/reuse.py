@@ -201,13 +201,23 @@ class RunRecords:
             return None
 
     def _all_unchanged(self, watched: dict[str, Any]) -> bool:
-        size, stat_of = self.cache.max_file_size, self.cache.stat
+        """``_unchanged`` for every entry; a warm run's whole check, so its two common
+        cases (missing still, or discovery's stat equal to the recorded one) are inline."""
+        size, stat_of, known = self.cache.max_file_size, self.cache.stat, self.cache.stats
         inside = _inside(self.cache.cwd)
-        isabs = os.path.isabs
-        return all(
-            _unchanged(path if isabs(path) else inside + path, then, size, stat_of)
-            for path, then in watched.items()
-        )
+        isabs, lexists = os.path.isabs, os.path.lexists
+        for key, then in watched.items():
+            path = key if isabs(key) else inside + key
+            if then is None:
+                if lexists(path):
+                    return False
+                continue
+            st = known.get(path)
+            if st is not None and type(then) is list and len(then) == 3 and then[1] == [*st]:
+                continue
+            if not _unchanged(path, then, size, stat_of):
+                return False
+        return True
 
     def _decode(self, raw: Any, info: Callable[[str], RuleInfo | None]) -> RunResult:
         if type(raw) is not dict:
