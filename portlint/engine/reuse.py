@@ -102,15 +102,15 @@ def registry_identity() -> Any:
     return [path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
 
 
-def candidate_list(candidates: Iterable[Candidate]) -> list[Any]:
-    return [
-        [c.display, c.abs_path, c.scanner.name, c.explicit, c.skip, c.skip_hint] for c in candidates
-    ]
-
-
 def candidates_digest(candidates: Iterable[Candidate]) -> str:
-    """The identity of a file list: a record compares it, not the list (a third of it)."""
-    text = json.dumps(candidate_list(candidates), separators=(",", ":"))
+    """The identity of a file list: a record compares it, not the list (a third of it).
+
+    Six fields a file, each ended by a NUL, which no path holds and ``repr`` escapes.
+    """
+    text = "".join(
+        f"{c.display}\0{c.abs_path}\0{c.scanner.name}\0{c.explicit:d}\0{c.skip!r}\0{c.skip_hint!r}\0"
+        for c in candidates
+    )
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
