@@ -17,8 +17,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import subprocess
-import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +25,7 @@ from portlint.bindings import Location
 from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
+from portlint.gitfiles import LISTING, git_command, git_environment, git_program, run_listing
 from portlint.gitignore import GitignoreRules
 from portlint.globs import deciding_glob, glob_matcher, has_negation, matches_glob
 from portlint.printable import printable_path as printable
@@ -156,102 +156,25 @@ def _has_file(folder: str, name: str, dir_fd: int) -> bool:
         return False
 
 
-# Given on git's command line, these outrank every config file git reads, so no
-# repository (its .git/config, a file it includes, a folder that only looks like
-# a repository) can turn any of them back on.
-_GIT_SAFE_CONFIG = (
-    "safe.bareRepository=explicit",  # never adopt a folder that merely looks like a repository
-    "core.fsmonitor=false",  # the fsmonitor hook is a command git would run
-    "core.hooksPath=/dev/null",  # no hooks, whatever a later git may run them for
-    "core.untrackedCache=false",  # a listing reads; it never rewrites the index
-    "protocol.allow=never",  # no transport at all (a partial clone fetches lazily)
-)
-# Variables that choose a repository or parts of one. portlint names the
-# repository itself, so one left over from a hook of another repository (git
-# exports GIT_DIR and GIT_INDEX_FILE to hooks) must not redirect the listing;
-# git clears the same list when it runs a command in another repository.
-_GIT_LOCATION_VARS = frozenset(
-    {
-        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-        "GIT_COMMON_DIR",
-        "GIT_DIR",
-        "GIT_GRAFT_FILE",
-        "GIT_IMPLICIT_WORK_TREE",
-        "GIT_INDEX_FILE",
-        "GIT_INTERNAL_SUPER_PREFIX",
-        "GIT_NO_REPLACE_OBJECTS",
-        "GIT_OBJECT_DIRECTORY",
-        "GIT_PREFIX",
-        "GIT_REPLACE_REF_BASE",
-        "GIT_SHALLOW_FILE",
-        "GIT_WORK_TREE",
-    }
-)
-
-
-def git_program() -> str | None:
-    """Git's absolute path, from the absolute folders of ``PATH`` only.
-
-    A relative entry (``.``, or an empty one, which means the same) would find
-    a ``git`` committed to the repository portlint runs in, and Windows looks
-    in the current folder before ``PATH`` whatever it says; both are skipped.
-    """
-    names = ["git"]
-    if sys.platform == "win32":
-        names = [f"git{ext.lower()}" for ext in os.environ.get("PATHEXT", ".EXE").split(";") if ext]
-    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        if not os.path.isabs(folder):
-            continue
-        for name in names:
-            path = os.path.join(folder, name)
-            if os.path.isfile(path) and os.access(path, os.X_OK):
-                return path
-    return None
-
-
-def git_command(git: str, work_tree: str, git_dir: str, *args: str) -> list[str]:
-    """A git command line for one repository that no repository content can configure."""
-    argv = [git, "--no-pager", f"--git-dir={git_dir}", f"--work-tree={work_tree}"]
-    for setting in _GIT_SAFE_CONFIG:
-        argv += ["-c", setting]
-    return [*argv, *args]
-
-
-def git_environment() -> dict[str, str]:
-    """The user's environment (trusted) without the variables that pick a repository."""
-    env = {k: v for k, v in os.environ.items() if k not in _GIT_LOCATION_VARS}
-    env["GIT_NO_LAZY_FETCH"] = "1"  # git 2.44+: never fetch a missing object
-    return env
-
-
 def _git_files(root: str) -> list[str] | None:
     """Files git would show under ``root`` (relative POSIX paths); None outside a work tree.
 
     Git runs on the repository :func:`find_work_tree` chose, named explicitly,
     with every setting that could start a program forced off: the repository
     (or a folder inside it) decides which files are listed, never what runs.
+    ``portlint check`` may have started this very command already
+    (:func:`portlint.gitfiles.start_listing`); it is taken up only when it is.
     """
     found = find_work_tree(root)
     git = git_program()
     if found is None or git is None:
         return None
     work_tree, git_dir = found
-    argv = git_command(git, work_tree, git_dir, "ls-files", "-z", "--cached", "--others")
-    try:
-        proc = subprocess.run(
-            [*argv, "--exclude-standard"],
-            cwd=root,
-            env=git_environment(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
+    argv = git_command(git, work_tree, git_dir, *LISTING)
+    out = run_listing(argv, root, git_environment())
+    if out is None:
         return None
-    if proc.returncode != 0:
-        return None
-    names = sorted({n for n in proc.stdout.decode("utf-8", "surrogateescape").split("\0") if n})
+    names = sorted({n for n in out.decode("utf-8", "surrogateescape").split("\0") if n})
     # Paths relative to ``root``; whether each still exists is checked later,
     # and only for the few that a scanner wants; excludes apply to them later too.
     return names
@@ -325,10 +248,30 @@ Log = Callable[[str], None]
 """Where ``-v`` says why a file is not read: one line, without a trailing newline."""
 
 
+Stat = tuple[int, int, int, int]
+"""A regular file's (mtime_ns, ctime_ns, size, inode), as the scan cache compares them."""
+
+SETTLED_NS = 2_000_000_000
+"""A file modified more recently than this before its stat was taken may change again
+within one mtime tick, so that stat proves nothing (the scan cache's ``RACY_SECONDS``)."""
+
+
 def discover(
-    paths: Sequence[str], config: Config, cwd: str | None = None, log: Log | None = None
+    paths: Sequence[str],
+    config: Config,
+    cwd: str | None = None,
+    log: Log | None = None,
+    stats: dict[str, Stat] | None = None,
 ) -> list[Candidate]:
+    """The files a run reads, in display order.
+
+    ``stats``, when given, receives the stat of each listed regular file
+    (not a link: its lstat is its stat) by absolute path, when the file had
+    settled (``SETTLED_NS``) before discovery began: discovery takes it anyway,
+    and the scan cache then need not take it again.
+    """
     cwd = cwd or os.getcwd()
+    settled = time.time_ns() - SETTLED_NS  # before any stat is taken: errs on the safe side
     excludes = (*config.exclude, *config.extend_exclude)
     # Compiled once for the run: every listed file is matched against both.
     excluded = glob_matcher(excludes) if excludes else None
@@ -414,6 +357,8 @@ def discover(
                 # reported, never dropped, or a clean run would be a false one.
                 skip, hint = _unreachable(path, exc)
             else:
+                if stats is not None and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < settled:
+                    stats[path] = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
                 if stat.S_ISLNK(st.st_mode) and _dangling(path):
                     # a file generated later: nothing to read, nothing to fix
                     skipped(shown, "symbolic link to a file that does not exist")

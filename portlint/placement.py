@@ -41,6 +41,11 @@ def folder_marks(paths: Iterable[str]) -> dict[str, Namespace]:
     """Folder -> the namespace its files listen in, for folders that say."""
     marks: dict[str, Namespace] = {}
     for path in paths:
+        # Nearly no path names one of these files: a substring test clears
+        # the others before any split (every discovered file comes here).
+        lower = path.lower()
+        if "dockerfile" not in lower and "containerfile" not in lower and "package" not in lower:
+            continue
         folder, name = posixpath.split(path)
         if _builds_image(name):
             marks[folder] = Namespace("container", f"image:{folder or '.'}")
@@ -57,14 +62,15 @@ def place(bindings: Sequence[PortBinding], paths: Iterable[str]) -> list[PortBin
     ``package.json`` decides, and a Dockerfile wins in one folder: the app is
     shipped in the image that folder builds.
     """
+    if not any(_unplaced(b) for b in bindings):
+        return list(bindings)  # a pre-commit run may judge a few bindings, none unknown
     marks = folder_marks(paths)
     if not marks:
         return list(bindings)
     found: dict[str, Namespace | None] = {}
     out: list[PortBinding] = []
     for binding in bindings:
-        space = binding.namespace
-        if space is None or space.kind != "unknown" or binding.role == "url":
+        if not _unplaced(binding):
             out.append(binding)
             continue
         folder = posixpath.dirname(binding.location.path)
@@ -73,6 +79,12 @@ def place(bindings: Sequence[PortBinding], paths: Iterable[str]) -> list[PortBin
         placed = found[folder]
         out.append(binding if placed is None else dataclasses.replace(binding, namespace=placed))
     return out
+
+
+def _unplaced(binding: PortBinding) -> bool:
+    """Whether the folders around a binding decide its namespace (its file did not)."""
+    space = binding.namespace
+    return space is not None and space.kind == "unknown" and binding.role != "url"
 
 
 def _nearest(folder: str, marks: dict[str, Namespace]) -> Namespace | None:

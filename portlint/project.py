@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 
-from portlint.source import read_bytes
-
 _GITFILE_MAX = 4096
 
 
@@ -30,6 +28,10 @@ def _is_git_dir(path: str) -> bool:
 
 def _read_gitfile(path: str) -> str | None:
     """The folder a ``.git`` file names (``gitdir: <path>``), through the guarded reader."""
+    # Imported here: ``portlint check`` finds the work tree before it loads the
+    # rest of portlint (portlint.gitfiles), and most work trees have a .git folder.
+    from portlint.source import read_bytes
+
     try:
         data = read_bytes(path, _GITFILE_MAX)
     except OSError:  # TooLarge included: a gitfile is one short line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -51,6 +52,22 @@ def test_a_walk_lists_what_a_scanner_reads_minus_the_excludes(tree: Path) -> Non
         ("compose.yaml", "compose", False, None),
     ]
     assert found[0].abs_path == str(tree / "app" / ".env")
+
+
+def test_settled_files_hand_their_stat_to_the_scan_cache(tree: Path) -> None:
+    # The stat of a file modified just now proves nothing (it may change again
+    # within one mtime tick): only settled files' stats are handed on.
+    old = 1_600_000_000
+    os.utime(tree / "compose.yaml", (old, old))
+    link = tree / "app" / "compose.yaml"
+    link.symlink_to(tree / "compose.yaml")  # a link's lstat is not its file's stat
+    os.utime(link, (old, old), follow_symlinks=False)
+    stats: dict[str, tuple[int, int, int, int]] = {}
+    discover(["."], config_for(tree, follow_links=True), str(tree), None, stats)
+    st = os.stat(tree / "compose.yaml")
+    assert stats == {
+        str(tree / "compose.yaml"): (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+    }
 
 
 def test_a_named_folder_is_shown_from_the_current_folder(tree: Path) -> None:

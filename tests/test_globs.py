@@ -69,6 +69,8 @@ _LISTS = [
     ("!deploy/keep.yaml", "deploy/*.yaml", "vendor/"),
     ("./compose.yaml", "a?c", "[ab]/x", "**/examples/*", "# comment", "  "),
     ("docs/", "!docs/compose.yaml", "docs/**"),
+    # globs at any depth share one prefix in the union; a "|" in one stays its own
+    ("a|b", "[|]x", "[]]y", "*.yml", "dist", "dist|c/"),
 ]
 _PATHS = [
     "compose.yaml",
@@ -88,6 +90,14 @@ _PATHS = [
     "docs/a/compose.yaml",
     ".venv/lib/.env",
     "build",
+    "a|b",
+    "q/a|b/compose.yaml",
+    "|x",
+    "q/]y",
+    "b",
+    "app/compose.yml",
+    "dist|c",
+    "c/compose.yaml",
 ]
 
 

@@ -40,6 +40,7 @@ LAYERS: list[tuple[str, list[list[str]]]] = [
                 "portlint.globs",
                 "portlint.gitignore",
                 "portlint.project",
+                "portlint.gitfiles",
             ]
         ],
     ),

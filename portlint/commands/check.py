@@ -19,15 +19,55 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace) -> int:
-    import dataclasses
     import gc
-    import os
 
     # A check is a short-lived process whose data are acyclic trees (nodes,
     # bindings); the cyclic collector's full passes over tens of thousands of
     # live objects cost a third of a cached run and free nothing (same peak
     # memory with and without, docs/benchmarks.md), so it stays off.
     gc.disable()
+
+    from portlint import gitfiles
+
+    _start_listings(args)
+    try:
+        return _check(args)
+    finally:
+        gitfiles.stop_listings()
+
+
+def _start_listings(args: argparse.Namespace) -> None:
+    """Start git listing what this check will most likely list, before the rest loads.
+
+    Discovery lists each folder named, and for named files the project folder
+    around them (``engine.run.context_paths``): the config file's folder, else
+    the work tree's top. Only an exact match is ever taken up
+    (:mod:`portlint.gitfiles`), so a wrong guess costs one stopped git process.
+    """
+    import os
+
+    from portlint import gitfiles
+
+    given = list(args.paths) or ["."]
+    if "-" in given or args.no_gitignore:
+        return
+    cwd = os.getcwd()
+    folders = [p for p in given if os.path.isdir(os.path.join(cwd, p))]
+    for folder in folders:
+        gitfiles.start_listing(os.path.abspath(os.path.join(cwd, folder)))
+    if len(folders) < len(given) and not args.no_project_context:
+        from portlint.config import find_config_file
+        from portlint.project import locate_root
+
+        config_file = args.config
+        if config_file is None and not args.isolated:
+            config_file = find_config_file(cwd)
+        gitfiles.start_listing(os.path.abspath(os.path.join(cwd, locate_root(cwd, config_file))))
+
+
+def _check(args: argparse.Namespace) -> int:
+    import dataclasses
+    import os
 
     from portlint.commands import config_from_args
     from portlint.config import DEFAULT_BASELINE, resolve_path

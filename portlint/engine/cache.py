@@ -26,7 +26,10 @@ run that reuses the project findings decodes the bindings of the files it
 reports on only). The result text is never a string inside JSON, so reading
 it is a split rather than an unescape, and writing the index back after one
 change encodes only that file's line: the others are written out as they
-were read.
+were read. A few changed entries are not even that: they go to a delta file
+of the same layout (``scan-<key>-delta.json``), which names the index it was
+written over by its signature and is read after it; the index is rewritten,
+and the delta dropped, once the changes are many.
 
 The folder is inside a repository that may be hostile, so nothing in it is
 trusted. Index files are JSON (never pickle or marshal) and carry an HMAC made
@@ -44,7 +47,8 @@ created (it then carries portlint's ``CACHEDIR.TAG`` and ignores itself with a
 ``.gitignore``: the folder is not portlint's to hide). A folder holding
 anything else without that tag is left exactly as it is and the run goes
 without a cache. Inside an owned folder only portlint's own names are ever
-deleted: ``scan-<32 hex>.json`` index files, ``run-<32 hex>.json`` run records
+deleted: ``scan-<32 hex>.json`` index files and their ``scan-<32 hex>-delta.json``
+delta files, ``run-<32 hex>.json`` run records
 (``engine.reuse``) and ``.tmp-<8 chars>`` temporary files.
 
 A save killed between writing its temporary file and the rename leaves a
@@ -82,12 +86,15 @@ FORMAT = 6  # 6: a line per entry's result; 5: PortBinding gained ``settings``, 
 # ``loopback``; fixes (Problem.fix, Directive spans); 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
+# (discovery.SETTLED_NS, the same, decides which of its stats ScanCache.stat may reuse)
 TEMP_GRACE_SECONDS = 60.0  # a younger temporary file may not be locked yet (or clocks differ)
 TEMP_MAX_AGE_SECONDS = 3600.0  # no save takes this long: whoever holds it is stopped
 _INDEX_NAME = re.compile(r"scan-[0-9a-f]{32}\.json")  # settings_key() is 32 hex digits
+_DELTA_NAME = re.compile(r"scan-[0-9a-f]{32}-delta\.json")  # the entries changed since the index
 _TEMP_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}")  # tempfile.mkstemp(prefix=".tmp-")
 RUN_RECORD_NAME = re.compile(r"run-[0-9a-f]{32}\.json")  # engine.reuse: one finished run
 KEEP_RECORDS = 12  # records kept per cache folder (engine.reuse): runs, project rules
+DELTA_MIN = 64  # changed entries a delta may always hold; else up to 1/16 of the index
 _TAG_MAX = 4096
 _GITIGNORE = "# created by portlint: this folder is a cache\n*\n"
 _CACHEDIR_TAG = (
@@ -125,6 +132,11 @@ def stat_key(abs_path: str) -> StatKey | None:
     if not stat.S_ISREG(st.st_mode) or time.time() - st.st_mtime < RACY_SECONDS:
         return None
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def known_stat_key(known: StatKey | None, abs_path: str) -> StatKey | None:
+    """``stat_key``, from a settled stat this run already took of the file when there is one."""
+    return stat_key(abs_path) if known is None else known
 
 
 def _code_digest() -> str:
@@ -229,9 +241,21 @@ class Scanned:
 class ScanCache:
     """One index file: entries of one settings key, loaded once, saved once."""
 
-    def __init__(self, folder: str, key: str, secret: bytes, cwd: str, max_file_size: int):
+    def __init__(
+        self,
+        folder: str,
+        key: str,
+        secret: bytes,
+        cwd: str,
+        max_file_size: int,
+        stats: Mapping[str, StatKey] | None = None,
+    ):
         self.folder = folder
+        # abs path -> the stat discovery took this run (discovery.discover's ``stats``)
+        self.stats: Mapping[str, StatKey] = stats if stats is not None else {}
         self.path = os.path.join(folder, f"scan-{key}.json")
+        self.delta_path = os.path.join(folder, f"scan-{key}-delta.json")
+        self._base: bytes | None = None  # the signature of the index as read
         self.key = key
         self.secret = secret
         self.cwd = cwd
@@ -256,24 +280,42 @@ class ScanCache:
         return self._entries
 
     def _load(self) -> dict[str, Any]:
-        data = read_regular(self.path)
+        files: dict[str, Any] = {}
+        base = self._read(self.path, None, files, self._lines)
+        if base is not None:
+            self._base = base
+            self._read(self.delta_path, base, files, None)
+        return files
+
+    def _read(
+        self,
+        path: str,
+        base: bytes | None,
+        files: dict[str, Any],
+        lines: dict[str, bytes] | None,
+    ) -> bytes | None:
+        """Add the entries of an index (``base`` None) or of the delta written over
+        the index whose signature is ``base``; the file's signature, None if unusable."""
+        data = read_regular(path)
         if data is None:
-            return {}
-        mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self.sign(body)):
-            return {}
-        header, _, rest = body.partition(b"\n")
+            return None
+        # One split of the file, no copy of its body: an index is megabytes.
+        end = data.find(b"\n")
+        if end < 0 or not hmac.compare_digest(data[:end], self.sign(memoryview(data)[end + 1 :])):
+            return None
+        mac, header, *texts = data.split(b"\n")
+        del data
         try:
             doc = json.loads(header)
         except (ValueError, RecursionError):
-            return {}
+            return None
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
-            return {}
+            return None
+        if base is not None and doc.get("base") != base.decode("ascii"):
+            return None  # written over another index, since replaced: its entries may be older
         entries = doc.get("files")
-        texts = rest.split(b"\n")
         if type(entries) is not list or len(entries) != len(texts):
-            return {}
-        files: dict[str, Any] = {}
+            return None
         for entry, line in zip(entries, texts, strict=True):
             if type(entry) is list and len(entry) == 4 and type(entry[0]) is str:
                 try:
@@ -281,10 +323,11 @@ class ScanCache:
                 except ValueError:
                     continue  # a bad line is a miss for its file alone
                 files[entry[0]] = [entry[1], entry[2], entry[3], text]
-                self._lines[entry[0]] = line
-        return files
+                if lines is not None:
+                    lines[entry[0]] = line
+        return mac
 
-    def sign(self, body: bytes) -> bytes:
+    def sign(self, body: bytes | memoryview) -> bytes:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode()
 
     def decode_text(self, text: str, bindings: bool = True) -> ScanResult:
@@ -330,8 +373,9 @@ class ScanCache:
             self.misses += 1
             return None
         stat_then, digest, deps, text = entry
-        now = stat_key(abs_path)
-        if now is None or _as_stat(stat_then) != now:
+        known = self.stats.get(abs_path)  # ScanCache.stat, inline: called once per file
+        now = known if known is not None else stat_key(abs_path)
+        if now is None or type(stat_then) is not list or stat_then != [*now]:
             source = read()
             if source is None or text_digest(source) != digest:
                 self.misses += 1
@@ -349,6 +393,10 @@ class ScanCache:
         self.used[abs_path] = text
         return text
 
+    def stat(self, abs_path: str) -> StatKey | None:
+        """``stat_key`` of a file, without a second call when discovery stat'ed it."""
+        return known_stat_key(self.stats.get(abs_path), abs_path)
+
     def _deps_unchanged(self, deps: Any) -> bool:
         if type(deps) is not list:
             return False
@@ -358,11 +406,15 @@ class ScanCache:
             path, stat_then, digest = dep
             if path not in self._dep_state:
                 abs_path = os.path.join(self.cwd, path)
+                # Most dependencies are files a scanner looked for and did not find
+                # (the `.env` beside each compose file): one lstat says they still
+                # are not there, where a failed stat would be a second call.
+                if stat_then is None and digest is None and not os.path.lexists(abs_path):
+                    self._dep_state[path] = None  # missing then, missing now
+                    continue
                 now = stat_key(abs_path)
                 if now is not None and _as_stat(stat_then) == now:
                     self._dep_state[path] = digest if type(digest) is str else None
-                elif stat_then is None and digest is None and not os.path.lexists(abs_path):
-                    self._dep_state[path] = None  # missing then (a `.env` looked for), missing now
                 else:
                     self._dep_state[path] = text_digest(self._read_dep(abs_path, path))
             if self._dep_state[path] != digest:
@@ -386,45 +438,84 @@ class ScanCache:
         self.dirty = True
 
     def save(self) -> None:
-        """Write the index if anything changed; a failure to write only costs speed."""
+        """Write what changed; a failure to write only costs speed.
+
+        A few changed entries (a pre-commit run's files) go to the delta file
+        beside the index, which names the index it was written over; the index
+        itself, megabytes for a large repository, is rewritten only when the
+        changes are many, and the delta then goes.
+        """
         if not self.dirty:
             return
+        entries = self.entries
+        changed = [path for path in entries if path not in self._lines]
+        delta = self._base is not None and len(changed) <= max(DELTA_MIN, len(entries) // 16)
         metas, lines = [], []
-        for path, (stat_then, digest, deps, text) in self.entries.items():
+        for path in changed if delta else entries:
+            stat_then, digest, deps, text = entries[path]
             metas.append([path, stat_then, digest, deps])
             line = self._lines.get(path)
             lines.append(text.encode("ascii") if line is None else line)  # JSON: no newline
-        header = {"format": FORMAT, "key": self.key, "files": metas}
+        header: dict[str, Any] = {"format": FORMAT, "key": self.key, "files": metas}
+        if delta and self._base is not None:
+            header["base"] = self._base.decode("ascii")
         lines.insert(0, json.dumps(header, separators=(",", ":")).encode())
         body = b"\n".join(lines)
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)
+            if delta:
+                replace_file(self.delta_path, self.sign(body) + b"\n" + body)
+                prune(self.folder, self.delta_path, _DELTA_NAME)
+                return
             replace_file(self.path, self.sign(body) + b"\n" + body)
             prune(self.folder, self.path, _INDEX_NAME)
+            prune(self.folder, self.delta_path, _DELTA_NAME)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.delta_path)  # its entries are in the index now
 
     def read_record(self, path: str) -> Any:
         """The JSON document ``write_record`` wrote, if its signature holds; else None."""
-        data = read_regular(path)
-        if data is None:
-            return None
-        mac, sep, body = data.partition(b"\n")
-        if not sep or not hmac.compare_digest(mac, self.sign(body)):
+        body = self.read_signed(path)
+        if body is None:
             return None
         try:
             return json.loads(body)
         except (ValueError, RecursionError):
             return None
 
-    def write_record(self, path: str, doc: object) -> None:
-        """A signed JSON record beside the index (engine.reuse), pruned like indexes."""
-        body = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
-            "utf-8", "surrogatepass"
-        )
+    def read_signed(self, path: str) -> bytes | None:
+        """What ``write_record`` wrote, unparsed, if its signature holds; else None."""
+        data = read_regular(path)
+        if data is None:
+            return None
+        end = data.find(b"\n")
+        if end < 0 or not hmac.compare_digest(data[:end], self.sign(memoryview(data)[end + 1 :])):
+            return None
+        return data[end + 1 :]
+
+    def write_record(self, path: str, doc: object, head: object = None) -> None:
+        """A signed JSON record beside the index (engine.reuse), pruned like indexes.
+
+        ``head``, when given, is a first line of JSON before the document, which
+        a reader may judge before it parses the rest (JSON text has no newline).
+        """
+        body = _json_bytes(doc)
+        if head is not None:
+            body = _json_bytes(head) + b"\n" + body
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)
             replace_file(path, self.sign(body) + b"\n" + body)
             prune(self.folder, path, RUN_RECORD_NAME, KEEP_RECORDS)
         self.dirty = False
+
+
+def _json_bytes(doc: object) -> bytes:
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8", "surrogatepass"
+    )
+
+
+_OWN_NAMES = (_INDEX_NAME, _DELTA_NAME, _TEMP_NAME, RUN_RECORD_NAME)
 
 
 def prune(folder: str, keep: str, names: re.Pattern[str], limit: int = 8) -> None:
@@ -600,8 +691,16 @@ def remove_stale_temps(folder: str, now: float | None = None) -> int:
     return removed
 
 
-def open_cache(root: str, ctx: ScanContext, max_file_size: int, cwd: str) -> ScanCache | None:
-    """The cache for this run, or None when it cannot be used safely."""
+def open_cache(
+    root: str,
+    ctx: ScanContext,
+    max_file_size: int,
+    cwd: str,
+    stats: Mapping[str, StatKey] | None = None,
+) -> ScanCache | None:
+    """The cache for this run, or None when it cannot be used safely.
+
+    ``stats``: what discovery stat'ed this run (``ScanCache.stat``)."""
     folder = cache_dir(root)
     if os.path.lexists(folder):
         if not _usable_folder(folder):
@@ -614,7 +713,8 @@ def open_cache(root: str, ctx: ScanContext, max_file_size: int, cwd: str) -> Sca
     if secret is None:
         return None
     try:
-        return ScanCache(folder, settings_key(ctx, max_file_size, cwd), secret, cwd, max_file_size)
+        key = settings_key(ctx, max_file_size, cwd)
+        return ScanCache(folder, key, secret, cwd, max_file_size, stats)
     except Unsupported:
         return None
 
@@ -656,7 +756,7 @@ def clean(root: str) -> Cleaned | None:
             regular = stat.S_ISREG(os.lstat(path).st_mode)
         except FileNotFoundError:
             continue
-        if regular and any(p.fullmatch(name) for p in (_INDEX_NAME, _TEMP_NAME, RUN_RECORD_NAME)):
+        if regular and any(p.fullmatch(name) for p in _OWN_NAMES):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)
         else:

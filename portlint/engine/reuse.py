@@ -22,7 +22,10 @@ size, inode) is trusted only for files not modified in the last two seconds,
 else the content is hashed and compared. Records are signed JSON like the
 scan index, ``run-<32 hex>.json`` in the same folder, one per settings key;
 pre-commit runs name other files each time, so only the twelve most recent
-records are kept.
+records are kept. A record keeps the file list as a digest and each file
+read as its path (relative to the current folder when inside it), stat and
+digest, or null when it was missing; the files named on the command line
+come first, on a line of their own, which a run reads before the rest.
 
 The reused result carries no bindings: reports never show them, and only
 ``portlint check`` asks for reuse.
@@ -43,6 +46,7 @@ from portlint.discovery import Candidate
 from portlint.engine.cache import (
     RUN_RECORD_NAME,
     ScanCache,
+    StatKey,
     stat_key,
     text_digest,
 )
@@ -51,10 +55,9 @@ from portlint.findings import Finding, Problem
 from portlint.results import RuleInfo, RunResult
 from portlint.source import SourceFile, read_source
 
-FORMAT = 1
-PROJECT_FORMAT = (
-    3  # 2: origins (a pre-commit run decodes less); 3: files, evidence, contested ports
-)
+FORMAT = 2  # 2: a first line with the named files' entries, judged before the rest is read
+# 2: origins (a pre-commit run decodes less); 3: files, evidence, contested ports
+PROJECT_FORMAT = 3
 
 
 def canonical(value: Any) -> Any:
@@ -100,30 +103,46 @@ def registry_identity() -> Any:
     return [path, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino]
 
 
-def candidate_list(candidates: Iterable[Candidate]) -> list[Any]:
-    return [
-        [c.display, c.abs_path, c.scanner.name, c.explicit, c.skip, c.skip_hint] for c in candidates
-    ]
+def candidates_digest(candidates: Iterable[Candidate]) -> str:
+    """The identity of a file list: a record compares it, not the list (a third of it).
+
+    Six fields a file, each ended by a NUL, which no path holds and ``repr`` escapes.
+    """
+    text = "".join(
+        f"{c.display}\0{c.abs_path}\0{c.scanner.name}\0{c.explicit:d}\0{c.skip!r}\0{c.skip_hint!r}\0"
+        for c in candidates
+    )
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-# abs path -> [kind, stat list or None, digest or None]; kind "t": the text a
-# scanner saw (the scan cache's digest), "b": the bytes (allocation files, baseline).
-Watched = dict[str, list[Any]]
+# path -> [kind, stat list or None, digest or None], or None for a file missing
+# then; kind "t": the text a scanner saw (the scan cache's digest), "b": the bytes
+# (allocation files, baseline). A path inside the current folder is relative to
+# it (the run key holds the current folder): most of a record is these paths, and
+# most of them are files a scanner looked for beside another and did not find.
+Watched = dict[str, list[Any] | None]
 
 
-def _watch_bytes(path: str) -> list[Any]:
+def _watch_bytes(path: str) -> list[Any] | None:
     st = stat_key(path)
-    return ["b", list(st) if st is not None else None, bytes_digest(path)]
+    digest = bytes_digest(path)
+    if st is None and digest is None and not os.path.lexists(path):
+        return None
+    return ["b", list(st) if st is not None else None, digest]
 
 
-def _unchanged(path: str, then: Any, max_file_size: int) -> bool:
+def _unchanged(
+    path: str, then: Any, max_file_size: int, stat_of: Callable[[str], StatKey | None] = stat_key
+) -> bool:
+    if then is None:
+        return not os.path.lexists(path)  # missing then (a `.env` looked for), missing now
     if type(then) is not list or len(then) != 3:
         return False
     kind, stat_then, raw = then
     digest: str | None = raw if type(raw) is str else None
     if stat_then is None and digest is None and not os.path.lexists(path):
-        return True  # missing then (a `.env.example` a scanner looked for), missing now
-    st = stat_key(path)
+        return True
+    st = stat_of(path)
     if st is not None and stat_then == list(st):
         return True
     if kind == "b":
@@ -141,28 +160,65 @@ class RunRecords:
         self.cache = cache
         self.key = key
         self.path = os.path.join(cache.folder, f"run-{key}.json")
+        self.id = [FORMAT, key]
         self._finding = codec_for(tuple[Finding, ...])
         self._problem = codec_for(tuple[Problem, ...])
 
     def load(
         self, candidates: Sequence[Candidate], info: Callable[[str], RuleInfo | None]
     ) -> RunResult | None:
-        """The recorded result, if it was recorded for these candidates and nothing changed."""
-        doc = self.cache.read_record(self.path)
+        """The recorded result, if it was recorded for these candidates and nothing changed.
+
+        The files named on the command line (a pre-commit run's changed files)
+        are the likeliest to have changed again: their entries come first, on a
+        line of their own, and are judged before the megabytes of the rest are read.
+        """
+        body = self.cache.read_signed(self.path)
+        if body is None:
+            return None
+        first, _, rest = body.partition(b"\n")
+        try:
+            head = json.loads(first)
+            if type(head) is not dict or [head.get("format"), head.get("key")] != self.id:
+                return None
+            named = head.get("named")
+            if type(named) is not dict:
+                return None
+            if not self._all_unchanged(named):
+                return None
+            doc = json.loads(rest)
+        except (ValueError, RecursionError):
+            return None
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("key") != self.key:
             return None
-        if doc.get("candidates") != candidate_list(candidates):
+        if doc.get("candidates") != candidates_digest(candidates):
             return None
         watched = doc.get("watched")
-        if type(watched) is not dict:
-            return None
-        size = self.cache.max_file_size
-        if not all(_unchanged(path, then, size) for path, then in watched.items()):
+        if type(watched) is not dict or not self._all_unchanged(watched):
             return None
         try:
             return self._decode(doc.get("result"), info)
         except (Invalid, ValueError, TypeError, KeyError):
             return None
+
+    def _all_unchanged(self, watched: dict[str, Any]) -> bool:
+        """``_unchanged`` for every entry; a warm run's whole check, so its two common
+        cases (missing still, or discovery's stat equal to the recorded one) are inline."""
+        size, stat_of, known = self.cache.max_file_size, self.cache.stat, self.cache.stats
+        inside = _inside(self.cache.cwd)
+        isabs, lexists = os.path.isabs, os.path.lexists
+        for key, then in watched.items():
+            path = key if isabs(key) else inside + key
+            if then is None:
+                if lexists(path):
+                    return False
+                continue
+            st = known.get(path)
+            if st is not None and type(then) is list and len(then) == 3 and then[1] == [*st]:
+                continue
+            if not _unchanged(path, then, size, stat_of):
+                return False
+        return True
 
     def _decode(self, raw: Any, info: Callable[[str], RuleInfo | None]) -> RunResult:
         if type(raw) is not dict:
@@ -225,11 +281,15 @@ class RunRecords:
         doc = {
             "format": FORMAT,
             "key": self.key,
-            "candidates": candidate_list(candidates),
+            "candidates": candidates_digest(candidates),
             "watched": watched,
             "result": raw,
         }
-        self.cache.write_record(self.path, doc)
+        inside = _inside(self.cache.cwd)
+        keys = [_relative(c.abs_path, inside) for c in candidates if c.explicit]
+        named = {key: watched[key] for key in keys if key in watched}
+        head = {"format": FORMAT, "key": self.key, "named": named}
+        self.cache.write_record(self.path, doc, head)
 
 
 def watched_files(
@@ -243,23 +303,36 @@ def watched_files(
     changes the run).
     """
     watched: Watched = {}
+    inside = _inside(cwd)
+    entries = cache.entries
     for c in candidates:
         if c.skip is not None:
             continue
-        entry = cache.entries.get(c.abs_path)
+        entry = entries.get(c.abs_path)
         if type(entry) is not list or len(entry) != 4:
             return None
-        watched[c.abs_path] = ["t", entry[0], entry[1]]
+        watched[_relative(c.abs_path, inside)] = ["t", entry[0], entry[1]]
         for dep in entry[2]:
             if type(dep) is not list or len(dep) != 3 or type(dep[0]) is not str:
                 return None
-            path = os.path.normpath(os.path.join(cwd, dep[0]))
-            if path not in watched:
-                watched[path] = ["t", dep[1], dep[2]]
+            # the scanner's path, relative to cwd as the scan cache reads it
+            if dep[0] not in watched:
+                missing = dep[1] is None and dep[2] is None
+                watched[dep[0]] = None if missing else ["t", dep[1], dep[2]]
     for path in extra:
-        if path not in watched:
-            watched[path] = _watch_bytes(path)
+        key = _relative(path, inside)
+        if key not in watched:
+            watched[key] = _watch_bytes(path)
     return watched
+
+
+def _inside(cwd: str) -> str:
+    """The prefix of a path inside ``cwd``, cut off in records and put back when read."""
+    return cwd if cwd.endswith(os.sep) else cwd + os.sep
+
+
+def _relative(path: str, inside: str) -> str:
+    return path[len(inside) :] if path.startswith(inside) else path
 
 
 def _strings(value: Any) -> list[str]:

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from portlint import rules as rule_catalogue
 from portlint.bindings import PortBinding
 from portlint.config import Config, resolve_path
-from portlint.discovery import Log, discover, display_path
+from portlint.discovery import Log, Stat, discover, display_path
 from portlint.engine import baseline
 from portlint.engine.batch import Scans, scan_lazy
 from portlint.engine.cache import ScanCache, open_cache
@@ -246,9 +246,10 @@ def run(
     cache: ScanCache | None = None
     if stdin is None:
         scan_paths, focus = context_paths(paths, config, cwd)
-        candidates = discover(scan_paths, config, cwd, log)
+        stats: dict[str, Stat] | None = {} if config.cache else None  # one stat per file
+        candidates = discover(scan_paths, config, cwd, log, stats)
         ctx = make_scan_context(config, cwd, scan_roots(config, cwd, scan_paths))
-        cache = open_cache(root, ctx, config.max_file_size, cwd) if config.cache else None
+        cache = open_cache(root, ctx, config.max_file_size, cwd, stats) if config.cache else None
         if reuse and cache is not None:
             settings = [cache.key, config, scan_paths, focus, use_baseline, registry_identity()]
             records = RunRecords(cache, run_key(settings))

@@ -34,11 +34,6 @@ from portlint.identity import normalise
 from portlint.project import display as shown_path
 from portlint.source import MAX_SETTINGS_FILE_SIZE, confined, read_text
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
-
 DEFAULT_FILE = "ports.toml"
 PROTOCOLS = ("tcp", "udp", "sctp")
 _KEYS = frozenset({"port", "ports", "protocol", "service", "owner", "note"})
@@ -176,6 +171,12 @@ def _span(raw: dict[str, Any], where: str) -> tuple[int, int]:
 
 def parse_allocations(text: str, path: str) -> list[Allocation]:
     """One file's allocations; raises :class:`ConfigError` naming the file and line."""
+    # Imported here: most runs have no allocation file, and the rules import this module.
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

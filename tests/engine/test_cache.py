@@ -231,8 +231,76 @@ def test_a_new_portlint_version_is_a_miss(
 
 
 def index_file(project: Path) -> Path:
-    (found,) = (project / ".portlint_cache").glob("scan-*.json")
+    (found,) = cache_files(project, cache._INDEX_NAME)
     return found
+
+
+def cache_files(project: Path, names: Any) -> list[Path]:
+    return sorted(p for p in (project / ".portlint_cache").iterdir() if names.fullmatch(p.name))
+
+
+def aged(project: Path) -> Path:
+    """The project's files, modified an hour ago: their stat is trusted (not racy)."""
+    then = int(os.stat(project).st_mtime) - 3600
+    for path in project.rglob("*"):
+        if path.is_file():
+            os.utime(path, (then, then))
+    return project
+
+
+def test_a_few_changes_go_to_a_delta_and_the_index_is_not_rewritten(
+    project: Path, scanned: list[str]
+) -> None:
+    run(aged(project))
+    index = index_file(project)
+    written = index.read_bytes()
+    (project / "compose.yaml").write_text(COMPOSE + "# a comment\n")
+    scanned.clear()
+    first = run(project)
+    assert scanned == ["compose.yaml"]
+    assert index.read_bytes() == written
+    (delta,) = cache_files(project, cache._DELTA_NAME)
+    assert delta.name == index.name.replace(".json", "-delta.json")
+    _header, changed = read_index(delta)
+    assert list(changed) == [str(project / "compose.yaml")]
+    scanned.clear()
+    assert lines(run(project)) == lines(first)
+    assert scanned == []  # the delta's entry was read over the index's
+    assert run_cli(["clean"], cwd=project) == (0, "", "portlint: removed .portlint_cache\n")
+
+
+def test_a_delta_written_over_another_index_is_not_read(project: Path, scanned: list[str]) -> None:
+    run(aged(project))
+    index = index_file(project)
+    header, entries = read_index(index)
+    (project / "compose.yaml").write_text(COMPOSE + "# a comment\n")
+    run(project)  # the delta holds compose.yaml's new entry
+    # another run replaced the index (here: the same, less the Dockerfile)
+    del entries[str(project / "Dockerfile")]
+    index.write_bytes(signed(project, index_body(header, entries)))
+    scanned.clear()
+    run(project)
+    assert sorted(scanned) == ["Dockerfile", "compose.yaml"]
+
+
+def test_many_changes_rewrite_the_index_and_drop_the_delta(
+    project: Path, scanned: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run(aged(project))
+    (project / "compose.yaml").write_text(COMPOSE + "# a comment\n")
+    run(project)
+    assert len(cache_files(project, cache._DELTA_NAME)) == 1
+    monkeypatch.setattr(cache, "DELTA_MIN", 1)  # 4 entries: a delta holds 1 at most
+    (project / "Dockerfile").write_text(DOCKERFILE + "# a comment\n")
+    scanned.clear()
+    first = run(project)
+    assert scanned == ["Dockerfile"]  # two changed entries (the delta's and this one)
+    assert cache_files(project, cache._DELTA_NAME) == []
+    _header, entries = read_index(index_file(project))
+    assert len(entries) == 4
+    scanned.clear()
+    assert lines(run(project)) == lines(first)
+    assert scanned == []
 
 
 def read_index(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:

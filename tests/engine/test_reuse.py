@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from portlint.engine import batch, run
+from portlint.engine import batch, reuse, run
 from portlint.engine.reuse import canonical
 from tests.conftest import run_cli
 
@@ -183,3 +184,36 @@ def test_a_warm_run_keeps_the_project_record_of_its_state(grouped: tuple[Path, l
     first = run_cli(["check", "--no-color", "b/compose.yaml"], cwd=root)
     assert not runs  # state 1's project record was still there
     assert first == run_cli(["check", "--no-color", "--no-cache", "b/compose.yaml"], cwd=root)
+
+
+def test_a_pre_commit_record_judges_its_named_files_before_reading_the_rest(
+    project: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, scans = project
+    named = "app/docker-compose.yml"
+    argv = ["check", "--format", "json", named]
+    first = run_cli(argv, cwd=root)
+    assert run_cli(argv, cwd=root) == first
+    assert scans == [1]  # the second run reused the record
+    folder = Path(os.environ["PORTLINT_SCAN_CACHE_DIR"])
+    # the run record: a signature, a first line, the rest (project records are one line)
+    (record,) = [p for p in folder.glob("run-*.json") if p.read_bytes().count(b"\n") == 2]
+    head = json.loads(record.read_bytes().split(b"\n")[1])
+    assert list(head["named"]) == [named]  # inside the current folder: relative
+    # the named file changed: the record is refused on its first line alone
+    with open(root / named, "a", encoding="utf-8") as fh:
+        fh.write("# edited\n")
+    parsed: list[int] = []
+    loads = reuse.json.loads
+
+    def sizing(text: Any, *args: Any, **kwargs: Any) -> Any:
+        parsed.append(len(text))
+        return loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(reuse.json, "loads", sizing)
+    scans.clear()
+    changed = run_cli(argv, cwd=root)
+    monkeypatch.undo()
+    assert scans == [1]
+    assert changed == run_cli([*argv, "--no-cache"], cwd=root)
+    assert parsed and max(parsed) < record.stat().st_size // 2
