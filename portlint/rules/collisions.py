@@ -1162,15 +1162,19 @@ def contested_ports(
         )
     }
     by_port: dict[tuple[int, str], list[PortBinding]] = {}
+    members: dict[tuple[int, str], set[PortBinding]] = {}  # a crowded port has thousands
     # Streamed, not kept: nothing else asks for the conflicts of one space, and in a
     # large repository they are tens of thousands of lists of related claims.
     every = _find_repository_conflicts(bindings, independent, evidence=evidence)
     for binding, port, earlier in every:
         if (id(binding), port) in reported:
             continue
-        claimants = by_port.setdefault((port, binding.protocol), [])
+        key = (port, binding.protocol)
+        claimants = by_port.setdefault(key, [])
+        seen = members.setdefault(key, set())
         for b in (*earlier, binding):
-            if b not in claimants:
+            if b not in seen:
+                seen.add(b)
                 claimants.append(b)
     return [(port, proto, claimants) for (port, proto), claimants in sorted(by_port.items())]
 
