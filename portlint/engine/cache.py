@@ -296,15 +296,13 @@ class ScanCache:
     ) -> bytes | None:
         """Add the entries of an index (``base`` None) or of the delta written over
         the index whose signature is ``base``; the file's signature, None if unusable."""
-        data = read_regular(path)
-        if data is None:
+        signed = self._signed(path)
+        if signed is None:
             return None
+        data = signed[0]
         # One split of the file, no copy of its body: an index is megabytes.
-        end = data.find(b"\n")
-        if end < 0 or not hmac.compare_digest(data[:end], self.sign(memoryview(data)[end + 1 :])):
-            return None
         mac, header, *texts = data.split(b"\n")
-        del data
+        del data, signed
         try:
             doc = json.loads(header)
         except (ValueError, RecursionError):
@@ -485,13 +483,18 @@ class ScanCache:
 
     def read_signed(self, path: str) -> bytes | None:
         """What ``write_record`` wrote, unparsed, if its signature holds; else None."""
+        signed = self._signed(path)
+        return None if signed is None else signed[0][signed[1] + 1 :]
+
+    def _signed(self, path: str) -> tuple[bytes, int] | None:
+        """A file's bytes and where its signature line ends, if the signature holds."""
         data = read_regular(path)
         if data is None:
             return None
         end = data.find(b"\n")
         if end < 0 or not hmac.compare_digest(data[:end], self.sign(memoryview(data)[end + 1 :])):
             return None
-        return data[end + 1 :]
+        return data, end
 
     def write_record(self, path: str, doc: object, head: object = None) -> None:
         """A signed JSON record beside the index (engine.reuse), pruned like indexes.
