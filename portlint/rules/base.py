@@ -107,6 +107,9 @@ class Settings:
     fixable: Callable[[int], bool] | None = None
     """With ``whole``: the ports whose findings this run keeps. A fix for another
     port would be thrown away, so it must not take a free port from one kept."""
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    """Facts of the whole run that several rules derive alike (the used ports, the
+    shared ``.env`` variables): computed by the first rule that asks, for one run."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1162,9 +1162,12 @@ def contested_ports(
         )
     }
     by_port: dict[tuple[int, str], list[PortBinding]] = {}
-    members: dict[tuple[int, str], set[PortBinding]] = {}  # a crowded port has thousands
+    members: dict[tuple[int, str], set[int]] = {}  # a crowded port has thousands
     # Streamed, not kept: nothing else asks for the conflicts of one space, and in a
     # large repository they are tens of thousands of lists of related claims.
+    # A claimant is met once per later claim that names it: it is told apart by
+    # identity there (a binding's hash covers its thirty fields), and equal
+    # bindings are merged once per port at the end.
     every = _find_repository_conflicts(bindings, independent, evidence=evidence)
     for binding, port, earlier in every:
         if (id(binding), port) in reported:
@@ -1173,10 +1176,13 @@ def contested_ports(
         claimants = by_port.setdefault(key, [])
         seen = members.setdefault(key, set())
         for b in (*earlier, binding):
-            if b not in seen:
-                seen.add(b)
+            if id(b) not in seen:
+                seen.add(id(b))
                 claimants.append(b)
-    return [(port, proto, claimants) for (port, proto), claimants in sorted(by_port.items())]
+    return [
+        (port, proto, list(dict.fromkeys(claimants)))
+        for (port, proto), claimants in sorted(by_port.items())
+    ]
 
 
 def contested_note(count: int) -> str | None:
