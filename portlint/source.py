@@ -226,18 +226,37 @@ def read_bytes(
     _check(os.stat(path), max_size, opened=False)
     flags = _OPEN_FLAGS | (getattr(os, "O_NOFOLLOW", 0) if nofollow else 0)
     fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as fh:
-        st = os.fstat(fh.fileno())
+    try:
+        st = os.fstat(fd)
         _check(st, max_size, opened=True)
         if prefix is not None:
-            return fh.read(prefix)
+            return _read_up_to(fd, prefix)
         # Ask for the size fstat saw (plus one byte, to notice growth):
-        # read(max_size + 1) would allocate the whole cap for every small file.
-        data = fh.read(min(st.st_size, max_size) + 1)
+        # reading max_size + 1 would allocate the whole cap for every small file.
+        data = _read_up_to(fd, min(st.st_size, max_size) + 1)
         if len(data) > st.st_size:  # grew since fstat: read on, to the cap
-            data += fh.read(max_size + 1 - len(data))
+            data += _read_up_to(fd, max_size + 1 - len(data))
+    finally:
+        os.close(fd)
     if len(data) > max_size:  # grew while we looked
         raise TooLarge(len(data), max_size)
+    return data
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """``size`` bytes from ``fd``, fewer only at its end: plain ``os.read`` calls,
+    without the buffered file object each read of a small file would build."""
+    data = os.read(fd, size)
+    if len(data) < size and data:  # a short read is not yet the end
+        parts = [data]
+        got = len(data)
+        while got < size:
+            more = os.read(fd, size - got)
+            if not more:
+                break
+            parts.append(more)
+            got += len(more)
+        data = b"".join(parts)
     return data
 
 
@@ -250,7 +269,7 @@ def read_text(path: str, max_size: int) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
-def confined(path: str, roots: Sequence[str]) -> str | None:
+def confined(path: str, roots: Sequence[str], folders: set[str] | None = None) -> str | None:
     """``path`` with its links resolved, if that lies inside one of ``roots``, else None.
 
     Files a repository names (a compose ``env_file`` or ``include``, a ``.env``
@@ -258,8 +277,10 @@ def confined(path: str, roots: Sequence[str]) -> str | None:
     project: ``/etc/...``, ``../..``, ``~`` and a committed link to outside
     are refused, and so is anything under a ``.git`` folder, where a checkout
     keeps its credentials. ``roots`` are real paths (``os.path.realpath``).
+    ``folders``: a caller's memo of the folders below a root already found to
+    be folders and not links, for the many paths of one run that share them.
     """
-    real = _real_path(path, roots)
+    real = _real_path(path, roots, folders)
     for root in roots:
         try:
             rel = os.path.relpath(real, root) if real != root else ""
@@ -271,7 +292,7 @@ def confined(path: str, roots: Sequence[str]) -> str | None:
     return None
 
 
-def _real_path(path: str, roots: Sequence[str]) -> str:
+def _real_path(path: str, roots: Sequence[str], folders: set[str] | None = None) -> str:
     """``os.path.realpath(path)``, resolving only the part below a root when it can.
 
     A compose scan looks for five env files per folder, most of them absent,
@@ -281,6 +302,7 @@ def _real_path(path: str, roots: Sequence[str]) -> str:
     ``lstat``-ed, and a link among them sends the whole path to ``realpath``.
     A component that cannot be ``lstat``-ed (missing, or not a folder) ends
     the walk, as it ends ``realpath``'s: nothing below it exists to be a link.
+    A folder in ``folders`` is not asked again; one found is added to it.
     """
     # normpath keeps a leading "//" (POSIX leaves it to the system); realpath does not.
     if os.path.isabs(path) and os.path.normpath(path) == path and not path.startswith("//"):
@@ -289,14 +311,21 @@ def _real_path(path: str, roots: Sequence[str]) -> str:
             if not path.startswith(prefix):
                 continue
             current = prefix
-            for part in path[len(prefix) :].split(os.sep):
+            parts = path[len(prefix) :].split(os.sep)
+            last = len(parts) - 1
+            for i, part in enumerate(parts):
                 current = current + part
+                if folders is not None and i < last and current in folders:
+                    current += os.sep
+                    continue
                 try:
                     mode = os.lstat(current).st_mode
                 except OSError:
                     return path
                 if stat.S_ISLNK(mode):
                     return os.path.realpath(path)
+                if folders is not None and i < last and stat.S_ISDIR(mode):
+                    folders.add(current)
                 current += os.sep
             return path
     return os.path.realpath(path)

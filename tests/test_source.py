@@ -148,3 +148,32 @@ def test_confined_sees_a_link_anywhere_below_the_root(tmp_path: Path) -> None:
         real = os.path.realpath(full)
         inside = real.startswith(root + os.sep) and ".git" not in real.split(os.sep)
         assert confined(full, roots) == (real if inside else None)
+
+
+def test_confined_with_a_folder_memo_answers_as_without(tmp_path: Path) -> None:
+    """A run shares one memo of checked folders over all its reads: it must skip
+    only folders seen to be folders, never a link, so every answer stays realpath's."""
+    real_root = tmp_path / "root"
+    (real_root / "inner" / "deeper").mkdir(parents=True)
+    (real_root / "inner" / "deeper" / "x.env").write_text("")
+    (real_root / "inner" / "x.env").write_text("")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.env").write_text("")
+    (real_root / "inner" / "out").symlink_to(outside)
+    (real_root / "inner" / "file.env").write_text("")
+    root = os.path.realpath(real_root)
+    roots = [root]
+    folders: set[str] = set()
+    paths = [
+        "inner/x.env",
+        "inner/deeper/x.env",
+        "inner/out/x.env",  # after its parent was memoised: the link is still seen
+        "inner/out/x.env",
+        "inner/file.env/x.env",  # a file in the middle: never taken for a folder
+        "inner/deeper/x.env",
+    ]
+    for rel in paths:
+        full = os.path.join(root, *rel.split("/"))
+        assert confined(full, roots, folders) == confined(full, roots), rel
+    assert folders == {os.path.join(root, "inner"), os.path.join(root, "inner", "deeper")}

@@ -80,13 +80,14 @@ def make_scan_context(config: Config, cwd: str, roots: Sequence[str] = ()) -> Sc
     # that the dotenv file it sees is the one the compose projects read.
     env_files = tuple(display(resolve_path(config, p), cwd) for p in config.env_files)
     trusted = frozenset(os.path.normpath(os.path.join(cwd, p)) for p in env_files)
+    folders: set[str] = set()  # checked once per run: most reads share their folders
 
     def read(path: str) -> SourceFile | None:
         abs_path = os.path.normpath(os.path.join(cwd, path))
         if abs_path in trusted:
             source = read_source(abs_path, path, config.max_file_size)
         else:
-            real = confined(abs_path, chosen)
+            real = confined(abs_path, chosen, folders)
             if real is None:
                 return None
             source = read_source(real, path, config.max_file_size, nofollow=True)
