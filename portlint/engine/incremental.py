@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from portlint.bindings import PortBinding
 from portlint.engine.reuse import ProjectRecord
 from portlint.findings import Finding
-from portlint.registry.free import DEFAULT_START, is_free, used_ports
+from portlint.registry.free import DEFAULT_START, is_free, used_frozen
 from portlint.rules.base import Rule, Settings
 from portlint.rules.fixes import PortPicker
 
@@ -214,7 +214,7 @@ def enough_free(bindings: Sequence[PortBinding], settings: Settings, need: int) 
     one (which differed by the changed ports only), so findings off the
     touched ports never asked.
     """
-    used = used_ports(bindings)
+    used = settings.derive("used", bindings, used_frozen)  # the fix pickers' too
     found = 0
     for port in (*range(DEFAULT_START, 49152), *range(1024, DEFAULT_START)):
         if is_free(port, used, settings.allocations, settings.ephemeral_range):

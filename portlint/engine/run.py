@@ -114,6 +114,7 @@ def check_bindings(
     project: dict[str, list[Finding]] | None = None,
     origins: set[Origin] | None = None,
     touched: Touched | None = None,
+    settings: Settings | None = None,
 ) -> list[Finding]:
     """Run the rules. With a focus (pre-commit's changed files), per-binding rules
     judge only the bindings of those files: their findings sit on the binding
@@ -123,13 +124,15 @@ def check_bindings(
     present, else filled in as the project rules run. ``origins``: see
     ``echoes_removed``. ``touched``: the ports a change touched; ``by_port``
     rules run on their bindings only and keep their other findings
-    (``engine.incremental``).
+    (``engine.incremental``). ``settings``: the run's, when the caller made them
+    already (what they derived, such as the used ports, is then not derived again).
     """
-    settings = Settings(
-        ephemeral_range=config.ephemeral_range,
-        nodeport_range=config.nodeport_range,
-        allocations=allocations,
-    )
+    if settings is None:
+        settings = Settings(
+            ephemeral_range=config.ephemeral_range,
+            nodeport_range=config.nodeport_range,
+            allocations=allocations,
+        )
     findings: list[Finding] = []
     judged = echoes_removed(bindings, origins)
     if focus is not None:
@@ -317,6 +320,7 @@ def run(
     allocations = load_configured_allocations(config.allocations, config.root, cwd)
     record: ProjectRecord | None = None
     touched: Touched | None = None
+    shared = Settings(config.ephemeral_range, config.nodeport_range, allocations)
     if memo is not None and digest is not None and fresh and cache is not None:
         used = cache.used
         record = ProjectRecord(
@@ -340,7 +344,7 @@ def run(
                 bindings,
                 record.evidence,
                 selected,
-                Settings(config.ephemeral_range, config.nodeport_range, allocations),
+                shared,
                 bool(config.rule_options.get("PL402", {}).get("run-together")),
             )
     if project is None:
@@ -355,6 +359,7 @@ def run(
             project,
             origins if lean else None,
             touched,
+            shared,
         )
     )
     findings = [printable_finding(f) for f in findings]  # names from ports.toml, config

@@ -10,6 +10,7 @@ the team's allocation file.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 
 from portlint import registry
 from portlint.bindings import PortBinding
@@ -49,9 +50,14 @@ def used_ports(bindings: Sequence[PortBinding]) -> set[int]:
     return used
 
 
+def used_frozen(bindings: Sequence[PortBinding]) -> frozenset[int]:
+    """:func:`used_ports` as a value several rules of one run share (``Settings.derive``)."""
+    return frozenset(used_ports(bindings))
+
+
 def is_free(
     port: int,
-    used: set[int],
+    used: AbstractSet[int],
     allocations: Allocations | None,
     ephemeral: tuple[int, int],
 ) -> bool:

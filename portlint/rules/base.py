@@ -30,6 +30,7 @@ DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules.md#{anchor
 
 
 T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def coerce_option(type_name: str, value: Any) -> Any:
@@ -110,6 +111,19 @@ class Settings:
     memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
     """Facts of the whole run that several rules derive alike (the used ports, the
     shared ``.env`` variables): computed by the first rule that asks, for one run."""
+
+    def derive(
+        self,
+        name: str,
+        bindings: Sequence[PortBinding],
+        compute: Callable[[Sequence[PortBinding]], _T],
+    ) -> _T:
+        """``compute(bindings)``, once per run for every rule that asks (PL401 and
+        PL402 both search free ports), kept while ``bindings`` is the very same list."""
+        kept = self.memo.get(name)
+        if kept is None or kept[0] is not bindings:
+            kept = self.memo[name] = (bindings, compute(bindings))
+        return cast(_T, kept[1])
 
 
 @dataclass(frozen=True, slots=True)

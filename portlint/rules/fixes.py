@@ -8,17 +8,15 @@ sure of is left to the reader, with the hint.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
-from typing import TypeVar, cast
+from collections.abc import Sequence
 
 from portlint.bindings import Edit, Location, PortBinding
 from portlint.findings import Directive, Fix
 from portlint.registry.allocations import Allocations
-from portlint.registry.free import suggest, used_ports
+from portlint.registry.free import suggest, used_frozen
 from portlint.rules.base import Settings
 
 LOOPBACK = "127.0.0.1"
-_T = TypeVar("_T")
 
 
 def unused_suppression_fix(directive: Directive, unused: Sequence[str]) -> Fix | None:
@@ -80,19 +78,8 @@ class PortPicker:
         the collision with them.
         """
         if self._shared is None:
-            self._shared = self._derived(
-                "shared", lambda b: Counter(x.origin for x in b if x.origin is not None)
-            )
+            self._shared = self._settings.derive("shared", self._bindings, _origins)
         return self._shared[origin] > 1
-
-    def _derived(self, name: str, compute: Callable[[Sequence[PortBinding]], _T]) -> _T:
-        """``compute(bindings)``, once per run for every rule's picker (PL401 and PL402
-        both search), kept only while the bindings are the very same list."""
-        memo = self._settings.memo
-        kept = memo.get(name)
-        if kept is None or kept[0] is not self._bindings:
-            kept = memo[name] = (self._bindings, compute(self._bindings))
-        return cast(_T, kept[1])
 
     @property
     def allocations(self) -> Allocations | None:
@@ -106,7 +93,7 @@ class PortPicker:
         self._given += 1
         if self._used is None:
             # this picker's own copy: it adds the ports it gives
-            self._used = set(self._derived("used", lambda b: frozenset(used_ports(b))))
+            self._used = set(self._settings.derive("used", self._bindings, used_frozen))
         found = suggest(
             1, port, self._used, self._settings.allocations, self._settings.ephemeral_range
         )
@@ -114,6 +101,10 @@ class PortPicker:
             return None
         self._used.add(found[0])
         return found[0]
+
+
+def _origins(bindings: Sequence[PortBinding]) -> Counter[Location]:
+    return Counter(b.origin for b in bindings if b.origin is not None)
 
 
 def new_port_fix(binding: PortBinding, port: int, picker: PortPicker) -> Fix | None:
