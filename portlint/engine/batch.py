@@ -150,4 +150,5 @@ def scan_lazy(
             cache.store(candidates[i].abs_path, fresh)
     if cache is not None:
         cache.save()
+        cache.release()
     return scans

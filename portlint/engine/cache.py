@@ -73,8 +73,8 @@ import stat
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, BinaryIO
 
 from portlint import __version__
 from portlint.engine.codec import Invalid, Unsupported, codec_for
@@ -132,6 +132,14 @@ def stat_key(abs_path: str) -> StatKey | None:
     if not stat.S_ISREG(st.st_mode) or time.time() - st.st_mtime < RACY_SECONDS:
         return None
     return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
+def result_digest(text: str) -> str:
+    """A short digest of one file's encoded scan result: equal digests, equal results."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+EMPTY_DIGEST = result_digest("")  # a file that went through no scan (skipped)
 
 
 def known_stat_key(known: StatKey | None, abs_path: str) -> StatKey | None:
@@ -263,12 +271,13 @@ class ScanCache:
         self._entries: dict[str, Any] | None = None  # read on first use (engine.reuse may not)
         self._lines: dict[str, bytes] = {}  # each entry's line as read, while unchanged
         self.dirty = False
+        self._released = False
         self._dep_state: dict[str, str | None] = {}
         self.encode, self.decode = codec_for(ScanResult)
         self.hits = 0
         self.misses = 0
-        # abs path -> the encoded result this run used (hit or stored): engine.reuse's
-        # project records key on it
+        # abs path -> the digest of the encoded result this run used (hit or stored):
+        # engine.reuse's project records and engine.incremental's file rows key on it
         self.used: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------
@@ -327,6 +336,30 @@ class ScanCache:
 
     def sign(self, body: bytes | memoryview) -> bytes:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest().encode()
+
+    def write_signed(self, path: str, lines: Sequence[bytes | str]) -> None:
+        """``path`` atomically: the signature line, then ``lines`` (ASCII) joined by newlines.
+
+        Streamed: the index of a large repository is over a hundred megabytes,
+        and joining it, then prefixing its signature, held two more copies of
+        it at the run's peak. The signature has a fixed length, so its line is
+        written last, over a placeholder, before the file is renamed into place.
+        """
+        mac = hmac.new(self.secret, digestmod=hashlib.sha256)
+
+        def write(fh: BinaryIO) -> None:
+            fh.write(b"0" * (2 * mac.digest_size) + b"\n")
+            for i, line in enumerate(lines):
+                data = line.encode("ascii") if isinstance(line, str) else line
+                if i:
+                    mac.update(b"\n")
+                    fh.write(b"\n")
+                mac.update(data)
+                fh.write(data)
+            fh.seek(0)
+            fh.write(mac.hexdigest().encode())
+
+        replace_file(path, write)
 
     def decode_text(self, text: str, bindings: bool = True) -> ScanResult:
         """A result ``lookup_text`` returned; without ``bindings``, the rest of it only.
@@ -388,7 +421,7 @@ class ScanCache:
             self.misses += 1
             return None
         self.hits += 1
-        self.used[abs_path] = text
+        self.used[abs_path] = result_digest(text)
         return text
 
     def stat(self, abs_path: str) -> StatKey | None:
@@ -432,8 +465,20 @@ class ScanCache:
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
         self._lines.pop(abs_path, None)
-        self.used[abs_path] = encoded
+        self.used[abs_path] = result_digest(encoded)
         self.dirty = True
+
+    def release(self) -> None:
+        """Forget the entries' result texts once they are saved: the run has its results
+        (fresh ones as objects, cached ones in ``Scans``), and the texts of a
+        100,000-file repository are over 100 MB. Only the stat, digest and
+        dependencies of each entry stay, for ``engine.reuse.watched_files``.
+        """
+        for entry in self.entries.values():
+            if type(entry) is list and len(entry) == 4:
+                entry[3] = None
+        self._lines.clear()
+        self._released = True
 
     def save(self) -> None:
         """Write what changed; a failure to write only costs speed.
@@ -443,29 +488,29 @@ class ScanCache:
         itself, megabytes for a large repository, is rewritten only when the
         changes are many, and the delta then goes.
         """
-        if not self.dirty:
-            return
+        if not self.dirty or self._released:
+            return  # released: the texts to write are gone (one save per run)
         entries = self.entries
         changed = [path for path in entries if path not in self._lines]
         delta = self._base is not None and len(changed) <= max(DELTA_MIN, len(entries) // 16)
-        metas, lines = [], []
+        metas: list[list[Any]] = []
+        lines: list[bytes | str] = []  # encoded one at a time as they are written
         for path in changed if delta else entries:
             stat_then, digest, deps, text = entries[path]
             metas.append([path, stat_then, digest, deps])
             line = self._lines.get(path)
-            lines.append(text.encode("ascii") if line is None else line)  # JSON: no newline
+            lines.append(text if line is None else line)  # JSON: no newline
         header: dict[str, Any] = {"format": FORMAT, "key": self.key, "files": metas}
         if delta and self._base is not None:
             header["base"] = self._base.decode("ascii")
-        lines.insert(0, json.dumps(header, separators=(",", ":")).encode())
-        body = b"\n".join(lines)
+        parts = [json.dumps(header, separators=(",", ":")).encode()]
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)
             if delta:
-                replace_file(self.delta_path, self.sign(body) + b"\n" + body)
+                self.write_signed(self.delta_path, [*parts, *lines])
                 prune(self.folder, self.delta_path, _DELTA_NAME)
                 return
-            replace_file(self.path, self.sign(body) + b"\n" + body)
+            self.write_signed(self.path, [*parts, *lines])
             prune(self.folder, self.path, _INDEX_NAME)
             prune(self.folder, self.delta_path, _DELTA_NAME)
             with contextlib.suppress(FileNotFoundError):
@@ -502,12 +547,10 @@ class ScanCache:
         ``head``, when given, is a first line of JSON before the document, which
         a reader may judge before it parses the rest (JSON text has no newline).
         """
-        body = _json_bytes(doc)
-        if head is not None:
-            body = _json_bytes(head) + b"\n" + body
+        parts = [_json_bytes(doc)] if head is None else [_json_bytes(head), _json_bytes(doc)]
         with contextlib.suppress(OSError):
             prepare_folder(self.folder)
-            replace_file(path, self.sign(body) + b"\n" + body)
+            self.write_signed(path, parts)
             prune(self.folder, path, RUN_RECORD_NAME, KEEP_RECORDS)
         self.dirty = False
 
@@ -606,15 +649,19 @@ def prepare_folder(folder: str) -> None:
     replace_file(os.path.join(folder, "CACHEDIR.TAG"), _CACHEDIR_TAG.encode())
 
 
-def replace_file(path: str, data: bytes) -> None:
+def replace_file(path: str, data: bytes | Callable[[BinaryIO], object]) -> None:
     """Write ``path`` atomically, holding a lock on the temporary file until the rename,
-    so that another run can tell a save in progress from the leftover of a killed one."""
+    so that another run can tell a save in progress from the leftover of a killed one.
+    ``data``: the bytes, or a function that writes them to the open file."""
     folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
             held = _lock(fh.fileno())
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                data(fh)
             if held:  # renamed while still held: never seen unheld before it is done
                 fh.flush()
                 os.replace(tmp, path)

@@ -274,7 +274,3 @@ def plan(
     touched.kept = kept(touched, previous.findings, codes)
     touched.contested = [c for c in previous.contested if not touched.covers(c[0])]
     return touched
-
-
-def file_digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()

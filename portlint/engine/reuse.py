@@ -391,11 +391,11 @@ class ProjectRecords:
         """The identity of the run's scans; None when one did not go through the cache."""
         h = hashlib.blake2b(digest_size=16)
         for c in candidates:  # ``explicit`` only matters to discovery
-            text = self.cache.used.get(c.abs_path) if c.skip is None else "skip"
-            if text is None:
+            result = self.cache.used.get(c.abs_path) if c.skip is None else "skip"
+            if result is None:
                 return None
             row = f"{c.display}\0{c.abs_path}\0{c.scanner.name}\0{c.skip}\0{c.skip_hint}"
-            h.update(f"{len(row)}:{row}{len(text)}:{text}".encode("utf-8", "surrogatepass"))
+            h.update(f"{len(row)}:{row}{result}\0".encode("utf-8", "surrogatepass"))
         return h.hexdigest()
 
     def load(self, digest: str) -> ProjectRecord | None:

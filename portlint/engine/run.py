@@ -18,9 +18,9 @@ from portlint.config import Config, resolve_path
 from portlint.discovery import Log, Stat, discover, display_path
 from portlint.engine import baseline
 from portlint.engine.batch import Scans, scan_lazy
-from portlint.engine.cache import ScanCache, open_cache
+from portlint.engine.cache import EMPTY_DIGEST, ScanCache, open_cache
 from portlint.engine.filters import apply_filters, path_in_focus, stamp
-from portlint.engine.incremental import Touched, evidence_digest, file_digest, flat_spans, plan
+from portlint.engine.incremental import Touched, evidence_digest, flat_spans, plan
 from portlint.engine.reuse import (
     ProjectRecord,
     ProjectRecords,
@@ -328,7 +328,11 @@ def run(
             [],
             set(),
             [
-                (c.display, file_digest(used.get(c.abs_path, "") if c.skip is None else ""), [])
+                (
+                    c.display,
+                    used.get(c.abs_path, EMPTY_DIGEST) if c.skip is None else EMPTY_DIGEST,
+                    [],
+                )
                 for c in candidates
             ],
             evidence_digest(bindings),

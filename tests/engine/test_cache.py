@@ -518,3 +518,48 @@ def test_the_code_digest_covers_the_whole_package(monkeypatch) -> None:
     monkeypatch.setattr(cache.os, "walk", spy)
     cache._code_digest()
     assert [Path(p) for p in walked] == [ROOT / "portlint"]
+
+
+def test_a_streamed_signed_file_is_the_signature_line_then_the_joined_lines(
+    tmp_path: Path,
+) -> None:
+    """The index is written a line at a time (it is over 100 MB in a large repository);
+    what lands on disk must be what signing the joined body gives, and read back."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    store = cache.ScanCache(str(folder), "k", b"secret", str(tmp_path), 1 << 20)
+    path = str(folder / "record.json")
+    store.write_signed(path, [b'{"head":1}', '["a",1]', b"[]"])
+    body = b'{"head":1}\n["a",1]\n[]'
+    assert (folder / "record.json").read_bytes() == store.sign(body) + b"\n" + body
+    assert store.read_signed(path) == body
+    # one bit off in the body and the signature no longer holds
+    (folder / "record.json").write_bytes(store.sign(body) + b"\n" + body.replace(b"1", b"2"))
+    assert store.read_signed(path) is None
+
+
+def test_saved_texts_are_released_and_a_released_cache_writes_nothing_more(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh run drops each result text once the index holds it (a large repository's
+    texts are over 100 MB); the index on disk keeps them, so the next run hits."""
+    opened: list[cache.ScanCache] = []
+    real = cache.open_cache
+
+    def keep(*args: Any, **kwargs: Any) -> cache.ScanCache | None:
+        found = real(*args, **kwargs)
+        if found is not None:
+            opened.append(found)
+        return found
+
+    monkeypatch.setattr(engine, "open_cache", keep)
+    first = run(project)
+    store = opened[0]
+    assert store.entries and all(entry[3] is None for entry in store.entries.values())
+    index = Path(store.path).read_bytes()
+    store.dirty = True
+    store.save()  # released: nothing left to write, and the index stays as it was
+    assert Path(store.path).read_bytes() == index
+    second = run(project)
+    assert opened[1].hits == 4 and opened[1].misses == 0
+    assert lines(second) == lines(first)
