@@ -1166,7 +1166,7 @@ def contested_ports(
     # Streamed, not kept: nothing else asks for the conflicts of one space, and in a
     # large repository they are tens of thousands of lists of related claims.
     # A claimant is met once per later claim that names it: it is told apart by
-    # identity there (a binding's hash covers its thirty fields), and equal
+    # identity there (a binding's hash covers its thirty-six fields), and equal
     # bindings are merged once per port at the end.
     every = _find_repository_conflicts(bindings, independent, evidence=evidence)
     for binding, port, earlier in every:

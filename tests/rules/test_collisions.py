@@ -488,3 +488,27 @@ def test_small_and_tree_claim_indexes_agree(monkeypatch) -> None:
             tree = conflicts(bindings, **options)
             assert small == tree
             assert len(small) > 20  # crowded: most claims find an earlier one
+
+
+def test_fix_pickers_of_one_run_share_its_used_ports_but_not_what_each_gives() -> None:
+    """PL401 and PL402 each search free ports near a collision: the run's used ports are
+    derived once (``Settings.derive``), and a port one picker proposed stays its own,
+    as when each derived them alone."""
+    from portlint.registry.free import suggest
+    from portlint.rules.fixes import PortPicker
+
+    bindings = [bind(20000, owner="a"), bind(20001, owner="b", line=2)]
+    settings = Settings()
+
+    def free(near: int, used: set[int]) -> int:
+        return suggest(1, near, used, None, settings.ephemeral_range)[0]
+
+    first, second = PortPicker(bindings, settings), PortPicker(bindings, settings)
+    given = first.near(20000)
+    assert given == free(20000, {20000, 20001})
+    assert second.near(20000) == given  # the first picker's proposal is not the second's
+    assert first.near(20000) == free(20000, {20000, 20001, given})
+    assert settings.memo["used"][1] == frozenset({20000, 20001})
+    # another list of bindings is never answered from the memo of the first
+    others = [bind(given, owner="c")]
+    assert PortPicker(others, settings).near(given) == free(given, {given})
