@@ -82,8 +82,9 @@ from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile, read_bytes
 
 CACHE_DIR = ".portlint_cache"
-FORMAT = 6  # 6: a line per entry's result; 5: PortBinding gained ``settings``, ``exposure``,
-# ``loopback``; fixes (Problem.fix, Directive spans); 3: ``extra`` became ``host``
+FORMAT = 7  # 7: each entry names its result's digest; 6: a line per entry's result;
+# 5: PortBinding gained ``settings``, ``exposure``, ``loopback``; fixes (Problem.fix,
+# Directive spans); 3: ``extra`` became ``host``
 MAX_INDEX_BYTES = 256 * 1024 * 1024  # a larger index is not ours (or not worth reading)
 RACY_SECONDS = 2.0  # a file modified this recently may change again within one mtime tick
 # (discovery.SETTLED_NS, the same, decides which of its stats ScanCache.stat may reuse)
@@ -270,6 +271,9 @@ class ScanCache:
         self.max_file_size = max_file_size
         self._entries: dict[str, Any] | None = None  # read on first use (engine.reuse may not)
         self._lines: dict[str, bytes] = {}  # each entry's line as read, while unchanged
+        # each entry's ``result_digest``, written in the signed index beside it:
+        # a cached run learns its results' identity without hashing them again
+        self._ids: dict[str, str] = {}
         self.dirty = False
         self._released = False
         self._dep_state: dict[str, str | None] = {}
@@ -324,12 +328,18 @@ class ScanCache:
         if type(entries) is not list or len(entries) != len(texts):
             return None
         for entry, line in zip(entries, texts, strict=True):
-            if type(entry) is list and len(entry) == 4 and type(entry[0]) is str:
+            if (
+                type(entry) is list
+                and len(entry) == 5
+                and type(entry[0]) is str
+                and type(entry[4]) is str
+            ):
                 try:
                     text = line.decode("ascii")
                 except ValueError:
                     continue  # a bad line is a miss for its file alone
                 files[entry[0]] = [entry[1], entry[2], entry[3], text]
+                self._ids[entry[0]] = entry[4]
                 if lines is not None:
                     lines[entry[0]] = line
         return mac
@@ -421,7 +431,8 @@ class ScanCache:
             self.misses += 1
             return None
         self.hits += 1
-        self.used[abs_path] = result_digest(text)
+        known_id = self._ids.get(abs_path)
+        self.used[abs_path] = known_id if known_id is not None else result_digest(text)
         return text
 
     def stat(self, abs_path: str) -> StatKey | None:
@@ -465,7 +476,7 @@ class ScanCache:
         deps = [[d.path, _stat_list(d.stat), d.digest] for d in scanned.deps]
         self.entries[abs_path] = [_stat_list(scanned.stat), scanned.digest, deps, encoded]
         self._lines.pop(abs_path, None)
-        self.used[abs_path] = result_digest(encoded)
+        self.used[abs_path] = self._ids[abs_path] = result_digest(encoded)
         self.dirty = True
 
     def release(self) -> None:
@@ -497,7 +508,10 @@ class ScanCache:
         lines: list[bytes | str] = []  # encoded one at a time as they are written
         for path in changed if delta else entries:
             stat_then, digest, deps, text = entries[path]
-            metas.append([path, stat_then, digest, deps])
+            known_id = self._ids.get(path)
+            if known_id is None:  # every entry is read or stored with one; never hash blind
+                known_id = self._ids[path] = result_digest(text)
+            metas.append([path, stat_then, digest, deps, known_id])
             line = self._lines.get(path)
             lines.append(text if line is None else line)  # JSON: no newline
         header: dict[str, Any] = {"format": FORMAT, "key": self.key, "files": metas}

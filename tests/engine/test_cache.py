@@ -304,17 +304,18 @@ def test_many_changes_rewrite_the_index_and_drop_the_delta(
 
 
 def read_index(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
-    """The index's header and its entries: path -> [stat, digest, deps, result text]."""
+    """The index's header and its entries: path -> [stat, digest, deps, result text,
+    result digest]."""
     _mac, _, body = path.read_bytes().partition(b"\n")
     header, *lines = body.split(b"\n")
     doc = json.loads(header)
     pairs = zip(doc["files"], lines, strict=True)
-    entries = {meta[0]: [*meta[1:], text.decode()] for meta, text in pairs}
+    entries = {meta[0]: [*meta[1:4], text.decode(), meta[4]] for meta, text in pairs}
     return doc, entries
 
 
 def index_body(doc: dict[str, Any], entries: dict[str, list[Any]]) -> bytes:
-    metas = [[path, *entry[:3]] for path, entry in entries.items()]
+    metas = [[path, *entry[:3], entry[4]] for path, entry in entries.items()]
     texts = [str(entry[3]).encode() for entry in entries.values()]
     return b"\n".join([json.dumps({**doc, "files": metas}).encode(), *texts])
 
@@ -563,3 +564,19 @@ def test_saved_texts_are_released_and_a_released_cache_writes_nothing_more(
     second = run(project)
     assert opened[1].hits == 4 and opened[1].misses == 0
     assert lines(second) == lines(first)
+
+
+def test_a_cached_run_reads_each_results_digest_from_the_index(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project records key on every result's digest; a run that hits the cache
+    reads those from the signed index instead of hashing every result again."""
+    run(project)
+    _header, entries = read_index(index_file(project))
+    assert entries and all(e[4] == cache.result_digest(e[3]) for e in entries.values())
+    hashed: list[str] = []
+    real = cache.result_digest
+    monkeypatch.setattr(cache, "result_digest", lambda text: hashed.append(text) or real(text))
+    (project / "compose.yaml").write_text(COMPOSE + "# a comment\n")
+    engine.run(["compose.yaml"], Config(), cwd=str(project))
+    assert len(hashed) == 1  # the edited file's new result only

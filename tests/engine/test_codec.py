@@ -134,7 +134,7 @@ def test_the_binding_fields_are_the_cache_format() -> None:
         "port_name", "ref", "ref_name", "host_os", "editor_forward", "settings", "exposure",
         "loopback",
     ]  # fmt: skip
-    assert cache.FORMAT == 6
+    assert cache.FORMAT == 7
     encode, _decode = codec_for(PortBinding)
     named = PortBinding(Location("a.env", 1, 9), "dotenv", "db", "url", 5432, host="db")
     assert encode(named) == [
