@@ -26,7 +26,6 @@ from portlint.config import Config
 from portlint.errors import UsageError
 from portlint.findings import Problem
 from portlint.gitfiles import LISTING, git_command, git_environment, git_program, run_listing
-from portlint.gitignore import GitignoreRules
 from portlint.globs import deciding_glob, glob_matcher, has_negation, matches_glob
 from portlint.printable import printable_path as printable
 from portlint.project import display, find_work_tree
@@ -191,6 +190,8 @@ def _gitignore_without_git(root: str) -> tuple[Prune, Prune] | None:
     if found is None:
         return None
     work_tree, git_dir = found
+    from portlint.gitignore import GitignoreRules  # pathspec: only when git could not list
+
     rules = GitignoreRules(work_tree, git_dir)
     base = os.path.relpath(os.path.realpath(root), work_tree).replace(os.sep, "/")
     if base == ".":

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from portlint.config import DEFAULT_EXCLUDES
 from portlint.globs import compile_globs, matches_glob, shortest_matching_folder
@@ -98,6 +103,19 @@ _PATHS = [
     "app/compose.yml",
     "dist|c",
     "c/compose.yaml",
+    # near misses of plain names, and spellings pathspec normalises
+    "x/venvs/compose.yaml",
+    "foo.dist",
+    "my-vendor/compose.yaml",
+    "a/.git/config",
+    "a/dist/b.yaml",
+    "fixtures.yaml",
+    "a//b/compose.yaml",
+    "a/./dist/x",
+    "a/../dist/x",
+    "./dist/x",
+    "/dist/x",
+    "A/Dist/x",
 ]
 
 
@@ -110,3 +128,31 @@ def test_the_quick_no_never_changes_what_pathspec_decides(patterns: tuple[str, .
         for is_dir in (False, True):
             expected = spec.match_file(path + "/" if is_dir else path)
             assert matches_glob(patterns, path, is_dir) is expected, (path, is_dir)
+
+
+_NAME_PARTS = [*DEFAULT_EXCLUDES, "dist2", "xdist", "Dist", ".", "..", "", "a", "compose.yaml"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=5), st.booleans())
+def test_plain_names_match_as_pathspec_matches(parts: list[str], is_dir: bool) -> None:
+    """The default excludes are decided without pathspec: a component equal to a name."""
+    path = "/".join(parts)
+    spec = compile_globs(DEFAULT_EXCLUDES).spec  # pathspec's own matcher for the same list
+    assert matches_glob(DEFAULT_EXCLUDES, path, is_dir) is spec.match_file(
+        path + "/" if is_dir else path
+    )
+
+
+def test_plain_names_never_import_pathspec() -> None:
+    """Its import costs a warm run about as much as the rest of discovery."""
+    code = (
+        "import sys\n"
+        "from portlint.config import DEFAULT_EXCLUDES\n"
+        "from portlint.globs import matches_glob\n"
+        "assert matches_glob(DEFAULT_EXCLUDES, 'a/node_modules/x.yaml')\n"
+        "assert not matches_glob(DEFAULT_EXCLUDES, 'a/b/compose.yaml', True)\n"
+        "print('pathspec' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
