@@ -313,6 +313,14 @@ class _Service:
     together: tuple[tuple[str, str], ...] = ()  # evidence of other projects: see _together_facts
     host_os: str | None = None  # "linux" when the file mounts folders only Linux hosts have
     settings: tuple[Setting, ...] = ()  # command, entrypoint and environment: see _settings
+    # Derived once per service rather than per binding (see __post_init__).
+    inner: Namespace = field(init=False)  # the container namespace its ports listen in
+    folder: str | None = field(init=False)  # project_dir(project)
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "inner", Namespace("container", f"{self.project}/{self.namespace_owner}"))
+        put(self, "folder", project_dir(self.project))
 
     def binding(
         self,
@@ -333,7 +341,7 @@ class _Service:
     ) -> PortBinding:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
-        inner = Namespace("container", f"{self.project}/{self.namespace_owner}")
+        inner = self.inner
         return PortBinding(
             location=location,
             kind="compose",
@@ -355,7 +363,7 @@ class _Service:
             namespace=HOST if role == "host" else inner,
             target_namespace=inner if role == "host" and target is not None else None,
             service=self.name,
-            project_dir=project_dir(self.project),
+            project_dir=self.folder,
             env_files=self.env_files,
             port_name=port_name,
             together=self.together,
