@@ -15,7 +15,6 @@ project; those bindings keep the location in the file that wrote them.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
 from dataclasses import dataclass, field
 
@@ -197,13 +196,12 @@ def _scan_file(
     _includes(file, project, loader, result, stack)
     services = _yaml.get(file.doc, "services")
     host_os = _host_os(services)
+    shared = _file_facts(file)
     for name, _key, body in _yaml.items(services) if services is not None else ():
         if not isinstance(body, MappingNode):
             continue
         chain = _extends_chain(file, name, body, loader)
-        service = dataclasses.replace(
-            _service(name, project, chain, loader.ctx.env_files), host_os=host_os
-        )
+        service = _service(name, project, chain, shared, loader.ctx.env_files, host_os)
         for owner_file, owner_name, owner_body in chain:
             _service_ports(owner_file, owner_name, owner_body, service, result)
 
@@ -388,7 +386,12 @@ def project_dir(project: str) -> str | None:
 
 
 def _service(
-    name: str, project: str, chain: Chain, project_env_files: tuple[str, ...] = ()
+    name: str,
+    project: str,
+    chain: Chain,
+    shared: _FileFacts,
+    project_env_files: tuple[str, ...] = (),
+    host_os: str | None = None,
 ) -> _Service:
     """Facts a service inherits along its ``extends`` chain (nearest definition wins).
 
@@ -432,7 +435,8 @@ def _service(
         if (mode := first("network_mode") or "").startswith(("service:", "container:"))
         else None,
         env_files=(*env_files, *(p for p in project_env_files if p not in env_files)),
-        together=_together_facts(chain, name),
+        together=_together_facts(chain, name, shared),
+        host_os=host_os,
         settings=_service_settings(chain),
     )
 
@@ -503,16 +507,15 @@ def _host_os(services: Node | None) -> str | None:
 MAX_REFERENCES = 16  # names one service is read to mention: evidence, not an inventory
 
 
-def _together_facts(chain: Chain, name: str) -> tuple[tuple[str, str], ...]:
-    """What links this service's project to another one that runs at the same time.
+@dataclass(frozen=True, slots=True)
+class _FileFacts:
+    """What :func:`_together_facts` takes from the file, not the service: read once per file."""
 
-    PL402 reports a port shared by two projects only when they are known to run
-    together; a project shows it by joining an ``external`` network another one
-    joins, or by naming another project's ``container_name`` (``external_links``,
-    a URL or ``*_HOST`` value in ``environment``). Names of the file's own
-    services are its own business and are left out.
-    """
-    file, _name, body = chain[0]
+    networks: tuple[tuple[str, str], ...]  # ("external_network", name) of each external network
+    own: frozenset[str]  # the file's own service names
+
+
+def _file_facts(file: _File) -> _FileFacts:
     facts: list[tuple[str, str]] = []
     networks = _yaml.get(file.doc, "networks")
     for key, _k, net in _yaml.items(networks) if isinstance(networks, MappingNode) else ():
@@ -525,14 +528,31 @@ def _together_facts(chain: Chain, name: str) -> tuple[tuple[str, str], ...]:
         elif _yaml.scalar(external) not in ("true", "True", "yes"):
             continue
         facts.append(("external_network", named or key))
+    services = _yaml.get(file.doc, "services")
+    own = (
+        frozenset(n for n, _k, _b in _yaml.items(services)) if services is not None else frozenset()
+    )
+    return _FileFacts(tuple(facts), own)
+
+
+def _together_facts(chain: Chain, name: str, shared: _FileFacts) -> tuple[tuple[str, str], ...]:
+    """What links this service's project to another one that runs at the same time.
+
+    PL402 reports a port shared by two projects only when they are known to run
+    together; a project shows it by joining an ``external`` network another one
+    joins, or by naming another project's ``container_name`` (``external_links``,
+    a URL or ``*_HOST`` value in ``environment``). Names of the file's own
+    services are its own business and are left out.
+    """
+    file, _name, body = chain[0]
+    facts = list(shared.networks)
+    own = shared.own
     container = next(
         (v for f, _n, b in chain if (v := _interpolated_scalar(f, _yaml.get(b, "container_name")))),
         None,
     )
     if container:
         facts.append(("container_name", container))
-    services = _yaml.get(file.doc, "services")
-    own = {n for n, _k, _b in _yaml.items(services)} if services is not None else set()
     refers: list[str] = []
     for entry in _strings(file, _yaml.get(body, "external_links")):
         refers.append(entry.partition(":")[0])

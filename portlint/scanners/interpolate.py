@@ -135,6 +135,8 @@ class _Invalid(Exception):
 
 def interpolate(text: str, variables: Variables) -> Interpolated:
     """Resolve ``text``; never raises (invalid templates land in ``error``)."""
+    if "$" not in text:  # most values: all literal, one piece (what _expand would build)
+        return Interpolated(text, [Piece(0, len(text), 0, len(text))] if text else [])
     result = Interpolated(text="")
     out: list[str] = []
     try:
