@@ -29,6 +29,7 @@ from portlint.scanners.interpolate import (
     Unresolved,
     Variables,
     interpolate,
+    resolve_text,
 )
 from portlint.scanners.portspec import (
     PortSpec,
@@ -251,7 +252,7 @@ def _strings(file: _File, node: Node | None) -> list[str]:
     for item in nodes:
         text = _yaml.scalar(item)
         if text:
-            out.append(interpolate(text, file.env).text)
+            out.append(resolve_text(text, file.env))
     return out
 
 
@@ -290,7 +291,7 @@ def _extends_chain(file: _File, name: str, body: MappingNode, loader: _Loader) -
 
 def _interpolated_scalar(file: _File, node: Node | None) -> str | None:
     text = _yaml.scalar(node)
-    return interpolate(text, file.env).text if text is not None else None
+    return resolve_text(text, file.env) if text is not None else None
 
 
 # --- services -----------------------------------------------------------------------------
@@ -466,7 +467,7 @@ def _service_settings(chain: Chain) -> tuple[Setting, ...]:
 
 def _resolver(file: _File) -> _settings.Resolve:
     def resolve(text: str) -> str:
-        return interpolate(text, file.env).text
+        return resolve_text(text, file.env)
 
     return resolve
 

@@ -147,6 +147,12 @@ def interpolate(text: str, variables: Variables) -> Interpolated:
     return result
 
 
+def resolve_text(text: str, variables: Variables) -> str:
+    """``interpolate(text, variables).text``, without building the map back when
+    ``text`` holds no ``$`` (image names, environment values: most of what is read)."""
+    return text if "$" not in text else interpolate(text, variables).text
+
+
 def _closing_brace(text: str, start: int, stop: int) -> int:
     """Offset of the ``}`` closing a ``${`` whose body starts at ``start``."""
     depth = 1
