@@ -16,7 +16,9 @@ project; those bindings keep the location in the file that wrote them.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from portlint.bindings import HOST, MAX_PORT, Edit, Location, Namespace, PortBinding, Role, Setting
 from portlint.findings import Fix, Problem
@@ -81,7 +83,7 @@ def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult
     loader = _Loader(ctx)
     result = ScanResult()
     folder = posixpath.dirname(source.path)
-    here = _File(source, doc, loader.variables(folder, None), loader.templates(folder))
+    here = _File(source, doc, loader.variables(folder, None), partial(loader.templates, folder))
     _scan_file(here, _listed_project(source.path, here.env), loader, result, (source.path,))
     return result
 
@@ -112,8 +114,9 @@ class _File:
     doc: Node
     env: Variables
     # The folder's env template (``.env.example``...) when a ``.env`` is read instead:
-    # where PL104's fix finds the value the project documents for a variable.
-    templates: Variables = field(default_factory=dict)
+    # where PL104's fix finds the value the project documents for a variable. Read
+    # only when a variable is unset: beside a ``.env`` that is four more files to look for.
+    templates: Callable[[], Variables] = dict
 
     @property
     def folder(self) -> str:
@@ -134,6 +137,7 @@ class _Loader:
     # The folder's env files are looked for twice (``variables`` then ``templates``),
     # most of them absent, and each look resolves links: once per path is enough.
     reads: dict[str, SourceFile | None] = field(default_factory=dict)
+    template_values: dict[str, Variables] = field(default_factory=dict)  # by folder
 
     def read(self, path: str) -> SourceFile | None:
         if path not in self.reads:
@@ -170,11 +174,15 @@ class _Loader:
 
     def templates(self, folder: str) -> Variables:
         """The values of the folder's env template, the first of :data:`ENV_TEMPLATES`."""
-        for name in ENV_TEMPLATES:
-            source = self.read(join(folder, name))
-            if source is not None:
-                return dotenv.parse(source, {}).variables()
-        return {}
+        if folder not in self.template_values:
+            found: Variables = {}
+            for name in ENV_TEMPLATES:
+                source = self.read(join(folder, name))
+                if source is not None:
+                    found = dotenv.parse(source, {}).variables()
+                    break
+            self.template_values[folder] = found
+        return self.template_values[folder]
 
     def _env_sources(self, folder: str, env_files: tuple[str, ...] | None) -> list[SourceFile]:
         explicit = env_files or self.ctx.env_files
@@ -764,7 +772,7 @@ def _template_default(file: _File, node: Node, raw: str, unset: Unresolved) -> F
     name = unset.name
     if raw[unset.start : unset.end] not in (f"${{{name}}}", f"${name}"):
         return None
-    found = file.templates.get(name)
+    found = file.templates().get(name)
     if found is None or not isinstance(node, ScalarNode):
         return None
     value = found.value.strip()
