@@ -15,9 +15,10 @@ project; those bindings keep the location in the file that wrote them.
 
 from __future__ import annotations
 
-import dataclasses
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from portlint.bindings import HOST, MAX_PORT, Edit, Location, Namespace, PortBinding, Role, Setting
 from portlint.findings import Fix, Problem
@@ -30,6 +31,7 @@ from portlint.scanners.interpolate import (
     Unresolved,
     Variables,
     interpolate,
+    resolve_text,
 )
 from portlint.scanners.portspec import (
     PortSpec,
@@ -81,7 +83,7 @@ def scan_document(source: SourceFile, doc: Node, ctx: ScanContext) -> ScanResult
     loader = _Loader(ctx)
     result = ScanResult()
     folder = posixpath.dirname(source.path)
-    here = _File(source, doc, loader.variables(folder, None), loader.templates(folder))
+    here = _File(source, doc, loader.variables(folder, None), partial(loader.templates, folder))
     _scan_file(here, _listed_project(source.path, here.env), loader, result, (source.path,))
     return result
 
@@ -112,8 +114,9 @@ class _File:
     doc: Node
     env: Variables
     # The folder's env template (``.env.example``...) when a ``.env`` is read instead:
-    # where PL104's fix finds the value the project documents for a variable.
-    templates: Variables = field(default_factory=dict)
+    # where PL104's fix finds the value the project documents for a variable. Read
+    # only when a variable is unset: beside a ``.env`` that is four more files to look for.
+    templates: Callable[[], Variables] = dict
 
     @property
     def folder(self) -> str:
@@ -134,6 +137,7 @@ class _Loader:
     # The folder's env files are looked for twice (``variables`` then ``templates``),
     # most of them absent, and each look resolves links: once per path is enough.
     reads: dict[str, SourceFile | None] = field(default_factory=dict)
+    template_values: dict[str, Variables] = field(default_factory=dict)  # by folder
 
     def read(self, path: str) -> SourceFile | None:
         if path not in self.reads:
@@ -170,11 +174,15 @@ class _Loader:
 
     def templates(self, folder: str) -> Variables:
         """The values of the folder's env template, the first of :data:`ENV_TEMPLATES`."""
-        for name in ENV_TEMPLATES:
-            source = self.read(join(folder, name))
-            if source is not None:
-                return dotenv.parse(source, {}).variables()
-        return {}
+        if folder not in self.template_values:
+            found: Variables = {}
+            for name in ENV_TEMPLATES:
+                source = self.read(join(folder, name))
+                if source is not None:
+                    found = dotenv.parse(source, {}).variables()
+                    break
+            self.template_values[folder] = found
+        return self.template_values[folder]
 
     def _env_sources(self, folder: str, env_files: tuple[str, ...] | None) -> list[SourceFile]:
         explicit = env_files or self.ctx.env_files
@@ -197,13 +205,12 @@ def _scan_file(
     _includes(file, project, loader, result, stack)
     services = _yaml.get(file.doc, "services")
     host_os = _host_os(services)
+    shared = _file_facts(file)
     for name, _key, body in _yaml.items(services) if services is not None else ():
         if not isinstance(body, MappingNode):
             continue
         chain = _extends_chain(file, name, body, loader)
-        service = dataclasses.replace(
-            _service(name, project, chain, loader.ctx.env_files), host_os=host_os
-        )
+        service = _service(name, project, chain, shared, loader.ctx.env_files, host_os)
         for owner_file, owner_name, owner_body in chain:
             _service_ports(owner_file, owner_name, owner_body, service, result)
 
@@ -253,7 +260,7 @@ def _strings(file: _File, node: Node | None) -> list[str]:
     for item in nodes:
         text = _yaml.scalar(item)
         if text:
-            out.append(interpolate(text, file.env).text)
+            out.append(resolve_text(text, file.env))
     return out
 
 
@@ -292,7 +299,7 @@ def _extends_chain(file: _File, name: str, body: MappingNode, loader: _Loader) -
 
 def _interpolated_scalar(file: _File, node: Node | None) -> str | None:
     text = _yaml.scalar(node)
-    return interpolate(text, file.env).text if text is not None else None
+    return resolve_text(text, file.env) if text is not None else None
 
 
 # --- services -----------------------------------------------------------------------------
@@ -313,6 +320,14 @@ class _Service:
     together: tuple[tuple[str, str], ...] = ()  # evidence of other projects: see _together_facts
     host_os: str | None = None  # "linux" when the file mounts folders only Linux hosts have
     settings: tuple[Setting, ...] = ()  # command, entrypoint and environment: see _settings
+    # Derived once per service rather than per binding (see __post_init__).
+    inner: Namespace = field(init=False)  # the container namespace its ports listen in
+    folder: str | None = field(init=False)  # project_dir(project)
+
+    def __post_init__(self) -> None:
+        put = object.__setattr__
+        put(self, "inner", Namespace("container", f"{self.project}/{self.namespace_owner}"))
+        put(self, "folder", project_dir(self.project))
 
     def binding(
         self,
@@ -333,7 +348,7 @@ class _Service:
     ) -> PortBinding:
         if self.host_network and role == "container":
             role = "host"  # network_mode: host - the container's ports are the host's
-        inner = Namespace("container", f"{self.project}/{self.namespace_owner}")
+        inner = self.inner
         return PortBinding(
             location=location,
             kind="compose",
@@ -355,7 +370,7 @@ class _Service:
             namespace=HOST if role == "host" else inner,
             target_namespace=inner if role == "host" and target is not None else None,
             service=self.name,
-            project_dir=project_dir(self.project),
+            project_dir=self.folder,
             env_files=self.env_files,
             port_name=port_name,
             together=self.together,
@@ -380,7 +395,12 @@ def project_dir(project: str) -> str | None:
 
 
 def _service(
-    name: str, project: str, chain: Chain, project_env_files: tuple[str, ...] = ()
+    name: str,
+    project: str,
+    chain: Chain,
+    shared: _FileFacts,
+    project_env_files: tuple[str, ...] = (),
+    host_os: str | None = None,
 ) -> _Service:
     """Facts a service inherits along its ``extends`` chain (nearest definition wins).
 
@@ -424,7 +444,8 @@ def _service(
         if (mode := first("network_mode") or "").startswith(("service:", "container:"))
         else None,
         env_files=(*env_files, *(p for p in project_env_files if p not in env_files)),
-        together=_together_facts(chain, name),
+        together=_together_facts(chain, name, shared),
+        host_os=host_os,
         settings=_service_settings(chain),
     )
 
@@ -454,7 +475,7 @@ def _service_settings(chain: Chain) -> tuple[Setting, ...]:
 
 def _resolver(file: _File) -> _settings.Resolve:
     def resolve(text: str) -> str:
-        return interpolate(text, file.env).text
+        return resolve_text(text, file.env)
 
     return resolve
 
@@ -495,16 +516,15 @@ def _host_os(services: Node | None) -> str | None:
 MAX_REFERENCES = 16  # names one service is read to mention: evidence, not an inventory
 
 
-def _together_facts(chain: Chain, name: str) -> tuple[tuple[str, str], ...]:
-    """What links this service's project to another one that runs at the same time.
+@dataclass(frozen=True, slots=True)
+class _FileFacts:
+    """What :func:`_together_facts` takes from the file, not the service: read once per file."""
 
-    PL402 reports a port shared by two projects only when they are known to run
-    together; a project shows it by joining an ``external`` network another one
-    joins, or by naming another project's ``container_name`` (``external_links``,
-    a URL or ``*_HOST`` value in ``environment``). Names of the file's own
-    services are its own business and are left out.
-    """
-    file, _name, body = chain[0]
+    networks: tuple[tuple[str, str], ...]  # ("external_network", name) of each external network
+    own: frozenset[str]  # the file's own service names
+
+
+def _file_facts(file: _File) -> _FileFacts:
     facts: list[tuple[str, str]] = []
     networks = _yaml.get(file.doc, "networks")
     for key, _k, net in _yaml.items(networks) if isinstance(networks, MappingNode) else ():
@@ -517,14 +537,31 @@ def _together_facts(chain: Chain, name: str) -> tuple[tuple[str, str], ...]:
         elif _yaml.scalar(external) not in ("true", "True", "yes"):
             continue
         facts.append(("external_network", named or key))
+    services = _yaml.get(file.doc, "services")
+    own = (
+        frozenset(n for n, _k, _b in _yaml.items(services)) if services is not None else frozenset()
+    )
+    return _FileFacts(tuple(facts), own)
+
+
+def _together_facts(chain: Chain, name: str, shared: _FileFacts) -> tuple[tuple[str, str], ...]:
+    """What links this service's project to another one that runs at the same time.
+
+    PL402 reports a port shared by two projects only when they are known to run
+    together; a project shows it by joining an ``external`` network another one
+    joins, or by naming another project's ``container_name`` (``external_links``,
+    a URL or ``*_HOST`` value in ``environment``). Names of the file's own
+    services are its own business and are left out.
+    """
+    file, _name, body = chain[0]
+    facts = list(shared.networks)
+    own = shared.own
     container = next(
         (v for f, _n, b in chain if (v := _interpolated_scalar(f, _yaml.get(b, "container_name")))),
         None,
     )
     if container:
         facts.append(("container_name", container))
-    services = _yaml.get(file.doc, "services")
-    own = {n for n, _k, _b in _yaml.items(services)} if services is not None else set()
     refers: list[str] = []
     for entry in _strings(file, _yaml.get(body, "external_links")):
         refers.append(entry.partition(":")[0])
@@ -735,7 +772,7 @@ def _template_default(file: _File, node: Node, raw: str, unset: Unresolved) -> F
     name = unset.name
     if raw[unset.start : unset.end] not in (f"${{{name}}}", f"${name}"):
         return None
-    found = file.templates.get(name)
+    found = file.templates().get(name)
     if found is None or not isinstance(node, ScalarNode):
         return None
     value = found.value.strip()

@@ -57,6 +57,7 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from portlint.bindings import PortBinding
 from portlint.scanners._hosts import ADDRESS, names_another_host
@@ -112,8 +113,9 @@ def words(segment: str) -> list[str]:
     return [w.lower() for w in _SPLIT.split(segment) if w]
 
 
-def _terms(segment: str) -> set[str]:
-    """A segment's words, adjacent pairs joined, and the whole segment joined.
+@lru_cache(maxsize=4096)  # key segments repeat across files (``service``, ``port``, ``redis``)
+def _terms(segment: str) -> tuple[str, ...]:
+    """A segment's words, adjacent pairs joined, and the whole segment joined, sorted.
 
     ``healthCheck``, ``health_check`` and ``HEALTHCHECK`` all yield
     ``healthcheck``; ``DATA_SOURCE`` yields ``datasource``.
@@ -122,7 +124,7 @@ def _terms(segment: str) -> set[str]:
     terms = set(found)
     terms.update(a + b for a, b in itertools.pairwise(found))
     terms.add("".join(found))
-    return terms
+    return tuple(sorted(terms))
 
 
 _MAX_RUN = 5  # the longest well-known name, in words (``cp-enterprise-control-center``)
@@ -130,7 +132,9 @@ _MAX_RUN = 5  # the longest well-known name, in words (``cp-enterprise-control-c
 
 @dataclass(frozen=True, slots=True)
 class _Owner:
-    """What the owner's names say, computed once per binding in one pass over the names.
+    """What the owner's names say, computed once per set of names in one pass over them.
+
+    Shared by every binding with those owners (``_owner`` is cached): read only.
 
     ``own``: every run of up to five words a name holds as its own (not the X
     of an X-exporter). ``companions``: the software a companion tool is
@@ -145,7 +149,8 @@ class _Owner:
         return tuple(run) in self.own
 
 
-def _owner(owners: Sequence[str]) -> _Owner:
+@lru_cache(maxsize=256)  # one file's bindings share their owners
+def _owner(owners: tuple[str, ...]) -> _Owner:
     own: set[tuple[str, ...]] = set()
     companions: dict[str, set[str]] = {}
     for name in owners:
@@ -172,10 +177,12 @@ def _runs(seq: Sequence[str]) -> tuple[set[tuple[str, ...]], set[tuple[str, ...]
     return anywhere, later
 
 
-def _owner_of_class(klass: str, owner: _Owner) -> bool:
+@lru_cache(maxsize=1024)  # it reads the whole table: once per class and file's owners
+def _owner_of_class(klass: str, names: tuple[str, ...]) -> bool:
     """Whether an owner's name is a well-known program of ``klass`` (``maildev``: mail)."""
     from portlint.registry import wellknown
 
+    owner = _owner(names)
     return any(
         row.klass == klass and any(owner.owns(words(n)) for n in row.names)
         for row in wellknown.load().rows
@@ -222,11 +229,16 @@ def _server_named(
     """``GEARMAN_MYSQL_PORT=3306``: a server software named in the key, on its own port."""
     from portlint.registry import wellknown
 
+    rows = [
+        row
+        for row in wellknown.lookup(port)
+        if row.klass in SERVER_CLASSES and not row.generic and not row.squat
+    ]
+    if not rows:
+        return None  # most ports: no server software's, so the key's runs are not needed
     anywhere, later = _runs(seq)
     runs = later if subject_is_owner else anywhere
-    for row in wellknown.lookup(port):
-        if row.klass not in SERVER_CLASSES or row.generic or row.squat:
-            continue
+    for row in rows:
         if any(owner.owns(words(n)) for n in row.names):
             continue
         for name in row.names:
@@ -264,14 +276,15 @@ def reference_reason(
         return None
     if _address_host(text) in _WILDCARD_HOSTS:
         return None  # ``:8005``, ``0.0.0.0:25``: only a listener writes an address so
-    owner = _owner([o for o in owners if o])
+    names = tuple([o for o in owners if o])
+    owner = _owner(names)
     for segment in segments:
-        for term in sorted(_terms(segment)):
+        for term in _terms(segment):
             entry = REFERENCE_WORDS.get(term)
             if entry is None:
                 continue
             meaning, ownable, klass = entry
-            if ownable and (owner.owns((term,)) or (klass and _owner_of_class(klass, owner))):
+            if ownable and (owner.owns((term,)) or (klass and _owner_of_class(klass, names))):
                 continue
             return f'"{term}" names {meaning}'
     seq = [w for segment in segments for w in words(segment)]

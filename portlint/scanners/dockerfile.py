@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from portlint.bindings import Location, Namespace, PortBinding
 from portlint.findings import Problem
 from portlint.scanners.base import ScanContext, ScanResult
-from portlint.scanners.interpolate import EnvValue, interpolate
+from portlint.scanners.interpolate import EnvValue, interpolate, resolve_text
 from portlint.scanners.portspec import PortSpecError, parse_protocol, parse_range
 from portlint.source import SourceFile
 
@@ -179,7 +179,7 @@ def _assign(
         if key:
             start = len(key) + 1 + (len(value) - len(value.lstrip()))
             loc = _location(source, inst, start, len(args)) if value.strip() else None
-            scope[key] = EnvValue(interpolate(value.strip(), scope).text, loc)
+            scope[key] = EnvValue(resolve_text(value.strip(), scope), loc)
         return
     for match in _ASSIGN.finditer(args):
         key, raw = match.group(1), match.group(2)
@@ -196,7 +196,7 @@ def _assign(
         loc = (
             _location(source, inst, value_start, value_start + len(unquoted)) if unquoted else None
         )
-        value = unquoted if raw.startswith("'") else interpolate(unquoted, scope).text
+        value = unquoted if raw.startswith("'") else resolve_text(unquoted, scope)
         scope[key] = EnvValue(value, loc)
 
 

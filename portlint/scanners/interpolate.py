@@ -135,6 +135,8 @@ class _Invalid(Exception):
 
 def interpolate(text: str, variables: Variables) -> Interpolated:
     """Resolve ``text``; never raises (invalid templates land in ``error``)."""
+    if "$" not in text:  # most values: all literal, one piece (what _expand would build)
+        return Interpolated(text, [Piece(0, len(text), 0, len(text))] if text else [])
     result = Interpolated(text="")
     out: list[str] = []
     try:
@@ -143,6 +145,12 @@ def interpolate(text: str, variables: Variables) -> Interpolated:
         result.error = (exc.offset, exc.message)
     result.text = "".join(out)
     return result
+
+
+def resolve_text(text: str, variables: Variables) -> str:
+    """``interpolate(text, variables).text``, without building the map back when
+    ``text`` holds no ``$`` (image names, environment values: most of what is read)."""
+    return text if "$" not in text else interpolate(text, variables).text
 
 
 def _closing_brace(text: str, start: int, stop: int) -> int:

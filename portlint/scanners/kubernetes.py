@@ -413,8 +413,11 @@ class _Object:
 
     def probes(self, container: Node, path: KeyPath, owner: _Owner) -> None:
         for probe in PROBES:
+            probe_node = _yaml.get(container, probe)
+            if probe_node is None:
+                continue  # most containers lack most probes: skip their handlers' look-ups
             for handler in PROBE_HANDLERS:
-                node = _path(container, (probe, handler, "port"))
+                node = _path(probe_node, (handler, "port"))
                 ppath = (*path, probe, handler, "port")
                 value = self.number(node, f"{probe} port", ppath)
                 if node is None or value is None or value == 0:

@@ -26,6 +26,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from portlint.bindings import MAX_PORT, PROTOCOLS
 from portlint.scanners import problems
@@ -131,7 +132,7 @@ def parse_protocol(text: str, spec: str) -> str:
 def parse_ip(text: str, spec: str) -> str:
     bare = text[1:-1] if text.startswith("[") and text.endswith("]") else text
     try:
-        return str(ipaddress.ip_address(bare))
+        return _normal_ip(bare)
     except ValueError:
         raise PortSpecError(
             "PL102",
@@ -139,6 +140,12 @@ def parse_ip(text: str, spec: str) -> str:
             hint="Compose needs a literal IPv4 or IPv6 address here, not a host name",
             kind="IP address",
         ) from None
+
+
+@lru_cache(maxsize=1024)  # a repository writes a few host IPs, thousands of times
+def _normal_ip(text: str) -> str:
+    """The address as ``ipaddress`` writes it; ValueError (not cached) when it is none."""
+    return str(ipaddress.ip_address(text))
 
 
 def parse_port_spec(spec: str, shown: str | None = None) -> PortSpec:

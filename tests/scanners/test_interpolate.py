@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from portlint.bindings import Location
-from portlint.scanners.interpolate import EnvValue, interpolate
+from portlint.scanners.interpolate import EnvValue, interpolate, resolve_text
 
 DOTENV = Location(".env", 3, 10, 3, 14)
 VARS = {"PORT": EnvValue("8080", DOTENV), "EMPTY": EnvValue(""), "IP": EnvValue("127.0.0.1")}
@@ -81,6 +81,21 @@ def test_unresolved(
 )
 def test_invalid_templates(text: str, offset: int, message: str) -> None:
     assert interpolate(text, VARS).error == (offset, message)
+
+
+@pytest.mark.parametrize(("text", "expected"), RESOLVES, ids=[t for t, _ in RESOLVES])
+def test_resolve_text_is_the_text_interpolate_gives(text: str, expected: str) -> None:
+    assert resolve_text(text, VARS) == expected
+
+
+@pytest.mark.parametrize("text", ["127.0.0.1:8080:80", "", "postgres:16"])
+def test_literal_text_maps_one_to_one(text: str) -> None:
+    result = interpolate(text, VARS)  # no ``$``: the fast path, one literal piece
+    assert (result.text, result.unresolved, result.error, result.used) == (text, [], None, [])
+    # What the general path builds for literal text (``$$`` forces it): one piece, no name.
+    general = interpolate(text + "$$", VARS)
+    assert result.pieces == general.pieces[:-1]
+    assert (result.origin(0, len(text)), result.external(0, len(text))) == (None, [])
 
 
 def test_span_maps_a_substituted_value_to_its_whole_expression() -> None:
