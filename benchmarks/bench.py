@@ -237,16 +237,34 @@ def measure_large(root: str, base: str, runs: int) -> dict[str, tuple[float, flo
     cold = [py, "-m", "portlint", "check", "-q", "--no-color", "--exit-zero", "--no-cache", "."]
     small: list[tuple[float, float]] = [timed(cold, base, 1)]
     large: list[tuple[float, float]] = []
+    waited = [0.0, 0.0]  # the machine's steal and I/O wait during the large runs
     for _ in range(runs):
+        before = machine_waits()
         large.append(timed(cold, root, 1))
+        after = machine_waits()
+        waited = [w + a - b for w, a, b in zip(waited, after, before, strict=True)]
         small.append(timed(cold, base, 1))
 
     def median(values: list[tuple[float, float]]) -> tuple[float, float]:
         return statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
 
     r = {"cold": median(large), "base_cold": median(small), "large": (float(runs), 0.0)}
+    r["waited"] = (waited[0], waited[1])
     r["peak_mib"] = (max_rss(cold, root), 0.0)
     return r
+
+
+def machine_waits() -> tuple[float, float]:
+    """Seconds all CPUs spent stolen by the hypervisor and waiting for I/O (Linux), so
+    far: wall time that is neither the process's CPU nor anything it could speed up."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = fh.readline().split()
+        tick = os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    # cpu user nice system idle iowait irq softirq steal ...
+    return int(fields[8]) / tick, int(fields[5]) / tick
 
 
 def load_average() -> str:
@@ -392,6 +410,14 @@ def render(results: dict[str, dict[str, tuple[float, float]]], args: argparse.Na
             lines.append(
                 f"| {label} | peak memory, cold | | | {int(wall['peak_mib'])} MiB | < 400 MiB |"
             )
+            steal, iowait = r.get("waited", (0.0, 0.0))
+            lines += [
+                "",
+                f"During the {n} large runs the hypervisor took {steal:.1f} s of CPU time "
+                f"from this machine (steal) and its CPUs sat waiting for I/O for {iowait:.1f} s "
+                "(`/proc/stat`, summed over all CPUs).",
+                "",
+            ]
             continue
         floor = wall["parse_floor"]
         table: list[tuple[str, str, str, str]] = [
