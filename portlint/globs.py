@@ -75,7 +75,8 @@ class GlobSet:
 
     def match(self, rel: str, is_dir: bool = False) -> bool:
         names = self._names
-        if names is not None and not rel.startswith(("/", "./")):
+        # pathspec's expressions end at a line break ("." and "$"): such names go to it
+        if names is not None and not rel.startswith(("/", "./")) and "\n" not in rel:
             return not names.isdisjoint(rel.split("/"))
         spec = self.spec
         path = rel + "/" if is_dir else rel
@@ -92,8 +93,8 @@ def _normal(path: str) -> str:
     return str(normalize_file(path))
 
 
-# A pattern that is a name and nothing else: no glob character, no slash, no "!",
-# no escape, no space (gitignore trims trailing ones).
+# A pattern that is a name and nothing else, in characters that mean only themselves
+# to gitignore: no glob character, slash, "!", "#", backslash or space.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9._-]+")
 
 

@@ -130,7 +130,11 @@ def test_the_quick_no_never_changes_what_pathspec_decides(patterns: tuple[str, .
             assert matches_glob(patterns, path, is_dir) is expected, (path, is_dir)
 
 
-_NAME_PARTS = [*DEFAULT_EXCLUDES, "dist2", "xdist", "Dist", ".", "..", "", "a", "compose.yaml"]
+_NAME_PARTS = [
+    *DEFAULT_EXCLUDES,
+    *("dist2", "xdist", "Dist", ".", "..", "", "a", "compose.yaml"),
+    *("dist\n", "\nvendor", "a\nb", "dist\r", " dist", "dist ", "\n"),
+]
 
 
 @settings(max_examples=300, deadline=None)

@@ -297,7 +297,11 @@ class ScanCache:
         base = self._read(self.path, None, files, self._lines)
         if base is not None:
             self._base = base
-            self._read(self.delta_path, base, files, None)
+            delta: dict[str, Any] = {}
+            self._read(self.delta_path, base, delta, None)
+            for path in delta:  # the index's line is not this entry's any more
+                self._lines.pop(path, None)
+            files.update(delta)
         return files
 
     def _read(

@@ -30,7 +30,6 @@ DOCS_URL = "https://github.com/portlint/portlint/blob/main/docs/rules.md#{anchor
 
 
 T = TypeVar("T")
-_T = TypeVar("_T")
 
 
 def coerce_option(type_name: str, value: Any) -> Any:
@@ -116,14 +115,14 @@ class Settings:
         self,
         name: str,
         bindings: Sequence[PortBinding],
-        compute: Callable[[Sequence[PortBinding]], _T],
-    ) -> _T:
+        compute: Callable[[Sequence[PortBinding]], T],
+    ) -> T:
         """``compute(bindings)``, once per run for every rule that asks (PL401 and
         PL402 both search free ports), kept while ``bindings`` is the very same list."""
         kept = self.memo.get(name)
         if kept is None or kept[0] is not bindings:
             kept = self.memo[name] = (bindings, compute(bindings))
-        return cast(_T, kept[1])
+        return cast(T, kept[1])
 
 
 @dataclass(frozen=True, slots=True)

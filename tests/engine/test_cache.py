@@ -303,6 +303,33 @@ def test_many_changes_rewrite_the_index_and_drop_the_delta(
     assert scanned == []
 
 
+def test_an_index_rewritten_over_a_delta_keeps_the_deltas_results(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry the delta replaced must be written back with the delta's result, not
+    the line the index had for it: its stat is the new file's, so every later run
+    would take the old result as the file's."""
+    run(aged(project))
+    later = int(os.stat(project / "compose.yaml").st_mtime) + 10  # still an hour old
+    (project / "compose.yaml").write_text(COMPOSE.replace('"8081:8000"', '"8090:8000"'))
+    os.utime(project / "compose.yaml", (later, later))
+    run(project)  # the delta holds compose.yaml's new entry
+    assert len(cache_files(project, cache._DELTA_NAME)) == 1
+    monkeypatch.setattr(cache, "DELTA_MIN", 1)  # the next two changes rewrite the index
+    for name, text in (("Dockerfile", DOCKERFILE + "# a\n"), ("deploy/agent.yaml", K8S + "# a\n")):
+        (project / name).write_text(text)
+        os.utime(project / name, (later, later))
+    run(project)
+    assert cache_files(project, cache._DELTA_NAME) == []
+    for record in (project / ".portlint_cache").glob("run-*.json"):
+        record.unlink()  # no project record to fall back on: the index alone
+    expected = lines(run(project, Config(cache=False)))
+    assert not any("PL401" in line for line in expected)  # admin left 8081 for 8090
+    assert lines(run(project)) == expected
+    _header, entries = read_index(index_file(project))
+    assert all(e[4] == cache.result_digest(e[3]) for e in entries.values())
+
+
 def read_index(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """The index's header and its entries: path -> [stat, digest, deps, result text,
     result digest]."""
