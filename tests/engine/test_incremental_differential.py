@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from portlint.engine import cache
 from tests.conftest import run_cli
 
 STEPS = int(os.environ.get("PORTLINT_DIFF_STEPS", "300"))
@@ -388,6 +389,8 @@ def test_cached_runs_match_uncached(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     project.populate()
     history: list[str] = ["populate"]
     for step in range(STEPS):
+        # Now a delta beside the index, now a full rewrite of it (also over a delta)
+        monkeypatch.setattr(cache, "DELTA_MIN", rng.choice((1, 64)))
         history.append(project.step())
         if rng.random() < 0.05 and "baseline" in project.config:
             run_cli(["check", "--write-baseline", "."], cwd=root)
