@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NoReturn
 
 import yaml
 
@@ -36,6 +37,7 @@ from portlint.bindings import HOST, MAX_PORT, Location, PortBinding
 from portlint.findings import Problem
 from portlint.scanners import _yaml, keys, problems
 from portlint.scanners._documents import is_documentation
+from portlint.scanners._urls import url_matches
 from portlint.scanners.base import ScanContext, ScanResult
 from portlint.source import SourceFile
 
@@ -338,12 +340,74 @@ def is_kubernetes(root: JNode) -> bool:
     )
 
 
+def _refuse_constant(name: str) -> NoReturn:
+    raise ValueError(name)  # NaN and Infinity: the standard has them not, and parse() refuses them
+
+
+_DIGIT = re.compile(r"[0-9]")
+
+
+def _may_be_port(value: object) -> bool:
+    """Whether a value under a port or address key could give a port: a number, text
+    with a digit in it (``"host:8080"``, ``"8080"``), or values below it. Words
+    (``"email_address": "Email address"`` in a translation) cannot."""
+    if isinstance(value, str):
+        return _DIGIT.search(value) is not None
+    return isinstance(value, (dict, list)) or (
+        isinstance(value, int) and not isinstance(value, bool)
+    )
+
+
+def _may_hold_ports(text: str) -> bool:
+    """Whether a full parse could find anything: False only when the C parser reads the
+    file as parse() would (the same grammar, no deeper than MAX_DEPTH), no key that
+    ``keys.key_kind`` knows holds a number or a digit, the file is not a Kubernetes
+    manifest and no URL in it names a port.
+
+    The pre-check by words lets through nearly every file of a JavaScript
+    repository ("support", "import", "https://"), and its translation
+    catalogues are large: parse() builds a located node for every value in
+    Python. ``json.loads`` reads the same text in C; a file it reads without
+    a key a port could hang from is done with. The keys' rules only call a
+    value a port under such a key (or a ``ports`` key above it), and a URL
+    only with a port in it, which a search of the whole text finds.
+    """
+    if any(True for _ in url_matches(keys.URL, text)):
+        return True
+    try:
+        root = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        return True  # parse() reports it, or reads what the C parser does not (comments)
+    if isinstance(root, dict) and all(
+        isinstance(root.get(key), str) for key in ("apiVersion", "kind")
+    ):
+        return True
+    stack: list[tuple[object, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True  # parse() reports how deep
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if keys.key_kind(key) is not None and _may_be_port(value):
+                    return True
+                if isinstance(value, (dict, list)) or depth + 1 > MAX_DEPTH:
+                    stack.append((value, depth + 1))
+        elif isinstance(node, list):
+            stack.extend((item, depth + 1) for item in node if isinstance(item, (dict, list)))
+            if node and depth + 1 > MAX_DEPTH:
+                return True
+    return False
+
+
 def scan(source: SourceFile, ctx: ScanContext) -> ScanResult:
     is_package = source.path.rsplit("/", 1)[-1] == "package.json"
     if not is_package and CANDIDATE.search(source.text) is None:
         return ScanResult()  # cheap pre-check: no word a port could hang from
     if _OWN_REPORT.match(source.text):
         return ScanResult()
+    if not is_package and not _may_hold_ports(source.text):
+        return ScanResult()  # parsed in C: no key a port could hang from, no URL with a port
     root = parse(source)
     if isinstance(root, Problem):
         return ScanResult(problems=[root])

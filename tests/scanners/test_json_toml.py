@@ -136,3 +136,50 @@ def test_toml_error_has_line_and_column() -> None:
     assert isinstance(problem, Problem)
     assert (problem.code, problem.location.line, problem.location.column) == ("PL001", 2, 8)
     assert problem.message == "TOML syntax error: Invalid value"
+
+
+_CATALOGUE = (
+    '{"auth": {"invalid_email_address": "Invalid email address", "support": "Get support"},\n'
+    ' "templates": {"address": "Address", "import": "Import", "docs": "https://example.com/a"},\n'
+    ' "ip_address": "IP address", "count": 3, "port_hint": null, "listen": false}\n'
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _CATALOGUE,  # words under address keys, a URL without a port: nothing to find
+        '{"server": {"port": 8080}}',
+        '{"server": {"port": "8080"}}',
+        '{"db_address": "db.internal:5432"}',
+        '{"listen": 9000}',
+        '{"ports": [80, 443]}',
+        '{"ports": {"http": 80}}',
+        '{"docs": "see http://localhost:3000/x"}',
+        '{"\\u0070ort": 8080}',  # an escaped key is still "port"
+        '{"port": 70000}',  # out of range: a PL101
+        '{"port": NaN}',  # not JSON: parse() reports it
+        '// a comment\n{"port": 8080}',  # JSONC: the C parser refuses, parse() reads it
+        '{"a": 1,}',  # a trailing comma, the same
+        "[" * 201 + "]" * 201,  # deeper than MAX_DEPTH: PL002
+        "[" * 200 + "1" + "]" * 200,
+        '{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}}',
+        '{"name": "x", "scripts": {"dev": "vite --port 5173"}}',
+    ],
+)
+def test_the_c_parse_pre_check_changes_no_result(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON file the C parser reads without a key that could hold a port is not
+    parsed again with locations: every text here must scan as it does without that."""
+    source = SourceFile("a/settings.json", text)
+    checked = jsonc.scan(source, ScanContext())
+    monkeypatch.setattr(jsonc, "_may_hold_ports", lambda _text: True)
+    assert jsonc.scan(source, ScanContext()) == checked
+
+
+def test_the_c_parse_pre_check_skips_a_translation_catalogue() -> None:
+    """The comparison above would pass if nothing were ever skipped."""
+    assert not jsonc._may_hold_ports(_CATALOGUE)
+    assert jsonc._may_hold_ports('{"invalid_email_address": "user@host:25"}')
+    assert jsonc._may_hold_ports('{"ip_address": 3}')

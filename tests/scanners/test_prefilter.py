@@ -38,6 +38,7 @@ def test_every_fixture_reports_the_same_with_and_without_the_pre_check(
     monkeypatch.setattr(yaml_scanner, "_CANDIDATE", _ALWAYS)
     monkeypatch.setattr(json_scanner, "CANDIDATE", _ALWAYS)
     monkeypatch.setattr(toml_scanner, "CANDIDATE", _ALWAYS)
+    monkeypatch.setattr(json_scanner, "_may_hold_ports", lambda _text: True)  # its C pass
     assert report(folder) == filtered
 
 
