@@ -349,13 +349,17 @@ _DIGIT = re.compile(r"[0-9]")
 
 def _may_be_port(value: object) -> bool:
     """Whether a value under a port or address key could give a port: a number, text
-    with a digit in it (``"host:8080"``, ``"8080"``), or values below it. Words
+    with a digit in it (``"host:8080"``, ``"8080"``), or values below it (objects
+    and arrays are lists here, see ``_Pairs``). Words
     (``"email_address": "Email address"`` in a translation) cannot."""
     if isinstance(value, str):
         return _DIGIT.search(value) is not None
-    return isinstance(value, (dict, list)) or (
-        isinstance(value, int) and not isinstance(value, bool)
-    )
+    return isinstance(value, list) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+class _Pairs(list[tuple[str, object]]):
+    """An object as ``json.loads`` read it, every member kept: parse() keeps a repeated
+    key twice, so a port under the first of two ``port`` keys must be seen too."""
 
 
 def _may_hold_ports(text: str) -> bool:
@@ -375,26 +379,24 @@ def _may_hold_ports(text: str) -> bool:
     if any(True for _ in url_matches(keys.URL, text)):
         return True
     try:
-        root = json.loads(text, parse_constant=_refuse_constant)
+        root = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_Pairs)
     except (ValueError, RecursionError):
         return True  # parse() reports it, or reads what the C parser does not (comments)
-    if isinstance(root, dict) and all(
-        isinstance(root.get(key), str) for key in ("apiVersion", "kind")
-    ):
-        return True
+    if isinstance(root, _Pairs) and any(key in ("apiVersion", "kind") for key, _ in root):
+        return True  # perhaps a Kubernetes manifest: its own scanner decides
     stack: list[tuple[object, int]] = [(root, 0)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             return True  # parse() reports how deep
-        if isinstance(node, dict):
-            for key, value in node.items():
+        if isinstance(node, _Pairs):
+            for key, value in node:
                 if keys.key_kind(key) is not None and _may_be_port(value):
                     return True
-                if isinstance(value, (dict, list)) or depth + 1 > MAX_DEPTH:
+                if isinstance(value, list) or depth + 1 > MAX_DEPTH:
                     stack.append((value, depth + 1))
         elif isinstance(node, list):
-            stack.extend((item, depth + 1) for item in node if isinstance(item, (dict, list)))
+            stack.extend((item, depth + 1) for item in node if isinstance(item, list))
             if node and depth + 1 > MAX_DEPTH:
                 return True
     return False

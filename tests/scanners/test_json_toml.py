@@ -157,6 +157,7 @@ _CATALOGUE = (
         '{"ports": {"http": 80}}',
         '{"docs": "see http://localhost:3000/x"}',
         '{"\\u0070ort": 8080}',  # an escaped key is still "port"
+        '{"port": 8080, "port": "auto"}',  # a repeated key: parse() keeps both
         '{"port": 70000}',  # out of range: a PL101
         '{"port": NaN}',  # not JSON: parse() reports it
         '// a comment\n{"port": 8080}',  # JSONC: the C parser refuses, parse() reads it
