@@ -246,18 +246,15 @@ def read_bytes(
 def _read_up_to(fd: int, size: int) -> bytes:
     """``size`` bytes from ``fd``, fewer only at its end: plain ``os.read`` calls,
     without the buffered file object each read of a small file would build."""
-    data = os.read(fd, size)
-    if len(data) < size and data:  # a short read is not yet the end
-        parts = [data]
-        got = len(data)
-        while got < size:
-            more = os.read(fd, size - got)
-            if not more:
-                break
-            parts.append(more)
-            got += len(more)
-        data = b"".join(parts)
-    return data
+    parts: list[bytes] = []
+    got = 0
+    while got < size:  # a short read is not yet the end: only an empty one is
+        more = os.read(fd, size - got)
+        if not more:
+            break
+        parts.append(more)
+        got += len(more)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def read_text(path: str, max_size: int) -> str:

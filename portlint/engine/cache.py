@@ -435,8 +435,7 @@ class ScanCache:
             self.misses += 1
             return None
         self.hits += 1
-        known_id = self._ids.get(abs_path)
-        self.used[abs_path] = known_id if known_id is not None else result_digest(text)
+        self.used[abs_path] = self._ids[abs_path]  # read with the entry, in the same line
         return text
 
     def stat(self, abs_path: str) -> StatKey | None:
@@ -512,10 +511,7 @@ class ScanCache:
         lines: list[bytes | str] = []  # encoded one at a time as they are written
         for path in changed if delta else entries:
             stat_then, digest, deps, text = entries[path]
-            known_id = self._ids.get(path)
-            if known_id is None:  # every entry is read or stored with one; never hash blind
-                known_id = self._ids[path] = result_digest(text)
-            metas.append([path, stat_then, digest, deps, known_id])
+            metas.append([path, stat_then, digest, deps, self._ids[path]])
             line = self._lines.get(path)
             lines.append(text if line is None else line)  # JSON: no newline
         header: dict[str, Any] = {"format": FORMAT, "key": self.key, "files": metas}
